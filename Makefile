@@ -1,0 +1,32 @@
+# Every target creates the local virtual environment it needs on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime-installed
+TESTING := $(VENV)/.test-installed
+
+.PHONY: decks test lint clean
+
+decks: $(RUNTIME)
+	$(BIN)/notes2anki build notes -o build
+
+test: $(TESTING)
+	$(BIN)/python -m pytest
+
+lint: $(RUNTIME)
+	$(BIN)/notes2anki lint notes
+
+clean:
+	rm -rf build/*.apkg build/.notes2anki* $(VENV) .pytest_cache .hypothesis *.egg-info
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TESTING): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(RUNTIME) $@

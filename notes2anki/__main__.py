@@ -1,0 +1,5 @@
+import sys
+
+from notes2anki.cli import main
+
+sys.exit(main())

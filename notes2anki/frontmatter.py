@@ -1,0 +1,61 @@
+"""YAML front matter: split it from the body and load it with ruamel.yaml, keeping its lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from notes2anki.model import NoteError
+
+_FENCE = "---"
+_CLOSERS = ("---", "...")
+
+
+@dataclass
+class FrontMatter:
+    data: dict
+    end_line: int  # the closing fence's line number (1-based); 0 when there is no front matter
+    text: str  # the YAML between the fences
+
+    def key_line(self, key: str) -> int:
+        """The file line of a top-level key, so findings can point at it."""
+        lc = getattr(self.data, "lc", None)
+        if lc is not None and key in self.data:
+            return lc.key(key)[0] + 2
+        return 1
+
+
+def split(text: str, display: str) -> tuple[FrontMatter, str]:
+    """Front matter and body; the body keeps blank lines where the front matter was.
+
+    Keeping the blank lines makes every line number the parser finds a line number in the file.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != _FENCE:
+        return FrontMatter({}, 0, ""), text
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in _CLOSERS:
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n" * (index + 1) + "\n".join(lines[index + 1 :])
+            return FrontMatter(load(yaml_text, display), index + 1, yaml_text), body
+    raise NoteError(display, 1, "front matter starts with '---' but is never closed")
+
+
+def load(yaml_text: str, display: str) -> dict:
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(yaml_text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        problem = error.problem or error.context or "invalid YAML"
+        raise NoteError(display, line, f"invalid YAML in front matter: {problem}") from None
+    except YAMLError as error:
+        raise NoteError(display, 1, f"invalid YAML in front matter: {error}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise NoteError(display, 2, "front matter must be a mapping of keys to values")
+    return data

@@ -1,0 +1,28 @@
+"""Stable identities for Anki: note GUIDs, deck ids and the fixed notetype ids.
+
+A GUID is a hash of the card's identity key (see ``cards.identity_key``), computed here rather
+than by a library so that upgrading a dependency can never change every GUID at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from notes2anki.model import Card
+
+# Fixed forever: Anki matches notetypes by id, and a changed id or field list would make every
+# user's re-import create a copy of the notetype and stop updating their notes.
+BASIC_MODEL_ID = 1795910401
+CLOZE_MODEL_ID = 1795910402
+
+
+def guid(card: Card) -> str:
+    digest = hashlib.sha256(card.key.encode("utf-8")).digest()
+    return base64.b64encode(digest[:12], altchars=b"-_").decode("ascii")
+
+
+def deck_id(deck_name: str) -> int:
+    """A deck id derived from the deck's name (Anki matches decks by name; the id only has to be stable)."""
+    digest = hashlib.sha256(deck_name.encode("utf-8")).digest()
+    return 1 + int.from_bytes(digest[:7], "big")

@@ -1,0 +1,178 @@
+"""Cards to one ``.apkg`` per category: the only module that imports genanki.
+
+genanki writes the collection into an in-memory SQLite database; this module then gives each
+note its own mtime (see ``state.py``) and zips the result with fixed timestamps, so the same
+notes and state always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import re
+import sqlite3
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import genanki
+
+from notes2anki import identity, render
+from notes2anki.files import atomic_write
+from notes2anki.media import MediaFiles
+from notes2anki.model import Card
+from notes2anki.state import BuildState
+
+# When the templates or CSS last changed. Anki updates a notetype on import only if this is
+# newer than what the collection has: bump it with every change to TEMPLATES or CSS.
+NOTETYPE_MTIME = 1795910400
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+CSS = """\
+.card {
+  font-family: -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic", Meiryo, sans-serif;
+  font-size: 20px;
+  line-height: 1.55;
+  text-align: left;
+  color: #1f2328;
+  background: #ffffff;
+  max-width: 42em;
+  margin: 0 auto;
+  padding: 0 0.6em;
+  overflow-wrap: anywhere;
+}
+.nightMode.card, .night_mode .card { color: #e6edf3; background: #1e1e1e; }
+.n2a-context { font-size: 0.7em; color: #6e7781; margin-bottom: 0.8em; }
+.n2a-source { font-size: 0.65em; color: #8c959f; margin-top: 1.2em; }
+.n2a-extra { margin-top: 0.8em; font-size: 0.9em; }
+.n2a-back ul, .n2a-extra ul { margin: 0.3em 0; padding-left: 1.3em; }
+.cloze { font-weight: bold; color: #0550ae; }
+.nightMode .cloze, .night_mode .cloze { color: #79c0ff; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; background: rgba(127,127,127,0.15); padding: 0 0.2em; border-radius: 3px; }
+img { max-width: 100%; height: auto; }
+hr#answer { border: none; border-top: 1px solid #d0d7de; }
+"""
+
+_CONTEXT = '<div class="n2a-context">{{Context}}</div>'
+_EXTRA = '{{#Extra}}<div class="n2a-extra">{{Extra}}</div>{{/Extra}}'
+_SOURCE = '<div class="n2a-source">{{Source}}</div>'
+
+BASIC_MODEL = genanki.Model(
+    identity.BASIC_MODEL_ID,
+    "notes2anki Basic",
+    fields=[{"name": name} for name in ("Front", "Back", "Extra", "Context", "Source")],
+    templates=[
+        {
+            "name": "Card 1",
+            "qfmt": f'{_CONTEXT}\n<div class="n2a-front">{{{{Front}}}}</div>',
+            "afmt": f'{{{{FrontSide}}}}\n<hr id="answer">\n<div class="n2a-back">{{{{Back}}}}</div>\n{_EXTRA}\n{_SOURCE}',
+        }
+    ],
+    css=CSS,
+)
+
+CLOZE_MODEL = genanki.Model(
+    identity.CLOZE_MODEL_ID,
+    "notes2anki Cloze",
+    fields=[{"name": name} for name in ("Text", "Extra", "Context", "Source")],
+    templates=[
+        {
+            "name": "Cloze",
+            "qfmt": f"{_CONTEXT}\n<div>{{{{cloze:Text}}}}</div>",
+            "afmt": f"{_CONTEXT}\n<div>{{{{cloze:Text}}}}</div>\n{_EXTRA}\n{_SOURCE}",
+        }
+    ],
+    css=CSS,
+    model_type=genanki.Model.CLOZE,
+)
+
+_TAG_UNSAFE = re.compile(r"\s+")
+_FILE_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
+
+
+@dataclass(frozen=True)
+class PackedNote:
+    guid: str
+    card: Card
+    fields: list[str]
+    tags: list[str]
+    deck: str
+    mtime: int
+
+
+def deck_file_name(category: str) -> str:
+    """``AWS`` → ``AWS.apkg``; characters a file system refuses become ``_``."""
+    return _FILE_UNSAFE.sub("_", category).strip(" .") or "_"
+
+
+def deck_name(card: Card) -> str:
+    return f"{card.note.category}::{card.note.title}"
+
+
+def tags_for(card: Card) -> list[str]:
+    tags = [card.note.category, *card.note.tags]
+    return sorted({_TAG_UNSAFE.sub("_", tag) for tag in tags})
+
+
+def pack_notes(cards: list[Card], state: BuildState, media_files: MediaFiles) -> list[PackedNote]:
+    """Render every card and stamp it with its mtime; raises NoteError for a missing image."""
+    packed = []
+    for card in cards:
+        if card.kind == "cloze":
+            fields = render.cloze_fields(card, media_files)
+        else:
+            fields = render.basic_fields(card, media_files)
+        guid = identity.guid(card)
+        tags = tags_for(card)
+        deck = deck_name(card)
+        content = json.dumps([card.kind, fields, tags, deck], ensure_ascii=False)
+        content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()[:20]
+        packed.append(PackedNote(guid, card, fields, tags, deck, state.mtime(guid, content_hash)))
+    return packed
+
+
+def write_package(path: Path, notes: list[PackedNote], media_files: MediaFiles, epoch_ms: int) -> None:
+    """Write one .apkg atomically: the previous file stays whole if anything fails."""
+    atomic_write(path, package_bytes(notes, media_files, epoch_ms))
+
+
+def package_bytes(notes: list[PackedNote], media_files: MediaFiles, epoch_ms: int) -> bytes:
+    decks: dict[str, genanki.Deck] = {}
+    for packed in notes:
+        deck = decks.get(packed.deck)
+        if deck is None:
+            deck = decks[packed.deck] = genanki.Deck(identity.deck_id(packed.deck), packed.deck)
+        model = CLOZE_MODEL if packed.card.kind == "cloze" else BASIC_MODEL
+        deck.add_note(genanki.Note(model=model, fields=packed.fields, tags=packed.tags, guid=packed.guid))
+
+    connection = sqlite3.connect(":memory:")
+    try:
+        cursor = connection.cursor()
+        genanki.Package(list(decks.values())).write_to_db(cursor, NOTETYPE_MTIME, itertools.count(epoch_ms))
+        for packed in notes:
+            cursor.execute("UPDATE notes SET mod = ? WHERE guid = ?", (packed.mtime, packed.guid))
+            cursor.execute(
+                "UPDATE cards SET mod = ? WHERE nid = (SELECT id FROM notes WHERE guid = ?)", (packed.mtime, packed.guid)
+            )
+        connection.commit()
+        collection = connection.serialize()
+    finally:
+        connection.close()
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, "collection.anki2", collection)
+        names = sorted(media_files.files)
+        _add(archive, "media", json.dumps({str(i): name for i, name in enumerate(names)}).encode("utf-8"))
+        for index, name in enumerate(names):
+            _add(archive, str(index), media_files.files[name].read_bytes())
+    return buffer.getvalue()
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)

@@ -1,0 +1,132 @@
+"""Card fields as HTML: note text is escaped so that it reaches the card as text, never as markup.
+
+Allowed markup is what Markdown itself produces: bold, italics, code, links (http, https and
+mailto only) and local images. Raw HTML in a note is shown as written.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from dataclasses import dataclass
+
+from notes2anki import media
+from notes2anki.cards import AUTHOR_CLOZE
+from notes2anki.model import (
+    Card,
+    Code,
+    Emphasis,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    RawHtml,
+    Strong,
+    Text,
+    plain_text,
+)
+
+CONTEXT_SEPARATOR = " › "
+_SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+# Anki plays [sound:…] tags found in a rendered field; in a note they are just text.
+_MEDIA_TAG = re.compile(r"\[(?=sound:)", re.IGNORECASE)
+
+
+def escape(text: str) -> str:
+    return _MEDIA_TAG.sub("&#91;", html.escape(text, quote=True))
+
+
+@dataclass
+class Renderer:
+    """Renders one card's inlines, registering the images it uses in ``media_files``."""
+
+    card: Card
+    media_files: media.MediaFiles
+
+    def inlines(self, nodes: tuple[Inline, ...], cloze_numbers: itertools.count | None = None) -> str:
+        return "".join(self._node(node, cloze_numbers) for node in nodes)
+
+    def _node(self, node: Inline, cloze_numbers: itertools.count | None) -> str:
+        if isinstance(node, Text):
+            return escape(node.text)
+        if isinstance(node, Strong):
+            inner = self.inlines(node.children)
+            if cloze_numbers is not None:
+                return f"{{{{c{next(cloze_numbers)}::{inner}}}}}"
+            return f"<b>{inner}</b>"
+        if isinstance(node, Emphasis):
+            return f"<i>{self.inlines(node.children, cloze_numbers)}</i>"
+        if isinstance(node, Code):
+            return f"<code>{escape(node.text)}</code>"
+        if isinstance(node, Link):
+            inner = self.inlines(node.children, cloze_numbers)
+            if _SAFE_LINK.match(node.url):
+                return f'<a href="{escape(node.url)}">{inner}</a>'
+            return inner
+        if isinstance(node, Image):
+            if media.is_remote(node.url):
+                return escape(f"[{node.alt or 'image'}]")
+            name = self.media_files.name_for(self.card.note, node.url, self.card.line)
+            return f'<img src="{escape(name)}" alt="{escape(node.alt)}">'
+        if isinstance(node, LineBreak):
+            return "<br>"
+        if isinstance(node, RawHtml):
+            return escape(node.text)
+        raise TypeError(f"unknown inline node {node!r}")
+
+    def items(self, items: tuple[ListItem, ...] | list[ListItem]) -> str:
+        if not items:
+            return ""
+        rendered = "".join(f"<li>{self.inlines(item.inlines)}{self.items(item.children)}</li>" for item in items)
+        return f"<ul>{rendered}</ul>"
+
+
+def basic_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
+    """Front, Back, Extra, Context, Source: the field order of the ``notes2anki Basic`` notetype."""
+    renderer = Renderer(card, media_files)
+    return [
+        renderer.inlines(card.front),
+        renderer.inlines(card.back) + renderer.items(card.back_list),
+        renderer.items(card.extra),
+        _context(card),
+        escape(card.source_field),
+    ]
+
+
+def cloze_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
+    """Text, Extra, Context, Source: the field order of the ``notes2anki Cloze`` notetype.
+
+    Bold spans become deletions c1, c2, … unless the author wrote their own ``{{c1::…}}``.
+    """
+    renderer = Renderer(card, media_files)
+    authored = AUTHOR_CLOZE.search(plain_text(card.cloze)) is not None
+    numbers = None if authored else itertools.count(1)
+    return [
+        renderer.inlines(card.cloze, numbers),
+        renderer.items(card.extra),
+        _context(card),
+        escape(card.source_field),
+    ]
+
+
+def _context(card: Card) -> str:
+    return CONTEXT_SEPARATOR.join(escape(part) for part in card.context)
+
+
+def preview(nodes: tuple[Inline, ...], cloze: bool = False) -> str:
+    """One line of plain text for a terminal; cloze deletions shown as ``[…]``."""
+    parts = []
+    for node in nodes:
+        if isinstance(node, Strong) and cloze:
+            parts.append(f"[{plain_text(node.children)}]")
+        elif isinstance(node, (Emphasis, Link)):
+            parts.append(preview(node.children, cloze))
+        else:
+            parts.append(plain_text((node,)))
+    return " ".join("".join(parts).split())
+
+
+def preview_items(items: tuple[ListItem, ...]) -> str:
+    return " ".join(f"• {preview(item.inlines)}" for item in items)

@@ -1,0 +1,62 @@
+"""Bytes on disk to text: UTF-8 (with or without BOM), LF or CRLF, nothing guessed silently."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from notes2anki.model import NoteError
+
+# Encodings a note written outside UTF-8 is most likely in; used only to word the error.
+_LIKELY_ENCODINGS = ("shift_jis", "cp932", "euc_jp", "iso2022_jp", "gb18030", "cp1252")
+
+
+def read_text(path: Path, display: str) -> str:
+    """The note's text with LF line ends; a clear NoteError for anything that is not UTF-8 text."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise NoteError(display, None, f"cannot read the file: {error.strerror or error}") from None
+    return decode(data, display)
+
+
+def decode(data: bytes, display: str) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise NoteError(display, 1, "the file is UTF-16; save it as UTF-8")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise NoteError(display, line, f"the file is not UTF-8{_encoding_hint(data)}; save it as UTF-8") from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise NoteError(display, line, "the file contains a NUL byte: it looks binary, not a note")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _encoding_hint(data: bytes) -> str:
+    for encoding in _LIKELY_ENCODINGS:
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return f" (it decodes as {encoding.replace('_', '-').upper()})"
+    return ""
+
+
+def discover(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """Every Markdown file under ``paths`` as (file, the folder it was found under), sorted.
+
+    Files are sorted so that builds and reports do not depend on directory order.
+    """
+    found: list[tuple[Path, Path]] = []
+    for given in paths:
+        if given.is_dir():
+            for path in sorted(given.rglob("*.md")):
+                if path.is_file() and not any(part.startswith(".") for part in path.relative_to(given).parts):
+                    found.append((path, given))
+        else:
+            found.append((given, given.parent))
+    return found
