@@ -89,16 +89,19 @@ def _is_subheading(paragraph: Paragraph) -> bool:
     return len(nodes) == 1 and isinstance(nodes[0], Strong)
 
 
-def _item_cards(note: Note, item: ListItem, context: tuple[str, ...], result: Extraction) -> None:
+def _item_cards(
+    note: Note, item: ListItem, context: tuple[str, ...], result: Extraction, on_a_card: bool = False
+) -> None:
+    """Cards of an item and its descendants; ``on_a_card``: the item already shows on its parent's card."""
     card = _line_card(note, item.line, item.inlines, tuple(item.children), context)
     if card is None and item.children:
         card = _children_card(note, item, context)
     if card is not None:
         result.cards.append(card)
-    else:
+    elif not on_a_card:
         result.skipped.append(Skipped(note, item.line, plain_text(item.inlines), _why_no_card(item)))
     for child in item.children:
-        _item_cards(note, child, context, result)
+        _item_cards(note, child, context, result, on_a_card=card is not None)
 
 
 def _line_card(
@@ -141,7 +144,7 @@ def _section_card(note: Note, block: BulletList, context: tuple[str, ...]) -> Ca
 def _table_cards(note: Note, table: Table, context: tuple[str, ...], result: Extraction) -> None:
     if len(table.header.cells) != 2:
         result.skipped.append(
-            Skipped(note, table.line, "table", f"a table with {len(table.header.cells)} columns: only two-column tables make cards")
+            Skipped(note, table.line, " | ".join(plain_text(cell) for cell in table.header.cells), f"a table with {len(table.header.cells)} columns: only two-column tables make cards")
         )
         return
     header = " / ".join(plain_text(cell).strip() for cell in table.header.cells)

@@ -65,8 +65,8 @@ def _build(args: argparse.Namespace) -> int:
             kept = " (the previous deck is kept)" if deck.path.exists() else ""
             print(f"{deck.path}: not written: {deck.error}{kept}", file=sys.stderr)
         else:
-            notes = "note" if deck.notes == 1 else "notes"
-            print(f"{deck.path}: {deck.basic + deck.cloze} cards ({deck.basic} basic, {deck.cloze} cloze) from {deck.notes} {notes}")
+            cards = _count(deck.basic + deck.cloze, "card")
+            print(f"{deck.path}: {cards} ({deck.basic} basic, {deck.cloze} cloze) from {_count(deck.notes, 'file')}")
     if any(deck.error and deck.error.startswith("cannot write") for deck in report.decks):
         return EXIT_ERROR
     return EXIT_FINDINGS if failed or report.errors else EXIT_OK
@@ -82,7 +82,7 @@ def _cards(args: argparse.Namespace) -> int:
     for card in extracted.cards:
         lines = [f"{card.source}: {card.rule} ({card.kind})  [{' › '.join(card.context)}]"]
         if card.kind == "cloze":
-            lines.append(f"    C  {render.preview(card.cloze, cloze=True)}")
+            lines.append(f"    C  {render.preview_cloze(card)}")
         else:
             lines.append(f"    Q  {render.preview(card.front)}")
             lines.append(f"    A  {' '.join(filter(None, (render.preview(card.back), render.preview_items(card.back_list))))}")
@@ -95,5 +95,12 @@ def _cards(args: argparse.Namespace) -> int:
         print("\n".join(lines))
     for error in loaded.errors:
         print(f"error: {error}", file=sys.stderr)
-    print(f"{len(extracted.cards)} cards, {len(extracted.skipped)} items without a card, {len(loaded.notes)} notes")
+    print(
+        f"{_count(len(extracted.cards), 'card')}, {_count(len(extracted.skipped), 'item')} without a card, "
+        f"{_count(len(loaded.notes), 'note')}"
+    )
     return EXIT_FINDINGS if loaded.errors else EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

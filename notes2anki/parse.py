@@ -190,8 +190,8 @@ def _blocks(tokens: list[Token]) -> list[Block]:
         kind = token["type"]
         if kind == "heading":
             blocks.append(Heading(token["line"], token["attrs"]["level"], _inlines(token["children"])))
-        elif kind in ("paragraph", "block_text"):
-            blocks.append(Paragraph(token["line"], _inlines(token["children"])))
+        elif kind in ("paragraph", "block_text", "block_html"):
+            blocks.append(Paragraph(token["line"], _paragraph_inlines(token)))
         elif kind == "list":
             blocks.append(BulletList(token["line"], [_item(child) for child in token["children"]]))
         elif kind == "table":
@@ -209,12 +209,19 @@ def _item(token: Token) -> ListItem:
     children: list[ListItem] = []
     for child in token["children"]:
         kind = child["type"]
-        if kind in ("paragraph", "block_text"):
-            text = _inlines(child["children"])
+        if kind in ("paragraph", "block_text", "block_html"):
+            text = _paragraph_inlines(child)
             inlines = text if not inlines else inlines + (LineBreak(),) + text
         elif kind == "list":
             children.extend(_item(grandchild) for grandchild in child["children"])
     return ListItem(token.get("line", 0), inlines, children)
+
+
+def _paragraph_inlines(token: Token) -> tuple[Inline, ...]:
+    """A paragraph's inlines; an HTML block is text written in a note, kept as written."""
+    if token["type"] == "block_html":
+        return (Text(" ".join(token["raw"].split())),)
+    return _inlines(token["children"])
 
 
 def _table(token: Token) -> Table:

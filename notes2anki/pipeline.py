@@ -117,7 +117,7 @@ def build(paths: list[Path], out_dir: Path) -> BuildReport:
                 problems.append(error)
         if problems:
             report.errors.extend(problems)
-            result.error = f"{len(problems)} card problem(s)"
+            result.error = f"{len(problems)} card problem{'' if len(problems) == 1 else 's'}"
             continue
         result.basic = sum(1 for card in cards if card.kind == "basic")
         result.cloze = len(cards) - result.basic

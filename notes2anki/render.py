@@ -101,8 +101,7 @@ def cloze_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
     Bold spans become deletions c1, c2, … unless the author wrote their own ``{{c1::…}}``.
     """
     renderer = Renderer(card, media_files)
-    authored = AUTHOR_CLOZE.search(plain_text(card.cloze)) is not None
-    numbers = None if authored else itertools.count(1)
+    numbers = None if has_author_cloze(card) else itertools.count(1)
     return [
         renderer.inlines(card.cloze, numbers),
         renderer.items(card.extra),
@@ -111,12 +110,21 @@ def cloze_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
     ]
 
 
+def has_author_cloze(card: Card) -> bool:
+    """Deletions written as ``{{c1::…}}`` are kept as written, and bold stays bold."""
+    return AUTHOR_CLOZE.search(plain_text(card.cloze)) is not None
+
+
 def _context(card: Card) -> str:
     return CONTEXT_SEPARATOR.join(escape(part) for part in card.context)
 
 
+def preview_cloze(card: Card) -> str:
+    return preview(card.cloze, cloze=not has_author_cloze(card))
+
+
 def preview(nodes: tuple[Inline, ...], cloze: bool = False) -> str:
-    """One line of plain text for a terminal; cloze deletions shown as ``[…]``."""
+    """One line of plain text for a terminal; with ``cloze``, bold deletions shown as ``[…]``."""
     parts = []
     for node in nodes:
         if isinstance(node, Strong) and cloze:

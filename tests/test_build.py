@@ -1,0 +1,201 @@
+"""Decks as Anki sees them: built by ``notes2anki build`` and imported into a real collection."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from notes2anki.cli import main
+from notes2anki.parse import DEFAULT_CATEGORY
+from tests.conftest import Anki, write_note
+
+RELIABILITY = """
+---
+title: Reliability
+category: AWS
+tags: [saa]
+---
+# 信頼性
+
+## 早引き
+
+- **ストリーミングデータ**をリアルタイムで収集する -> Amazon Kinesis
+- RPO（Recovery Point Objective：目標復旧時点）：どこまで遡ってデータを戻せるか
+- **SQS** はプル型、**SNS** はプッシュ型
+
+## Route 53
+
+- フェイルオーバールーティング
+  - プライマリが不健全ならセカンダリを返す
+"""
+
+NETWORKING = """
+---
+title: Networking basics
+category: Computer Science
+---
+## Layers
+
+| Protocol | Layer |
+| --- | --- |
+| TCP | Transport |
+| IP | Network |
+"""
+
+
+@pytest.fixture
+def two_categories(notes_dir: Path) -> Path:
+    write_note(notes_dir, "aws/reliability.md", RELIABILITY)
+    write_note(notes_dir, "cs/networking.md", NETWORKING)
+    return notes_dir
+
+
+def build(notes_dir: Path, out: Path) -> int:
+    return main(["build", str(notes_dir), "-o", str(out)])
+
+
+def test_one_deck_per_category_imports_into_anki(two_categories: Path, tmp_path: Path, anki: Anki, capsys) -> None:
+    out = tmp_path / "build"
+    assert build(two_categories, out) == 0
+    assert sorted(path.name for path in out.glob("*.apkg")) == ["AWS.apkg", "Computer Science.apkg"]
+    assert f"{out / 'AWS.apkg'}: 4 cards (3 basic, 1 cloze) from 1 file" in capsys.readouterr().out
+
+    log = anki.import_package(out / "AWS.apkg")
+    assert len(log.new) == 4
+    assert anki.notetype_names() == {"notes2anki Basic", "notes2anki Cloze"}
+    assert anki.deck_names() == {"AWS::Reliability"}
+    assert anki.col.card_count() == 5  # the SQS/SNS cloze note has two deletions, so two cards
+    assert [question for question, _ in anki.rendered('"note:notes2anki Cloze"')] == [
+        "Reliability › 早引き [...] はプル型、SNS はプッシュ型",
+        "Reliability › 早引き SQS はプル型、[...] はプッシュ型",
+    ]
+
+
+def test_cards_render_with_context_answer_and_source(two_categories: Path, tmp_path: Path, anki: Anki) -> None:
+    out = tmp_path / "build"
+    build(two_categories, out)
+    anki.import_package(out / "AWS.apkg")
+    anki.import_package(out / "Computer Science.apkg")
+    cards = dict(anki.rendered())
+    assert cards["Reliability › 早引き RPO（Recovery Point Objective：目標復旧時点）"].endswith(
+        "どこまで遡ってデータを戻せるか aws/reliability.md:11"
+    )
+    assert cards["Reliability › Route 53 フェイルオーバールーティング"].endswith(
+        "プライマリが不健全ならセカンダリを返す aws/reliability.md:16"
+    )
+    assert cards["Networking basics › Layers › Protocol / Layer TCP"].endswith("Transport cs/networking.md:9")
+    tags = {tuple(note.tags) for note in anki.notes().values()}
+    assert tags == {("AWS", "saa"), ("Computer_Science",)}
+
+
+def _reviewed_collection(notes_dir: Path, out: Path, anki: Anki) -> dict[int, int]:
+    """Build, import and answer every card once; returns review counts per card id."""
+    assert build(notes_dir, out) == 0
+    anki.import_package(out / "AWS.apkg")
+    anki.answer_all()
+    return anki.review_counts()
+
+
+def test_reimport_after_an_answer_edit_updates_only_that_note(notes_dir: Path, tmp_path: Path, anki: Anki) -> None:
+    note = write_note(notes_dir, "reliability.md", RELIABILITY)
+    out = tmp_path / "build"
+    history = _reviewed_collection(notes_dir, out, anki)
+    before = {guid: (note_.mod, list(note_.fields)) for guid, note_ in anki.notes().items()}
+
+    note.write_text(note.read_text("utf-8").replace("Amazon Kinesis", "Amazon Kinesis Data Streams"), "utf-8")
+    assert build(notes_dir, out) == 0
+    log = anki.import_package(out / "AWS.apkg")
+
+    assert (len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)) == (0, 1, 3, 0)
+    after = anki.notes()
+    changed = [guid for guid, note_ in after.items() if list(note_.fields) != before[guid][1]]
+    assert len(changed) == 1 and after[changed[0]].fields[1] == "Amazon Kinesis Data Streams"
+    assert after[changed[0]].mod > before[changed[0]][0]
+    assert all(after[guid].mod == before[guid][0] for guid in after if guid not in changed)
+    assert anki.review_counts() == history
+    assert "notes2anki Basic+" not in {model.name for model in anki.col.models.all_names_and_ids()}
+
+
+def test_inserted_lines_and_moved_sections_keep_every_card(notes_dir: Path, tmp_path: Path, anki: Anki) -> None:
+    note = write_note(notes_dir, "reliability.md", RELIABILITY)
+    out = tmp_path / "build"
+    history = _reviewed_collection(notes_dir, out, anki)
+    guids = set(anki.notes())
+
+    text = note.read_text("utf-8")
+    quick, route = text.split("## Route 53")
+    moved = quick.replace("## 早引き\n", "## Route 53" + route + "\n## 早引き\n\n- 新しい行 -> 新しい答え\n")
+    note.write_text(moved, "utf-8")
+    assert build(notes_dir, out) == 0
+    log = anki.import_package(out / "AWS.apkg")
+
+    assert len(log.new) == 1  # only the inserted line
+    assert guids < set(anki.notes()) and len(anki.notes()) == len(guids) + 1
+    assert {cid: count for cid, count in anki.review_counts().items() if cid in history} == history
+
+
+def test_rebuild_without_changes_is_byte_identical(two_categories: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    assert build(two_categories, out) == 0
+    first = {path.name: path.read_bytes() for path in out.iterdir()}
+    assert build(two_categories, out) == 0
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == first
+
+
+def test_build_leaves_no_temporary_files(two_categories: Path, tmp_path: Path, monkeypatch) -> None:
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    out = tmp_path / "build"
+    assert build(two_categories, out) == 0
+    assert sorted(path.name for path in out.iterdir()) == [".notes2anki-state.json", "AWS.apkg", "Computer Science.apkg"]
+    assert list(system_temp.iterdir()) == []
+
+
+def test_missing_image_keeps_the_previous_deck(two_categories: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "build"
+    assert build(two_categories, out) == 0
+    previous = (out / "AWS.apkg").read_bytes()
+    note = two_categories / "aws" / "reliability.md"
+    note.write_text(note.read_text("utf-8") + "- ![構成図](missing.png) -> 構成\n", "utf-8")
+    capsys.readouterr()
+
+    assert build(two_categories, out) == 1
+    err = capsys.readouterr().err
+    assert f"{note}:19: image 'missing.png' not found" in err
+    assert f"{out / 'AWS.apkg'}: not written: 1 card problem (the previous deck is kept)" in err
+    assert (out / "AWS.apkg").read_bytes() == previous
+
+
+def test_identity_clash_is_an_error_not_a_merge(notes_dir: Path, tmp_path: Path, capsys) -> None:
+    note = write_note(notes_dir, "dup.md", "---\ncategory: AWS\n---\n## S\n\n- Same question -> one\n- Same question -> two\n")
+    assert build(notes_dir, tmp_path / "build") == 1
+    err = capsys.readouterr().err
+    assert f"{note}:7: this card has the same identity as the card at line 6" in err
+    assert not (tmp_path / "build" / "AWS.apkg").exists()
+
+
+def test_unreadable_note_does_not_stop_other_categories(two_categories: Path, tmp_path: Path, capsys) -> None:
+    broken = two_categories / "broken.md"
+    broken.write_text("---\ntitle: [oops\ncategory: Other\n---\n- a -> b\n", "utf-8")
+    out = tmp_path / "build"
+    assert build(two_categories, out) == 1
+    assert f"error: {broken}:3: invalid YAML in front matter" in capsys.readouterr().err
+    assert sorted(path.name for path in out.glob("*.apkg")) == ["AWS.apkg", "Computer Science.apkg"]
+
+
+def test_note_without_category_builds_into_the_default_deck(notes_dir: Path, tmp_path: Path, anki: Anki) -> None:
+    write_note(notes_dir, "loose-note.md", "- Question -> Answer\n")
+    out = tmp_path / "build"
+    assert build(notes_dir, out) == 0
+    anki.import_package(out / f"{DEFAULT_CATEGORY}.apkg")
+    assert anki.deck_names() == {f"{DEFAULT_CATEGORY}::loose-note"}
+
+
+def test_unwritable_output_is_a_clear_error(two_categories: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "not-a-folder"
+    out.write_text("a file where the output folder should be")
+    assert build(two_categories, out) == 2
+    assert "cannot write" in capsys.readouterr().err
