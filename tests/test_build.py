@@ -164,7 +164,7 @@ def test_missing_image_keeps_the_previous_deck(two_categories: Path, tmp_path: P
 
     assert build(two_categories, out) == 1
     err = capsys.readouterr().err
-    assert f"{note}:19: image 'missing.png' not found" in err
+    assert f"{note}:18: image 'missing.png' not found" in err
     assert f"{out / 'AWS.apkg'}: not written: 1 card problem (the previous deck is kept)" in err
     assert (out / "AWS.apkg").read_bytes() == previous
 
