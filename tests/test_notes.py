@@ -1,0 +1,30 @@
+"""The project's own notes: ``make decks`` builds them, and together they use every card rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from notes2anki.cli import main
+from notes2anki.pipeline import extract_cards, load_notes
+from tests.conftest import Anki
+
+NOTES = Path(__file__).parent.parent / "notes"
+
+
+def test_project_notes_use_every_card_rule() -> None:
+    loaded = load_notes([NOTES])
+    assert loaded.errors == []
+    extracted = extract_cards(loaded.notes)
+    assert {card.rule for card in extracted.cards} == {"arrow", "definition", "children", "cloze", "table", "section"}
+    assert {note.category for note in loaded.notes} == {"AWS", "Computer Science"}
+    assert extracted.skipped == []
+
+
+def test_project_notes_build_into_decks_anki_imports(tmp_path: Path, anki: Anki) -> None:
+    out = tmp_path / "build"
+    assert main(["build", str(NOTES), "-o", str(out)]) == 0
+    for deck in sorted(out.glob("*.apkg")):
+        log = anki.import_package(deck)
+        assert log.new and not log.conflicting
+    assert anki.deck_names() == {"AWS::信頼性と障害対策", "Computer Science::Networking fundamentals"}
+    assert not anki.col.get_empty_cards().notes
