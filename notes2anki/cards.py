@@ -209,12 +209,13 @@ def identity_key(note: Note, kind: str, context: tuple[str, ...], question: tupl
     """What makes a card the same card across builds: its note file, section, type and question.
 
     The note's title is left out (the file already names the note) and so are the answer,
-    tags and line. Text is NFKC-normalised and case-folded so that fixing width or case (a
-    lint fix) keeps the card and its review history.
+    tags and line. Text is NFKC-normalised, case-folded and stripped of spaces so that fixing
+    width, case or spacing (a lint fix) keeps the card and its review history.
     """
     parts = (note.source_key, kind, *context[1:], plain_text(question))
     return "\x1f".join(_normalise(part) for part in parts)
 
 
 def _normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """Width, case and spacing do not make a different question (``AutoScaling``/``Auto Scaling``)."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())

@@ -149,7 +149,8 @@ class Note:
     root: Path  # the notes folder the file was found in; images must stay inside it
     display: str  # the path as the user knows it, used in every message
     source_key: str  # path relative to the notes folder, part of each card's identity
-    meta: dict
+    meta: dict  # the front matter as ruamel.yaml loaded it (key order and positions kept)
+    front_matter_end: int  # line of the closing '---'; 0 without front matter
     title: str
     category: str
     tags: tuple[str, ...]

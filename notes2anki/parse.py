@@ -142,6 +142,7 @@ def parse_text(text: str, path: Path, root: Path) -> Note:
         display=display,
         source_key=path.relative_to(root).as_posix() if root in path.parents else path.name,
         meta=meta,
+        front_matter_end=front.end_line,
         title=_title(meta, blocks, path),
         category=_category(meta),
         tags=_tags(meta),
@@ -190,7 +191,7 @@ def _blocks(tokens: list[Token]) -> list[Block]:
         kind = token["type"]
         if kind == "heading":
             blocks.append(Heading(token["line"], token["attrs"]["level"], _inlines(token["children"])))
-        elif kind in ("paragraph", "block_text", "block_html"):
+        elif kind in ("paragraph", "block_text", "block_html") and not _is_comment(token):
             blocks.append(Paragraph(token["line"], _paragraph_inlines(token)))
         elif kind == "list":
             blocks.append(BulletList(token["line"], [_item(child) for child in token["children"]]))
@@ -209,12 +210,17 @@ def _item(token: Token) -> ListItem:
     children: list[ListItem] = []
     for child in token["children"]:
         kind = child["type"]
-        if kind in ("paragraph", "block_text", "block_html"):
+        if kind in ("paragraph", "block_text", "block_html") and not _is_comment(child):
             text = _paragraph_inlines(child)
             inlines = text if not inlines else inlines + (LineBreak(),) + text
         elif kind == "list":
             children.extend(_item(grandchild) for grandchild in child["children"])
     return ListItem(token.get("line", 0), inlines, children)
+
+
+def _is_comment(token: Token) -> bool:
+    """HTML comments (such as lint suppressions) are invisible in Markdown, and so on cards."""
+    return token["type"] == "block_html" and token["raw"].lstrip().startswith("<!--")
 
 
 def _paragraph_inlines(token: Token) -> tuple[Inline, ...]:
@@ -244,6 +250,7 @@ def _inlines(tokens: list[Token]) -> tuple[Inline, ...]:
 
 
 def _inline(token: Token) -> Inline | None:
+    """The typed node for one mistune inline token; None for what a reader never sees."""
     kind = token["type"]
     if kind == "text":
         return Text(token["raw"])
@@ -262,5 +269,5 @@ def _inline(token: Token) -> Inline | None:
     if kind == "image":
         return Image(token["attrs"]["url"], plain_text(_inlines(token["children"])))
     if kind == "inline_html":
-        return RawHtml(token["raw"])
+        return None if token["raw"].startswith("<!--") else RawHtml(token["raw"])
     return Text(token.get("raw", ""))
