@@ -28,6 +28,7 @@ from notes2anki.model import (
     Inline,
     ListItem,
     Note,
+    NoteError,
     Paragraph,
     Skipped,
     Strong,
@@ -156,14 +157,17 @@ def _table_cards(note: Note, table: Table, context: tuple[str, ...], result: Ext
             result.skipped.append(Skipped(note, row.line, plain_text(front), "a table row with an empty cell"))
 
 
+EMPTY_ARROW_SIDE = "an arrow with nothing on one side"
+EMPTY_DEFINITION = "a definition with nothing after the colon"
+PLAIN_STATEMENT = "a plain statement: no arrow, definition, bold text or nested items"
+
+
 def _why_no_card(item: ListItem) -> str:
-    found = split.arrow(item.inlines)
-    if found is not None:
-        return "an arrow with nothing on one side"
-    found = split.definition(item.inlines)
-    if found is not None:
-        return "a definition with nothing after the colon"
-    return "a plain statement: no arrow, definition, bold text or nested items"
+    if split.arrow(item.inlines) is not None:
+        return EMPTY_ARROW_SIDE
+    if split.definition(item.inlines) is not None:
+        return EMPTY_DEFINITION
+    return PLAIN_STATEMENT
 
 
 def _basic(
@@ -219,3 +223,23 @@ def identity_key(note: Note, kind: str, context: tuple[str, ...], question: tupl
 def _normalise(text: str) -> str:
     """Width, case and spacing do not make a different question (``AutoScaling``/``Auto Scaling``)."""
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def identity_clashes(cards: list[Card]) -> list[tuple[Card, Card]]:
+    """Pairs (first, clashing) of cards that would share a GUID: Anki would merge them."""
+    first_by_key: dict[str, Card] = {}
+    clashes = []
+    for card in cards:
+        first = first_by_key.setdefault(card.key, card)
+        if first is not card:
+            clashes.append((first, card))
+    return clashes
+
+
+def clash_error(first: Card, clash: Card) -> NoteError:
+    return NoteError(
+        clash.note.display,
+        clash.line,
+        f"this card has the same identity as the card at line {first.line} (same section and question); "
+        "reword one of them, or Anki would merge the two",
+    )

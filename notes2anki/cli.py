@@ -47,11 +47,32 @@ def _parser() -> argparse.ArgumentParser:
     cards = commands.add_parser("cards", help="print the cards notes make, and the items that make none")
     cards.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="PATH")
     cards.set_defaults(run=_cards)
+
+    lint = commands.add_parser("lint", help="check notes for what breaks cards and terminology")
+    lint.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the configured notes folders)")
+    lint.add_argument("--format", choices=("text", "json", "github"), default="text", dest="output_format")
+    lint.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
+    lint.add_argument("--diff", action="store_true", help="show what --fix would change, change nothing")
+    lint.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply unsafe fixes")
+    lint.add_argument("--select", type=_codes, help="only these rule codes or prefixes (comma-separated)")
+    lint.add_argument("--ignore", type=_codes, help="skip these rule codes or prefixes (comma-separated)")
+    lint.add_argument("--config", type=Path, help="pyproject.toml to read [tool.notes2anki] from")
+    lint.set_defaults(run=_lint)
+
+    rules = commands.add_parser("rules", help="list the lint rules")
+    rules.set_defaults(run=_rules)
+    rule = commands.add_parser("rule", help="print a lint rule's documentation")
+    rule.add_argument("code", help="a rule code (N101) or name (acronym-mismatch)")
+    rule.set_defaults(run=_rule)
     return parser
 
 
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for code in text.split(",") if code.strip())
+
+
 def _build(args: argparse.Namespace) -> int:
-    from notes2anki.pipeline import build
+    from notes2anki.build import build
 
     report = build(args.paths, args.out)
     for error in report.errors:
@@ -104,3 +125,79 @@ def _cards(args: argparse.Namespace) -> int:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from notes2anki.lint import formats, runner
+    from notes2anki.lint.config import ConfigError
+    from notes2anki.lint.terms import DictionaryError
+
+    try:
+        config, dictionary = runner.load_config(args.config)
+    except (ConfigError, DictionaryError) as error:
+        print(f"notes2anki: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.select is not None:
+        config.select = args.select
+    if args.ignore is not None:
+        config.ignore = config.ignore + args.ignore
+    paths = args.paths or [config.root / folder for folder in config.notes]
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        print(f"notes2anki: {missing[0]}: no such file or folder", file=sys.stderr)
+        return EXIT_ERROR
+    mode = "fix" if args.fix else "diff" if args.diff else "check"
+    result = runner.run(paths, config, dictionary, mode, args.unsafe_fixes)
+
+    for diff in result.diffs:
+        sys.stdout.write(diff)
+    output = formats.render(result.findings, args.output_format)
+    if output:
+        print(output)
+    for error in result.errors:
+        print(f"error: {error}", file=sys.stderr)
+    summary = _lint_summary(result, mode)
+    print(summary, file=sys.stdout if args.output_format == "text" else sys.stderr)
+    if result.errors:
+        return EXIT_ERROR
+    if any(finding.severity == "error" for finding in result.findings) or (mode == "diff" and result.diffs):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _lint_summary(result, mode: str) -> str:
+    fixed = sum(result.fixed.values())
+    parts = []
+    if fixed:
+        verb = "Would fix" if mode == "diff" else "Fixed"
+        parts.append(f"{verb} {_count(fixed, 'problem')} in {_count(len(result.fixed), 'file')}.")
+    if result.findings:
+        files = len({finding.path for finding in result.findings})
+        fixable = sum(1 for finding in result.findings if finding.fixable)
+        hint = f" ({fixable} fixable with --fix)" if fixable and mode == "check" else ""
+        left = "remaining" if fixed else "found"
+        parts.append(f"{_count(len(result.findings), 'problem')} {left} in {_count(files, 'file')}{hint}.")
+    elif not result.errors:
+        parts.append(f"All checks passed ({_count(result.files, 'file')}).")
+    return " ".join(parts)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from notes2anki.lint.rules import RULES
+
+    for rule in RULES:
+        summary = rule.__doc__.splitlines()[0].split(": ", 1)[1]
+        fixable = "fix" if "--fix" in rule.__doc__ else "   "
+        print(f"{rule.CODE}  {rule.NAME:26}  {fixable}  {summary}")
+    return EXIT_OK
+
+
+def _rule(args: argparse.Namespace) -> int:
+    from notes2anki.lint.rules import BY_CODE, BY_NAME
+
+    rule = BY_CODE.get(args.code.upper()) or BY_NAME.get(args.code)
+    if rule is None:
+        print(f"notes2anki: no rule {args.code!r}; `notes2anki rules` lists them", file=sys.stderr)
+        return EXIT_ERROR
+    print(rule.__doc__.strip())
+    return EXIT_OK

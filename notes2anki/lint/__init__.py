@@ -1,0 +1,1 @@
+"""``notes2anki lint``: what breaks flashcards and terminology, with almost no noise."""

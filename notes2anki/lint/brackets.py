@@ -1,0 +1,57 @@
+"""Bracket pairs on a line of prose: what opens, what closes, and where they disagree.
+
+Shared by N301 (unbalanced) and N302 (mixed widths). ASCII ``[]`` and ``{}`` are Markdown and
+cloze syntax, so they are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PAIRS = {"(": ")", "（": "）", "［": "］", "「": "」", "『": "』", "【": "】", "〔": "〕"}
+CLOSERS = {closer: opener for opener, closer in PAIRS.items()}
+FAMILY = {"(": "paren", ")": "paren", "（": "paren", "）": "paren"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # "unclosed", "unopened", "mismatched" or "mixed"
+    column: int  # 0-based, of the offending character
+    char: str
+    opener: str = ""  # for mismatched and mixed: the bracket it should close
+    opener_column: int = 0
+
+
+def scan(prose: str) -> list[Problem]:
+    problems: list[Problem] = []
+    stack: list[tuple[str, int]] = []
+    for column, char in enumerate(prose):
+        if char in PAIRS:
+            stack.append((char, column))
+        elif char in CLOSERS:
+            if not stack:
+                if not _is_label(prose, column):
+                    problems.append(Problem("unopened", column, char))
+                continue
+            opener, opener_column = stack[-1]
+            if PAIRS[opener] == char:
+                stack.pop()
+            elif FAMILY.get(opener) is not None and FAMILY.get(opener) == FAMILY.get(char):
+                stack.pop()
+                problems.append(Problem("mixed", column, char, opener, opener_column))
+            elif any(PAIRS[open_char] == char for open_char, _ in stack):
+                while stack and PAIRS[stack[-1][0]] != char:
+                    unclosed, at = stack.pop()
+                    problems.append(Problem("unclosed", at, unclosed))
+                stack.pop()
+            else:
+                problems.append(Problem("mismatched", column, char, opener, opener_column))
+    problems.extend(Problem("unclosed", at, opener) for opener, at in stack)
+    return sorted(problems, key=lambda problem: problem.column)
+
+
+def _is_label(prose: str, column: int) -> bool:
+    """``例)``, ``1)``, ``a)`` at the start of an item: an enumeration label, not a bracket."""
+    start = prose.lstrip(" -*+\t")
+    offset = len(prose) - len(start)
+    return 0 < column - offset <= 2 and " " not in prose[offset:column]

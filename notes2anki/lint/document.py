@@ -1,0 +1,116 @@
+"""A note as the linter sees it: its lines, a prose-only view of them, its outline and cards."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from notes2anki.cards import extract
+from notes2anki.model import Card, Note, NoteError, Skipped
+from notes2anki.parse import parse_text
+
+MASK = "\x00"  # stands in for characters that are not prose; no rule pattern matches it
+
+# Not prose: code spans, link and image targets, URLs, HTML tags and comments, @handles.
+_NOT_PROSE = re.compile(
+    r"(`+)(?:(?!\1).)+?\1"  # code span
+    r"|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"  # link target ](url "title")
+    r"|<!--.*?(?:-->|$)"  # HTML comment
+    r"|</?[A-Za-z][^<>]*>"  # HTML tag with its attributes, or an autolink
+    r"|(?:https?|ftp)://[^\s（）「」、。<>]+|www\.[^\s（）「」、。<>]+"  # bare URL
+    r"|(?<![\w@])@[\w./-]+"  # @handle, @scoped/package
+)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+@dataclass
+class Document:
+    path: Path
+    root: Path
+    display: str
+    text: str
+    note: Note | None = None
+    error: NoteError | None = None  # front matter that could not be loaded
+    cards: list[Card] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @classmethod
+    def from_text(cls, text: str, path: Path, root: Path) -> Document:
+        document = cls(path, root, str(path), text)
+        try:
+            document.note = parse_text(text, path, root)
+        except NoteError as error:
+            document.error = error
+            return document
+        extraction = extract(document.note)
+        document.cards, document.skipped = extraction.cards, extraction.skipped
+        return document
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts, position = [], 0
+        for line in self.lines:
+            starts.append(position)
+            position += len(line) + 1
+        return starts
+
+    def offset(self, line: int, column: int) -> int:
+        """Text offset of a 1-based line and 1-based column."""
+        return self.line_starts[line - 1] + column - 1
+
+    @cached_property
+    def body_start(self) -> int:
+        """First line (1-based) after the front matter."""
+        return (self.note.front_matter_end if self.note else _front_matter_end(self.lines)) + 1
+
+    @cached_property
+    def code_lines(self) -> set[int]:
+        """Lines inside fenced code blocks, fences included (also inside list items)."""
+        lines: set[int] = set()
+        fence = None
+        for number in range(self.body_start, len(self.lines) + 1):
+            match = _FENCE.match(self.lines[number - 1].lstrip(" >-*+0123456789.") if fence is None else self.lines[number - 1].lstrip())
+            if fence is None and match:
+                fence = match.group(1)
+                lines.add(number)
+            elif fence is not None:
+                lines.add(number)
+                if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                    fence = None
+        return lines
+
+    @cached_property
+    def prose(self) -> list[str]:
+        """Each line with everything that is not prose masked (same length, so columns match).
+
+        Front matter and code are masked whole; so are code spans, URLs, link targets, HTML.
+        """
+        masked = []
+        for number, line in enumerate(self.lines, start=1):
+            if number < self.body_start or number in self.code_lines:
+                masked.append(MASK * len(line))
+            else:
+                masked.append(_NOT_PROSE.sub(lambda m: MASK * len(m.group()), line))
+        return masked
+
+    def prose_lines(self):
+        """(line number, prose view) of every body line outside code."""
+        for number in range(self.body_start, len(self.lines) + 1):
+            if number not in self.code_lines:
+                yield number, self.prose[number - 1]
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    if lines and lines[0].rstrip() == "---":
+        for index in range(1, len(lines)):
+            if lines[index].rstrip() in ("---", "..."):
+                return index + 1
+        return len(lines)
+    return 0
+

@@ -1,0 +1,42 @@
+"""Findings as text (ruff's shape), JSON, or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+
+from notes2anki.lint.engine import Finding
+
+FORMATS = ("text", "json", "github")
+
+
+def render(findings: list[Finding], output_format: str) -> str:
+    if output_format == "json":
+        return json.dumps([_as_dict(finding) for finding in findings], ensure_ascii=False, indent=2)
+    if output_format == "github":
+        return "\n".join(_github(finding) for finding in findings)
+    return "\n".join(_text(finding) for finding in findings)
+
+
+def _text(finding: Finding) -> str:
+    mark = " [*]" if finding.fixable else ""
+    level = "" if finding.severity == "error" else f" ({finding.severity})"
+    return f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}{mark}{level}"
+
+
+def _github(finding: Finding) -> str:
+    level = "error" if finding.severity == "error" else "warning"
+    message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={finding.path},line={finding.line},col={finding.column},title={finding.code}::{message}"
+
+
+def _as_dict(finding: Finding) -> dict:
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "code": finding.code,
+        "message": finding.message,
+        "severity": finding.severity,
+        "fix": [{"start": e.start, "end": e.end, "replacement": e.replacement} for e in finding.edits] or None,
+        "fix_safe": finding.safe if finding.edits else None,
+    }

@@ -1,0 +1,57 @@
+"""N402 trailing-whitespace: spaces or tabs at the end of a line.
+
+## What it does
+Reports whitespace at the end of a line outside code blocks, and lines that hold only
+whitespace. Two or more spaces that end a line inside a paragraph are a Markdown line break
+and are left alone. `--fix` removes the whitespace.
+
+## Why is this bad?
+It is invisible, it makes diffs noisy, and a stray full-width space ends up on the card.
+
+## Example
+```markdown
+- インスタンスがスケールインすると消えるため　
+```
+
+## Use instead
+```markdown
+- インスタンスがスケールインすると消えるため
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from notes2anki.lint.engine import Corpus, Edit, Finding, at
+
+CODE = "N402"
+NAME = "trailing-whitespace"
+
+_TRAILING = re.compile(r"[ \t\u3000]+$")
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||```|~~~|$)")
+
+
+def check(document, corpus: Corpus) -> Iterator[Finding]:
+    for number in range(document.body_start, len(document.lines) + 1):
+        if number in document.code_lines:
+            continue
+        line = document.lines[number - 1]
+        match = _TRAILING.search(line)
+        if match is None or _is_line_break(document, number, match.group()):
+            continue
+        start = document.offset(number, match.start() + 1)
+        yield at(document, number, match.start() + 1, CODE, "trailing whitespace", [Edit(start, start + len(match.group()), "")])
+
+
+def _is_line_break(document, number: int, whitespace: str) -> bool:
+    """Two spaces after text, with the paragraph going on below: a hard line break."""
+    line = document.lines[number - 1]
+    following = document.lines[number] if number < len(document.lines) else ""
+    return (
+        len(whitespace) >= 2
+        and set(whitespace) == {" "}
+        and line.strip() != ""
+        and not _BLOCK_START.match(following)
+    )
