@@ -25,7 +25,7 @@ def resolve(note: Note, url: str, line: int) -> Path:
     if target != root and root not in target.parents:
         raise NoteError(note.display, line, f"image {url!r} is outside the notes folder; refused")
     if not target.is_file():
-        raise NoteError(note.display, line, f"image {url!r} not found (looked for {target})")
+        raise NoteError(note.display, line, f"image {url!r} not found")
     return target
 
 

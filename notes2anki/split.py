@@ -19,7 +19,7 @@ ARROW_PATTERN = re.compile("|".join(re.escape(arrow) for arrow in ARROWS))
 # A full-width colon always separates; an ASCII colon only before a space (not in 10:30 or URLs).
 COLON_PATTERN = re.compile(r"：|:(?=\s|$)")
 # 「XとはY」 defines X, but 「XとはYが違う」-style comparisons do not.
-TOWA_PATTERN = re.compile(r"とは(?!異な|違|別|限ら|言え|いえ|思)")
+TOWA_PATTERN = re.compile(r"とは(?!異な|違|別|関係|無関係|限ら|言え|いえ|思)")
 
 MAX_TERM_LENGTH = 60
 

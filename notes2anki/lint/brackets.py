@@ -45,6 +45,7 @@ def scan(prose: str) -> list[Problem]:
                     problems.append(Problem("unclosed", at, unclosed))
                 stack.pop()
             else:
+                stack.pop()  # one problem, not also an unclosed opener
                 problems.append(Problem("mismatched", column, char, opener, opener_column))
     problems.extend(Problem("unclosed", at, opener) for opener, at in stack)
     return sorted(problems, key=lambda problem: problem.column)

@@ -16,7 +16,7 @@ MASK = "\x00"  # stands in for characters that are not prose; no rule pattern ma
 # Not prose: code spans, link and image targets, URLs, HTML tags and comments, @handles.
 _NOT_PROSE = re.compile(
     r"(`+)(?:(?!\1).)+?\1"  # code span
-    r"|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"  # link target ](url "title")
+    r"|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"  # link target ](url "title"), one level of ()
     r"|<!--.*?(?:-->|$)"  # HTML comment
     r"|</?[A-Za-z][^<>]*>"  # HTML tag with its attributes, or an autolink
     r"|(?:https?|ftp)://[^\s（）「」、。<>]+|www\.[^\s（）「」、。<>]+"  # bare URL

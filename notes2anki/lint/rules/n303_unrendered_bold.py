@@ -42,29 +42,34 @@ def _kind(char: str) -> str:
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
     for number, prose in document.prose_lines():
-        opened: int | None = None
-        for match in _RUN.finditer(prose):
-            start, end = match.span()
-            before = _kind(prose[start - 1] if start else "")
-            after = _kind(prose[end] if end < len(prose) else "")
-            can_open = after != "space" and (after != "punctuation" or before != "letter")
-            can_close = before != "space" and (before != "punctuation" or after != "letter")
-            if opened is not None and can_close:
-                opened = None
-            elif opened is None and can_open:
-                opened = start
-            elif opened is not None and before == "punctuation" and after == "letter":
-                # closing after punctuation, before a letter: move the punctuation outside
-                mark = document.offset(number, start)  # the punctuation just before the run
-                edit = Edit(mark, mark + 3, "**" + prose[start - 1])
-                yield at(document, number, start + 1, CODE, _message("closing", prose[start - 1]), [edit])
-                opened = None
-            elif opened is None and before == "letter" and after == "punctuation":
-                run = document.offset(number, start + 1)
-                edit = Edit(run, run + 3, prose[end] + "**")
-                yield at(document, number, start + 1, CODE, _message("opening", prose[end]), [edit])
-        if opened is not None:
-            yield at(document, number, opened + 1, CODE, "'**' is never closed on this line; the card shows the asterisks")
+        finding = _first_problem(document, number, prose)
+        if finding is not None:
+            yield finding  # one a line: once it is fixed, the line is paired again
+
+
+def _first_problem(document, number: int, prose: str) -> Finding | None:
+    opened: int | None = None
+    for match in _RUN.finditer(prose):
+        start, end = match.span()
+        before = _kind(prose[start - 1] if start else "")
+        after = _kind(prose[end] if end < len(prose) else "")
+        can_open = after != "space" and (after != "punctuation" or before != "letter")
+        can_close = before != "space" and (before != "punctuation" or after != "letter")
+        if opened is not None and can_close:
+            opened = None
+        elif opened is None and can_open:
+            opened = start
+        elif opened is not None and before == "punctuation" and after == "letter":
+            mark = document.offset(number, start)  # the punctuation just before the run
+            edit = Edit(mark, mark + 3, "**" + prose[start - 1])
+            return at(document, number, start + 1, CODE, _message("closing", prose[start - 1]), [edit])
+        elif opened is None and before == "letter" and after == "punctuation":
+            run = document.offset(number, start + 1)
+            edit = Edit(run, run + 3, prose[end] + "**")
+            return at(document, number, start + 1, CODE, _message("opening", prose[end]), [edit])
+    if opened is not None:
+        return at(document, number, opened + 1, CODE, "'**' is never closed on this line; the card shows the asterisks")
+    return None
 
 
 def _message(which: str, mark: str) -> str:

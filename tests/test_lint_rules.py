@@ -1,0 +1,75 @@
+"""Each lint rule: its fixture gives the findings beside it, its fixes converge, its docs hold."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from notes2anki.cli import main
+from notes2anki.lint.config import Config
+from notes2anki.lint.rules import RULES
+from notes2anki.lint.runner import run
+from notes2anki.lint.terms import load as load_dictionary
+from tests.conftest import FIXTURES
+
+LINT = FIXTURES / "lint"
+CONFIG = LINT / "pyproject.toml"
+FIXTURE_OF = {rule.CODE: LINT / f"{rule.__name__.rsplit('.', 1)[1]}.md" for rule in RULES}
+FIXABLE = [rule for rule in RULES if FIXTURE_OF[rule.CODE].with_suffix(".fixed.md").exists()]
+SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.CODE)
+def test_fixture_gives_the_expected_findings(rule, monkeypatch, capsys) -> None:
+    fixture = FIXTURE_OF[rule.CODE]
+    monkeypatch.chdir(LINT)
+    assert main(["lint", "--config", str(CONFIG), "--select", rule.CODE, fixture.name]) == 1
+    assert capsys.readouterr().out == fixture.with_suffix(".expected").read_text("utf-8")
+
+
+@pytest.mark.parametrize("rule", FIXABLE, ids=lambda rule: rule.CODE)
+def test_fix_gives_the_fixed_fixture_and_a_second_fix_changes_nothing(rule, tmp_path: Path, monkeypatch) -> None:
+    fixture = FIXTURE_OF[rule.CODE]
+    copy = tmp_path / fixture.name
+    shutil.copy(fixture, copy)
+    monkeypatch.chdir(tmp_path)
+    arguments = ["lint", "--config", str(CONFIG), "--select", rule.CODE, "--fix", fixture.name]
+    main(arguments)
+    fixed = copy.read_bytes()
+    assert fixed == fixture.with_suffix(".fixed.md").read_bytes()
+    main(arguments)
+    assert copy.read_bytes() == fixed
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.CODE)
+def test_rule_documentation_has_every_section(rule) -> None:
+    doc = rule.__doc__
+    assert doc.startswith(f"{rule.CODE} {rule.NAME}: ")
+    positions = [doc.index(section) for section in SECTIONS]
+    assert positions == sorted(positions)
+
+
+def _examples(rule) -> tuple[str, str]:
+    blocks = re.findall(r"## (Example|Use instead)\n```markdown\n(.*?)```", rule.__doc__, re.DOTALL)
+    found = dict(blocks)
+    return found["Example"], found["Use instead"]
+
+
+def _codes_found(text: str, folder: Path) -> list[str]:
+    """Rule codes lint finds in ``text``, wrapped in front matter unless it brings its own."""
+    if not text.startswith("---"):
+        text = "---\ntitle: Example\ncategory: Docs\n---\n" + text
+    note = folder / "example.md"
+    note.write_text(text, "utf-8")
+    result = run([note], Config(root=folder, notes=()), load_dictionary(None, True))
+    return [finding.code for finding in result.findings]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.CODE)
+def test_documented_example_is_reported_and_its_correction_is_not(rule, tmp_path: Path) -> None:
+    example, correction = _examples(rule)
+    assert rule.CODE in _codes_found(example, tmp_path)
+    assert rule.CODE not in _codes_found(correction, tmp_path)
