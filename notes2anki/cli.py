@@ -141,10 +141,9 @@ def _lint(args: argparse.Namespace) -> int:
         config.select = args.select
     if args.ignore is not None:
         config.ignore = config.ignore + args.ignore
-    paths = args.paths or [config.root / folder for folder in config.notes]
-    missing = [path for path in paths if not path.exists()]
-    if missing:
-        print(f"notes2anki: {missing[0]}: no such file or folder", file=sys.stderr)
+    paths = args.paths or config.notes_folders()
+    if not paths:
+        print(f"notes2anki: no notes folder found ({', '.join(config.notes)}); name files or folders to lint", file=sys.stderr)
         return EXIT_ERROR
     mode = "fix" if args.fix else "diff" if args.diff else "check"
     result = runner.run(paths, config, dictionary, mode, args.unsafe_fixes)

@@ -36,6 +36,12 @@ class Config:
     dates: tuple[str, ...] = DEFAULT_DATES
     source: str = "defaults"
 
+    def notes_folders(self) -> list[Path]:
+        """The configured notes folders that exist, relative to the current folder where possible."""
+        here = Path.cwd()
+        folders = [self.root / folder for folder in self.notes]
+        return [folder.relative_to(here) if folder.is_relative_to(here) else folder for folder in folders if folder.is_dir()]
+
     def enabled(self, code: str) -> bool:
         selected = not self.select or any(code.startswith(prefix) for prefix in self.select)
         return selected and not any(code.startswith(prefix) for prefix in self.ignore)

@@ -45,7 +45,8 @@ def run(paths: list[Path], config: Config, dictionary: terms.Dictionary, mode: s
     result.files = len(report_on)
     documents = _read(given, result.errors)
     seen = {document.path.resolve() for document in documents}
-    documents += _read([(path, root) for path, root in _configured_notes(config) if path.resolve() not in seen], [])
+    # The whole notes tree, so that corpus-wide rules see every note even when given only some.
+    documents += _read([(path, root) for path, root in discover(config.notes_folders()) if path.resolve() not in seen], [])
     rules = [rule for rule in RULES if config.enabled(rule.CODE)]
     corpus = Corpus(documents, config, dictionary)
     if mode != "check":
@@ -86,12 +87,6 @@ def _fixed(document: Document, corpus: Corpus, rules, report_on: set[str], mode:
     else:
         _write(document, fixed_text)
     return Document.from_text(fixed_text, document.path, document.root)
-
-
-def _configured_notes(config: Config) -> list[tuple[Path, Path]]:
-    """The whole notes tree, so corpus-wide rules see every note even when given only some."""
-    folders = [config.root / folder for folder in config.notes]
-    return discover([folder for folder in folders if folder.is_dir()])
 
 
 def _diff(document: Document, fixed_text: str) -> str:

@@ -1,0 +1,145 @@
+"""``notes2anki lint`` as users run it: by hand, in pre-commit, with config, formats and fixes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from notes2anki.cli import main
+from tests.conftest import write_note
+
+PROJECT_CONFIG = '[tool.notes2anki]\nnotes = ["notes"]\n'
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    """A notes project: pyproject.toml and a notes tree, as the current directory."""
+    (tmp_path / "pyproject.toml").write_text(PROJECT_CONFIG, "utf-8")
+    write_note(tmp_path / "notes", "a.md", "---\ntitle: A\ncategory: AWS\n---\n- DataSync でデータを移す\n- DataSync は検証する\n- RTO（Recovery Time Objective）：いつまでに戻すか\n")
+    write_note(tmp_path / "notes", "b.md", "---\ntitle: B\ncategory: AWS\n---\n- Datasync のエージェント\n- RTO（Recovery Time Objective）：障害からの復旧時間\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def lint(*arguments: str) -> int:
+    return main(["lint", *arguments])
+
+
+def test_clean_notes_pass_with_exit_zero(project: Path, capsys) -> None:
+    write_note(project / "notes", "b.md", "---\ntitle: B\ncategory: AWS\n---\n- DataSync のエージェント\n")
+    assert lint() == 0
+    assert capsys.readouterr().out == "All checks passed (2 files).\n"
+
+
+def test_pre_commit_batches_report_only_given_files_but_see_the_whole_tree(project: Path) -> None:
+    """pre-commit runs the hook from the repository root with only the changed files."""
+    def hook(*files: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "notes2anki", "lint", *files]
+        return subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+
+    only_b = hook("notes/b.md")
+    assert only_b.returncode == 1
+    assert only_b.stdout.splitlines()[:2] == [
+        "notes/b.md:5:3: N201 'Datasync' is spelled 'DataSync' elsewhere in the notes",
+        "notes/b.md:6:3: N102 'RTO' is defined again, differently (first defined at notes/a.md:7)",
+    ]
+    only_a = hook("notes/a.md")
+    assert only_a.returncode == 0, only_a.stdout
+    assert hook("notes/a.md", "notes/b.md").stdout.count("notes/b.md") == 2
+
+
+def test_select_ignore_and_severity_from_pyproject(project: Path, capsys) -> None:
+    (project / "pyproject.toml").write_text(PROJECT_CONFIG + 'ignore = ["N102"]\n[tool.notes2anki.severity]\nN201 = "warning"\n', "utf-8")
+    assert lint() == 0  # only a warning is left
+    out = capsys.readouterr().out
+    assert "N201 'Datasync' is spelled 'DataSync' elsewhere in the notes (warning)" in out
+    assert "N102" not in out
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('select = ["X999"]', "[tool.notes2anki] select: 'X999' matches no rule; valid codes: N001"),
+        ('colour = "blue"', "[tool.notes2anki] unknown key 'colour'; valid keys: notes, select"),
+        ('[tool.notes2anki.severity]\nN201 = "loud"', "severity.N201: 'loud' is not a severity; valid: error, warning"),
+        ('dictionary = "missing.yml"', "missing.yml: cannot read the dictionary"),
+    ],
+)
+def test_config_errors_name_file_key_and_valid_values(project: Path, capsys, config: str, message: str) -> None:
+    (project / "pyproject.toml").write_text(PROJECT_CONFIG + config + "\n", "utf-8")
+    assert lint() == 2
+    err = capsys.readouterr().err
+    assert message in err and str(project / ("missing.yml" if "missing" in message else "pyproject.toml")) in err
+
+
+def test_inline_and_file_suppressions(project: Path, capsys) -> None:
+    write_note(
+        project / "notes",
+        "b.md",
+        "---\ntitle: B\ncategory: AWS\n---\n<!-- notes2anki-disable-next-line N201 -->\n- Datasync のエージェント\n"
+        "- Datasync をもう一度\n<!-- notes2anki-disable N102 -->\n- RTO（Recovery Time Objective）：障害からの復旧時間\n",
+    )
+    assert lint("notes/b.md") == 1
+    out = capsys.readouterr().out
+    assert "notes/b.md:7:3: N201" in out
+    assert "notes/b.md:6:" not in out and "N102" not in out
+
+
+def test_json_and_github_formats(project: Path, capsys) -> None:
+    assert lint("--format", "json", "notes/b.md") == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert {(f["code"], f["line"], f["column"]) for f in findings} == {("N201", 5, 3), ("N102", 6, 3)}
+    assert lint("--format", "github", "--select", "N201", "notes/b.md") == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "::error file=notes/b.md,line=5,col=3,title=N201::'Datasync' is spelled 'DataSync' elsewhere in the notes"
+    )
+
+
+def test_diff_shows_the_fix_and_changes_nothing(project: Path, capsys) -> None:
+    note = write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- RedShift はウェアハウス \n")
+    before = note.read_bytes()
+    assert lint("--diff", "notes/c.md") == 1
+    out = capsys.readouterr().out
+    assert "-- RedShift はウェアハウス \n+- Redshift はウェアハウス\n" in out
+    assert note.read_bytes() == before
+
+
+def test_fix_keeps_crlf_bom_front_matter_comments_and_other_text(project: Path) -> None:
+    text = "---\n# study notes\ntitle: Amazon Elasticache  # product\ncategory: AWS\n---\n- Elasticacheはインメモリ\n- 他の行はそのまま　\n"
+    note = project / "notes" / "c.md"
+    note.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert lint("--fix", "notes/c.md") == 0
+    expected = text.replace("Elasticache", "ElastiCache").replace("　\n", "\n")
+    assert note.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode("utf-8")
+
+
+def test_unreadable_note_is_exit_two(project: Path, capsys) -> None:
+    (project / "notes" / "sjis.md").write_bytes("- 質問 -> 答え\n".encode("shift_jis"))
+    assert lint("notes/sjis.md") == 2
+    assert "notes/sjis.md:1: the file is not UTF-8 (it decodes as SHIFT-JIS)" in capsys.readouterr().err
+
+
+def test_rules_lists_every_rule_and_rule_prints_its_doc(capsys) -> None:
+    assert main(["rules"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert len(listing) == 19 and listing[4].startswith("N101  acronym-mismatch")
+    assert main(["rule", "N302"]) == 0
+    assert capsys.readouterr().out.startswith("N302 mixed-width-bracket: ")
+    assert main(["rule", "dangling-reference"]) == 0
+    assert "## Why is this bad?" in capsys.readouterr().out
+    assert main(["rule", "N999"]) == 2
+
+
+def test_lint_does_not_import_genanki(project: Path) -> None:
+    code = "import sys; from notes2anki.cli import main; main(['lint']); print('genanki' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=False)
+    assert result.stdout.splitlines()[-1] == "False"
+
+
+def test_project_notes_lint_clean(monkeypatch) -> None:
+    monkeypatch.chdir(Path(__file__).parent.parent)
+    assert lint() == 0
