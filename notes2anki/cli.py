@@ -186,8 +186,8 @@ def _rules(args: argparse.Namespace) -> int:
 
     for rule in RULES:
         summary = rule.__doc__.splitlines()[0].split(": ", 1)[1]
-        fixable = "fix" if "--fix" in rule.__doc__ else "   "
-        print(f"{rule.CODE}  {rule.NAME:26}  {fixable}  {summary}")
+        fix = {"safe": "fix", "unsafe": "fix*"}.get(rule.FIX, "")
+        print(f"{rule.CODE}  {rule.NAME:26}  {fix:4}  {summary}")
     return EXIT_OK
 
 

@@ -73,3 +73,13 @@ def test_documented_example_is_reported_and_its_correction_is_not(rule, tmp_path
     example, correction = _examples(rule)
     assert rule.CODE in _codes_found(example, tmp_path)
     assert rule.CODE not in _codes_found(correction, tmp_path)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.CODE)
+def test_fixes_offered_are_the_ones_the_rule_declares(rule, monkeypatch) -> None:
+    monkeypatch.chdir(LINT)
+    config = Config(root=LINT, notes=(), select=(rule.CODE,))
+    findings = run([Path(FIXTURE_OF[rule.CODE].name)], config, load_dictionary(None, True)).findings
+    assert findings
+    kinds = {None if not finding.edits else "safe" if finding.safe else "unsafe" for finding in findings}
+    assert kinds <= {rule.FIX, None} and (rule.FIX is None or rule.FIX in kinds)

@@ -1,4 +1,7 @@
-"""Every lint rule, one module each: CODE, NAME, ``check(document, corpus)`` and the docs."""
+"""Every lint rule, one module each: its docs, CODE, NAME, FIX and ``check(document, corpus)``.
+
+FIX says what ``--fix`` can do: "safe" (meaning kept), "unsafe" (needs ``--unsafe-fixes``) or None.
+"""
 
 from __future__ import annotations
 

@@ -33,6 +33,7 @@ from notes2anki.lint.engine import Corpus, Finding, at
 
 CODE = "N001"
 NAME = "front-matter-yaml"
+FIX = None
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:

@@ -32,6 +32,7 @@ from notes2anki.lint.engine import Corpus, Finding, at
 
 CODE = "N002"
 NAME = "front-matter-required"
+FIX = None
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:

@@ -35,6 +35,7 @@ from notes2anki.lint.engine import Corpus, Finding, at
 
 CODE = "N003"
 NAME = "front-matter-date"
+FIX = None
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:

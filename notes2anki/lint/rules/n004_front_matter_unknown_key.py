@@ -35,6 +35,7 @@ from notes2anki.lint.engine import Corpus, Finding, at
 
 CODE = "N004"
 NAME = "front-matter-unknown-key"
+FIX = None
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:

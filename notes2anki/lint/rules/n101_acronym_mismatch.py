@@ -4,7 +4,8 @@
 Checks `ACRONYM（Expansion…）` and `Expansion (ACRONYM)`: the initials of the expansion's
 words (small words such as *of* and *and* may be skipped; CamelCase words may give more than
 one letter, as in JavaScript Object Notation) must spell the acronym. Acronyms with digits
-(S3, EC2) are not checked.
+(S3, EC2) are not checked. `--fix --unsafe-fixes` replaces the acronym with the initials: only
+you know whether the acronym or the expansion is the wrong half.
 
 ## Why is this bad?
 A card that pairs an acronym with the wrong expansion teaches the wrong fact, and exam
@@ -31,6 +32,7 @@ from notes2anki.lint.engine import Corpus, Finding, at, replace_at
 
 CODE = "N101"
 NAME = "acronym-mismatch"
+FIX = "unsafe"
 
 STOP_WORDS = frozenset({"of", "and", "for", "the", "to", "in", "on", "a", "an", "as", "by", "with", "at", "or"})
 _ACRONYM = r"[a-z]?[A-Z][A-Z&]{1,7}"

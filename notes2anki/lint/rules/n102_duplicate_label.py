@@ -35,6 +35,7 @@ from notes2anki.model import Card, plain_text
 
 CODE = "N102"
 NAME = "duplicate-label"
+FIX = None
 
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 

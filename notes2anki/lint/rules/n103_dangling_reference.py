@@ -32,6 +32,7 @@ from notes2anki.model import plain_text
 
 CODE = "N103"
 NAME = "dangling-reference"
+FIX = None
 
 _REFERENCE = re.compile(
     r"^(?:前者|後者|上記|下記|前述|同上|これら|それら|これ|それ|"

@@ -30,6 +30,7 @@ from notes2anki.lint.engine import Corpus, Finding, at
 
 CODE = "N104"
 NAME = "empty-side"
+FIX = None
 
 _EMPTY_CLOZE = re.compile(r"\{\{c\d+::\s*(?:::[^}]*)?\}\}")
 _MESSAGES = {

@@ -34,6 +34,7 @@ from notes2anki.cards import clash_error, identity_clashes
 
 CODE = "N105"
 NAME = "identity-clash"
+FIX = None
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:

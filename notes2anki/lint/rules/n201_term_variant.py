@@ -6,7 +6,8 @@ alone or joined by a space or hyphen) and groups the spellings that differ only 
 width, spaces or hyphens. Where a group has more than one spelling and at least one has a
 capital inside it (`ElastiCache`, `AutoScaling`), every spelling but the most common one is
 reported. Terms in the dictionary are left to N202, which knows their right spelling. Works
-inside Japanese text, where no space separates `Elasticache` from `は`.
+inside Japanese text, where no space separates `Elasticache` from `は`. `--fix --unsafe-fixes`
+writes the most common spelling, which is not always the right one.
 
 ## Why is this bad?
 Search, tags and your memory all work on exact spellings; the exam uses the official one.
@@ -37,6 +38,7 @@ from notes2anki.lint.terms import term_key
 
 CODE = "N201"
 NAME = "term-variant"
+FIX = "unsafe"
 
 _WORD = re.compile(r"[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 _ASCII_NEIGHBOUR = re.compile(r"[A-Za-z0-9_@./\\]")

@@ -32,6 +32,7 @@ from notes2anki.lint.engine import Corpus, Finding, at, replace_at
 
 CODE = "N202"
 NAME = "term-dictionary"
+FIX = "safe"
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:

@@ -30,6 +30,7 @@ from notes2anki.lint.engine import Corpus, Finding, at
 
 CODE = "N301"
 NAME = "unbalanced-bracket"
+FIX = None
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:

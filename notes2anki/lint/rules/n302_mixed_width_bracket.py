@@ -27,6 +27,7 @@ from notes2anki.lint.engine import Corpus, Finding, at, replace_at
 
 CODE = "N302"
 NAME = "mixed-width-bracket"
+FIX = "safe"
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:

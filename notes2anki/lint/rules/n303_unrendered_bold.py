@@ -30,6 +30,7 @@ from notes2anki.lint.engine import Corpus, Edit, Finding, at
 
 CODE = "N303"
 NAME = "unrendered-bold"
+FIX = "safe"
 
 _RUN = re.compile(r"(?<![*\\])\*\*(?!\*)")
 

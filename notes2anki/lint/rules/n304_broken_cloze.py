@@ -27,6 +27,7 @@ from notes2anki.lint.engine import Corpus, Finding, at
 
 CODE = "N304"
 NAME = "broken-cloze"
+FIX = None
 
 _OPENING = re.compile(r"\{\{c(\d+)::")
 _MALFORMED = [

@@ -29,6 +29,7 @@ from notes2anki.model import BulletList, Heading, Image, Inline, ListItem, NoteE
 
 CODE = "N305"
 NAME = "missing-image"
+FIX = None
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:

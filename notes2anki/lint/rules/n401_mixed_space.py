@@ -28,6 +28,7 @@ from notes2anki.lint.engine import Corpus, Finding, at, replace_at
 
 CODE = "N401"
 NAME = "mixed-space"
+FIX = "safe"
 
 _MIXED = re.compile(r"[ \t]+\u3000+[ \t]*|\u3000+[ \t]+")
 

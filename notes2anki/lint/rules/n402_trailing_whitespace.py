@@ -28,6 +28,7 @@ from notes2anki.lint.engine import Corpus, Edit, Finding, at
 
 CODE = "N402"
 NAME = "trailing-whitespace"
+FIX = "safe"
 
 _TRAILING = re.compile(r"[ \t\u3000]+$")
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||```|~~~|$)")

@@ -31,6 +31,7 @@ from notes2anki.lint.engine import Corpus, Edit, Finding, at
 
 CODE = "N403"
 NAME = "tab-indent"
+FIX = "safe"
 
 _INDENT = re.compile(r"^[ \t]*")
 
