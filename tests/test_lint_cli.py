@@ -143,3 +143,36 @@ def test_lint_does_not_import_genanki(project: Path) -> None:
 def test_project_notes_lint_clean(monkeypatch) -> None:
     monkeypatch.chdir(Path(__file__).parent.parent)
     assert lint() == 0
+
+
+PRE_COMMIT_CONFIG = """\
+repos:
+  - repo: local
+    hooks:
+      - id: notes2anki-lint
+        name: notes2anki lint
+        entry: notes2anki lint
+        language: system
+        types: [markdown]
+"""
+
+
+def test_the_readme_pre_commit_snippet_runs_under_pre_commit(project: Path, tmp_path_factory) -> None:
+    """The real pre-commit, with the configuration the README gives, on a subset of files."""
+    (project / ".pre-commit-config.yaml").write_text(PRE_COMMIT_CONFIG, "utf-8")
+    environment = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+        "HOME": str(project),
+    }
+
+    def run(*command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, check=False)
+
+    run("git", "init", "-q")
+    run("git", "add", ".")
+    failing = run(sys.executable, "-m", "pre_commit", "run", "--files", "notes/b.md")
+    assert failing.returncode == 1
+    assert "notes/b.md:5:3: N201 'Datasync' is spelled 'DataSync' elsewhere in the notes" in failing.stdout
+    passing = run(sys.executable, "-m", "pre_commit", "run", "--files", "notes/a.md")
+    assert passing.returncode == 0, passing.stdout
