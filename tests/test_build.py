@@ -199,3 +199,15 @@ def test_unwritable_output_is_a_clear_error(two_categories: Path, tmp_path: Path
     out.write_text("a file where the output folder should be")
     assert build(two_categories, out) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_tag_edit_updates_cards_in_place(notes_dir: Path, tmp_path: Path, anki: Anki) -> None:
+    note = write_note(notes_dir, "reliability.md", RELIABILITY)
+    out = tmp_path / "build"
+    history = _reviewed_collection(notes_dir, out, anki)
+    note.write_text(note.read_text("utf-8").replace("tags: [saa]", "tags: [saa, exam-week]"), "utf-8")
+    assert build(notes_dir, out) == 0
+    log = anki.import_package(out / "AWS.apkg")
+    assert (len(log.new), len(log.updated)) == (0, 4)
+    assert {tuple(note_.tags) for note_ in anki.notes().values()} == {("AWS", "exam-week", "saa")}
+    assert anki.review_counts() == history
