@@ -66,7 +66,7 @@ def extract(note: Note) -> Extraction:
             continue
         context = (note.title, *(text for _, text in headings), *((subheading,) if subheading else ()))
         if isinstance(block, Paragraph):
-            card = _line_card(note, block.line, block.inlines, (), context)
+            card = _line_card(note, block.line, block.inlines, (), context, block.pin)
             if card is not None:
                 result.cards.append(card)
         elif isinstance(block, BulletList):
@@ -94,7 +94,7 @@ def _item_cards(
     note: Note, item: ListItem, context: tuple[str, ...], result: Extraction, on_a_card: bool = False
 ) -> None:
     """Cards of an item and its descendants; ``on_a_card``: the item already shows on its parent's card."""
-    card = _line_card(note, item.line, item.inlines, tuple(item.children), context)
+    card = _line_card(note, item.line, item.inlines, tuple(item.children), context, item.pin)
     if card is None and item.children:
         card = _children_card(note, item, context)
     if card is not None:
@@ -106,31 +106,36 @@ def _item_cards(
 
 
 def _line_card(
-    note: Note, line: int, inlines: tuple[Inline, ...], children: tuple[ListItem, ...], context: tuple[str, ...]
+    note: Note,
+    line: int,
+    inlines: tuple[Inline, ...],
+    children: tuple[ListItem, ...],
+    context: tuple[str, ...],
+    pin: str | None,
 ) -> Card | None:
     """The card a single line makes by its own text, if any (children only add Extra)."""
     text = plain_text(inlines)
     if AUTHOR_CLOZE.search(text):
-        return _cloze(note, line, inlines, children, context)
+        return _cloze(note, line, inlines, children, context, pin)
     found = split.arrow(inlines)
     if found is not None:
         if not found.left or not found.right:
             return None
-        return _basic(note, "arrow", line, context, found.left, found.right, extra=children)
+        return _basic(note, "arrow", line, context, found.left, found.right, extra=children, pin=pin)
     found = split.definition(inlines)
     if found is not None and found.right:
-        return _basic(note, "definition", line, context, found.left, found.right, extra=children)
+        return _basic(note, "definition", line, context, found.left, found.right, extra=children, pin=pin)
     if found is not None and children:
-        return _basic(note, "children", line, context, found.left, (), back_list=children)
+        return _basic(note, "children", line, context, found.left, (), back_list=children, pin=pin)
     if any(isinstance(node, Strong) for node in inlines):
-        return _cloze(note, line, inlines, children, context)
+        return _cloze(note, line, inlines, children, context, pin)
     return None
 
 
 def _children_card(note: Note, item: ListItem, context: tuple[str, ...]) -> Card | None:
     if not plain_text(item.inlines).strip():
         return None
-    return _basic(note, "children", item.line, context, item.inlines, (), back_list=tuple(item.children))
+    return _basic(note, "children", item.line, context, item.inlines, (), back_list=tuple(item.children), pin=item.pin)
 
 
 def _section_card(note: Note, block: BulletList, context: tuple[str, ...]) -> Card | None:
@@ -179,6 +184,7 @@ def _basic(
     back: tuple[Inline, ...],
     back_list: tuple[ListItem, ...] = (),
     extra: tuple[ListItem, ...] = (),
+    pin: str | None = None,
 ) -> Card:
     return Card(
         kind="basic",
@@ -186,7 +192,7 @@ def _basic(
         note=note,
         line=line,
         context=context,
-        key=identity_key(note, "basic", context, front),
+        key=_key(note, "basic", context, front, pin),
         front=front,
         back=back,
         back_list=back_list,
@@ -195,7 +201,12 @@ def _basic(
 
 
 def _cloze(
-    note: Note, line: int, inlines: tuple[Inline, ...], children: tuple[ListItem, ...], context: tuple[str, ...]
+    note: Note,
+    line: int,
+    inlines: tuple[Inline, ...],
+    children: tuple[ListItem, ...],
+    context: tuple[str, ...],
+    pin: str | None = None,
 ) -> Card:
     return Card(
         kind="cloze",
@@ -203,21 +214,31 @@ def _cloze(
         note=note,
         line=line,
         context=context,
-        key=identity_key(note, "cloze", context, inlines),
+        key=_key(note, "cloze", context, inlines, pin),
         cloze=inlines,
         extra=children,
     )
 
 
-def identity_key(note: Note, kind: str, context: tuple[str, ...], question: tuple[Inline, ...]) -> str:
+def identity_key(file: str, kind: str, section: tuple[str, ...], question: str) -> str:
     """What makes a card the same card across builds: its note file, section, type and question.
 
     The note's title is left out (the file already names the note) and so are the answer,
     tags and line. Text is NFKC-normalised, case-folded and stripped of spaces so that fixing
     width, case or spacing (a lint fix) keeps the card and its review history.
     """
-    parts = (note.source_key, kind, *context[1:], plain_text(question))
-    return "\x1f".join(_normalise(part) for part in parts)
+    return "\x1f".join(_normalise(part) for part in (file, kind, *section, question))
+
+
+def pin_key(pin: str) -> str:
+    """A pinned identity (``<!-- notes2anki-id: NAME -->``) holds wherever the card moves."""
+    return f"pin\x1f{pin}"
+
+
+def _key(note: Note, kind: str, context: tuple[str, ...], question: tuple[Inline, ...], pin: str | None) -> str:
+    if pin:
+        return pin_key(pin)
+    return identity_key(note.source_key, kind, context[1:], plain_text(question))
 
 
 def _normalise(text: str) -> str:
@@ -237,9 +258,11 @@ def identity_clashes(cards: list[Card]) -> list[tuple[Card, Card]]:
 
 
 def clash_error(first: Card, clash: Card) -> NoteError:
-    return NoteError(
-        clash.note.display,
-        clash.line,
-        f"this card has the same identity as the card at line {first.line} (same section and question); "
-        "reword one of them, or Anki would merge the two",
+    return NoteError(clash.note.display, clash.line, clash_message(f"line {first.line}"))
+
+
+def clash_message(first_place: str) -> str:
+    return (
+        f"this card has the same identity as the card at {first_place} (same section and question); "
+        "reword one of them, or Anki would merge the two"
     )

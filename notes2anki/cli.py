@@ -42,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="write one .apkg per category")
     build.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="NOTES", help="notes folder(s) or files (default: notes)")
     build.add_argument("-o", "--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    build.add_argument("-v", "--verbose", action="store_true", help="list each card added, changed, moved or removed")
+    build.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    build.add_argument("--forget-removed", action="store_true", help="drop removed cards (after deleting them in Anki)")
+    build.add_argument("--watch", action="store_true", help="rebuild whenever a note changes (Ctrl-C to stop)")
     build.set_defaults(run=_build)
 
     cards = commands.add_parser("cards", help="print the cards notes make, and the items that make none")
@@ -74,23 +78,85 @@ def _codes(text: str) -> tuple[str, ...]:
 def _build(args: argparse.Namespace) -> int:
     from notes2anki.build import build
 
-    report = build(args.paths, args.out)
+    if args.watch:
+        return _watch(args)
+    report = build(args.paths, args.out, args.dry_run, args.forget_removed, _progress())
+    _print_build(report, args.verbose, args.dry_run)
+    if any(deck.error and deck.error.startswith("cannot write") for deck in report.decks):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if report.errors or any(deck.error for deck in report.decks) else EXIT_OK
+
+
+def _print_build(report, verbose: bool, dry_run: bool) -> None:
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    failed = False
+    for line in report.reassociations:
+        print(f"identity: {line}")
     for deck in report.decks:
         if deck.error:
-            failed = True
             kept = " (the previous deck is kept)" if deck.path.exists() else ""
             print(f"{deck.path}: not written: {deck.error}{kept}", file=sys.stderr)
-        else:
-            cards = _count(deck.basic + deck.cloze, "card")
-            print(f"{deck.path}: {cards} ({deck.basic} basic, {deck.cloze} cloze) from {_count(deck.notes, 'file')}")
-    if any(deck.error and deck.error.startswith("cannot write") for deck in report.decks):
-        return EXIT_ERROR
-    return EXIT_FINDINGS if failed or report.errors else EXIT_OK
+            continue
+        changes = deck.changes
+        counts = ", ".join(
+            f"{len(items)} {label}"
+            for label, items in (("added", changes.added), ("changed", changes.changed), ("moved", changes.moved), ("removed", changes.removed))
+            if items
+        ) or "no changes"
+        status = "would write" if dry_run and (changes or not deck.path.exists()) else "written" if deck.written else "unchanged"
+        removed = f", {deck.kept_removed} removed kept" if deck.kept_removed else ""
+        print(f"{deck.path}: {status}: {_count(deck.basic + deck.cloze, 'card')} ({deck.basic} basic, {deck.cloze} cloze{removed}); {counts}")
+        if verbose:
+            for mark, items in (("+", changes.added), ("~", changes.changed), (">", changes.moved), ("-", changes.removed)):
+                for note in items:
+                    print(f"  {mark} {note.file}:{note.line}  {note.question}")
+    if report.files:
+        print(f"{_count(report.files, 'note')}, {report.parsed} read this time")
+
+
+def _progress():
+    """A progress line on a terminal; nothing in CI or when output goes to a file or pipe."""
+    import os
+
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= 20:
+            end = "\n" if done == total else ""
+            print(f"\rreading notes {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """Rebuild whenever a note (or an image) changes, by polling: no extra dependency."""
+    import time
+
+    from notes2anki.build import build
+    from notes2anki.source import discover
+
+    def snapshot() -> dict:
+        found = {}
+        for path, _ in discover(args.paths):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found[path] = (stat.st_size, stat.st_mtime_ns)
+        return found
+
+    print(f"watching {', '.join(map(str, args.paths))} (Ctrl-C to stop)")
+    seen = None
+    while True:
+        current = snapshot()
+        if current != seen:
+            seen = current
+            _print_build(build(args.paths, args.out, forget_removed=args.forget_removed), args.verbose, False)
+            sys.stdout.flush()
+        time.sleep(0.5)
 
 
 def _cards(args: argparse.Namespace) -> int:

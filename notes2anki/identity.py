@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-
-from notes2anki.model import Card
-
 # Fixed forever: Anki matches notetypes by id, and a changed id or field list would make every
 # user's re-import create a copy of the notetype and stop updating their notes.
 BASIC_MODEL_ID = 1795910401
 CLOZE_MODEL_ID = 1795910402
 
 
-def guid(card: Card) -> str:
-    digest = hashlib.sha256(card.key.encode("utf-8")).digest()
+def guid(key: str) -> str:
+    """The GUID of an identity key (see ``cards.identity_key``)."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
     return base64.b64encode(digest[:12], altchars=b"-_").decode("ascii")
 
 

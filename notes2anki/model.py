@@ -103,6 +103,7 @@ class Heading:
 class Paragraph:
     line: int
     inlines: tuple[Inline, ...]
+    pin: str | None = None  # an identity written by the author: <!-- notes2anki-id: NAME -->
 
 
 @dataclass
@@ -110,6 +111,7 @@ class ListItem:
     line: int
     inlines: tuple[Inline, ...]
     children: list[ListItem] = field(default_factory=list)
+    pin: str | None = None
 
 
 @dataclass
@@ -179,6 +181,11 @@ class Card:
     back_list: tuple[ListItem, ...] = ()  # nested items shown as the answer
     extra: tuple[ListItem, ...] = ()  # nested items shown below the answer
     cloze: tuple[Inline, ...] = ()
+
+    @property
+    def question(self) -> str:
+        """The question as plain text: the front, or the whole text of a cloze."""
+        return plain_text(self.cloze if self.kind == "cloze" else self.front)
 
     @property
     def source(self) -> str:

@@ -7,14 +7,12 @@ notes and state always give the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import itertools
 import json
 import re
 import sqlite3
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import genanki
@@ -23,7 +21,7 @@ from notes2anki import identity, render
 from notes2anki.files import atomic_write
 from notes2anki.media import MediaFiles
 from notes2anki.model import Card
-from notes2anki.state import BuildState
+from notes2anki.state import PackedNote
 
 # When the templates or CSS last changed. Anki updates a notetype on import only if this is
 # newer than what the collection has: bump it with every change to TEMPLATES or CSS.
@@ -92,16 +90,6 @@ _TAG_UNSAFE = re.compile(r"\s+")
 _FILE_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
 
 
-@dataclass(frozen=True)
-class PackedNote:
-    guid: str
-    card: Card
-    fields: list[str]
-    tags: list[str]
-    deck: str
-    mtime: int
-
-
 def deck_file_name(category: str) -> str:
     """``AWS`` → ``AWS.apkg``; characters a file system refuses become ``_``."""
     return _FILE_UNSAFE.sub("_", category).strip(" .") or "_"
@@ -116,35 +104,40 @@ def tags_for(card: Card) -> list[str]:
     return sorted({_TAG_UNSAFE.sub("_", tag) for tag in tags})
 
 
-def pack_notes(cards: list[Card], state: BuildState, media_files: MediaFiles) -> list[PackedNote]:
-    """Render every card and stamp it with its mtime; raises NoteError for a missing image."""
-    packed = []
-    for card in cards:
-        if card.kind == "cloze":
-            fields = render.cloze_fields(card, media_files)
-        else:
-            fields = render.basic_fields(card, media_files)
-        guid = identity.guid(card)
-        tags = tags_for(card)
-        deck = deck_name(card)
-        content = json.dumps([card.kind, fields, tags, deck], ensure_ascii=False)
-        content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()[:20]
-        packed.append(PackedNote(guid, card, fields, tags, deck, state.mtime(guid, content_hash)))
-    return packed
+def render_card(card: Card, guid: str, media_files: MediaFiles) -> PackedNote:
+    """The Anki note a card becomes (its mtime is set by the build); NoteError for a missing image."""
+    if card.kind == "cloze":
+        fields = render.cloze_fields(card, media_files)
+    else:
+        fields = render.basic_fields(card, media_files)
+    return PackedNote(
+        guid=guid,
+        key=card.key,
+        category=card.note.category,
+        deck=deck_name(card),
+        kind=card.kind,
+        fields=fields,
+        tags=tags_for(card),
+        file=card.note.source_key,
+        line=card.line,
+        section=list(card.context[1:]),
+        question=card.question,
+    )
 
 
-def write_package(path: Path, notes: list[PackedNote], media_files: MediaFiles, epoch_ms: int) -> None:
+def write_package(path: Path, notes: list[PackedNote], media: dict[str, Path], epoch_ms: int) -> None:
     """Write one .apkg atomically: the previous file stays whole if anything fails."""
-    atomic_write(path, package_bytes(notes, media_files, epoch_ms))
+    atomic_write(path, package_bytes(notes, media, epoch_ms))
 
 
-def package_bytes(notes: list[PackedNote], media_files: MediaFiles, epoch_ms: int) -> bytes:
+def package_bytes(notes: list[PackedNote], media: dict[str, Path], epoch_ms: int) -> bytes:
+    """The .apkg of ``notes`` (in this order), each with its own mtime; same input, same bytes."""
     decks: dict[str, genanki.Deck] = {}
     for packed in notes:
         deck = decks.get(packed.deck)
         if deck is None:
             deck = decks[packed.deck] = genanki.Deck(identity.deck_id(packed.deck), packed.deck)
-        model = CLOZE_MODEL if packed.card.kind == "cloze" else BASIC_MODEL
+        model = CLOZE_MODEL if packed.kind == "cloze" else BASIC_MODEL
         deck.add_note(genanki.Note(model=model, fields=packed.fields, tags=packed.tags, guid=packed.guid))
 
     connection = sqlite3.connect(":memory:")
@@ -164,10 +157,10 @@ def package_bytes(notes: list[PackedNote], media_files: MediaFiles, epoch_ms: in
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "collection.anki2", collection)
-        names = sorted(media_files.files)
+        names = sorted(media)
         _add(archive, "media", json.dumps({str(i): name for i, name in enumerate(names)}).encode("utf-8"))
         for index, name in enumerate(names):
-            _add(archive, str(index), media_files.files[name].read_bytes())
+            _add(archive, str(index), media[name].read_bytes())
     return buffer.getvalue()
 
 

@@ -8,6 +8,7 @@ mistune and converted to the dataclasses of ``model.py``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -192,7 +193,7 @@ def _blocks(tokens: list[Token]) -> list[Block]:
         if kind == "heading":
             blocks.append(Heading(token["line"], token["attrs"]["level"], _inlines(token["children"])))
         elif kind in ("paragraph", "block_text", "block_html") and not _is_comment(token):
-            blocks.append(Paragraph(token["line"], _paragraph_inlines(token)))
+            blocks.append(Paragraph(token["line"], _paragraph_inlines(token), _pin(token)))
         elif kind == "list":
             blocks.append(BulletList(token["line"], [_item(child) for child in token["children"]]))
         elif kind == "table":
@@ -208,14 +209,29 @@ def _item(token: Token) -> ListItem:
     """A list item: its own text (its first paragraph) and the items nested under it."""
     inlines: tuple[Inline, ...] = ()
     children: list[ListItem] = []
+    pin = None
     for child in token["children"]:
         kind = child["type"]
         if kind in ("paragraph", "block_text", "block_html") and not _is_comment(child):
             text = _paragraph_inlines(child)
             inlines = text if not inlines else inlines + (LineBreak(),) + text
+            pin = pin or _pin(child)
         elif kind == "list":
             children.extend(_item(grandchild) for grandchild in child["children"])
-    return ListItem(token.get("line", 0), inlines, children)
+    return ListItem(token.get("line", 0), inlines, children, pin)
+
+
+_PIN = re.compile(r"<!--\s*notes2anki-id:\s*([^\s>]+)\s*-->")
+
+
+def _pin(token: Token) -> str | None:
+    """The identity an author pinned to a paragraph or item with ``<!-- notes2anki-id: NAME -->``."""
+    for child in token.get("children", ()):
+        if child["type"] == "inline_html":
+            match = _PIN.fullmatch(child["raw"])
+            if match:
+                return match.group(1)
+    return None
 
 
 def _is_comment(token: Token) -> bool:

@@ -60,7 +60,7 @@ def test_one_deck_per_category_imports_into_anki(two_categories: Path, tmp_path:
     out = tmp_path / "build"
     assert build(two_categories, out) == 0
     assert sorted(path.name for path in out.glob("*.apkg")) == ["AWS.apkg", "Computer Science.apkg"]
-    assert f"{out / 'AWS.apkg'}: 4 cards (3 basic, 1 cloze) from 1 file" in capsys.readouterr().out
+    assert f"{out / 'AWS.apkg'}: written: 4 cards (3 basic, 1 cloze); 4 added" in capsys.readouterr().out
 
     log = anki.import_package(out / "AWS.apkg")
     assert len(log.new) == 4
@@ -165,7 +165,7 @@ def test_missing_image_keeps_the_previous_deck(two_categories: Path, tmp_path: P
     assert build(two_categories, out) == 1
     err = capsys.readouterr().err
     assert f"{note}:18: image 'missing.png' not found" in err
-    assert f"{out / 'AWS.apkg'}: not written: 1 card problem (the previous deck is kept)" in err
+    assert f"{out / 'AWS.apkg'}: not written: a note of this category has a problem (the previous deck is kept)" in err
     assert (out / "AWS.apkg").read_bytes() == previous
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from notes2anki.cli import main
@@ -21,8 +22,10 @@ def test_project_notes_use_every_card_rule() -> None:
 
 
 def test_project_notes_build_into_decks_anki_imports(tmp_path: Path, anki: Anki) -> None:
+    notes = tmp_path / "notes"
+    shutil.copytree(NOTES, notes)  # a build updates the lock file beside the notes
     out = tmp_path / "build"
-    assert main(["build", str(NOTES), "-o", str(out)]) == 0
+    assert main(["build", str(notes), "-o", str(out)]) == 0
     for deck in sorted(out.glob("*.apkg")):
         log = anki.import_package(deck)
         assert log.new and not log.conflicting

@@ -28,7 +28,6 @@ import re
 from collections.abc import Iterator
 
 from notes2anki.lint.engine import Corpus, Finding, at
-from notes2anki.model import plain_text
 
 CODE = "N103"
 NAME = "dangling-reference"
@@ -44,8 +43,7 @@ def check(document, corpus: Corpus) -> Iterator[Finding]:
     for card in document.cards:
         if card.rule in ("section", "table"):
             continue  # their front is a heading or a table cell, not a sentence
-        question = plain_text(card.cloze if card.kind == "cloze" else card.front).strip()
-        match = _REFERENCE.match(question)
+        match = _REFERENCE.match(card.question.strip())
         if match:
             word = match.group()
             column = document.lines[card.line - 1].find(word) + 1 or 1

@@ -1,0 +1,146 @@
+"""The lock file: each card's identity and its last question, kept beside the notes.
+
+A card's identity is normally a hash of its file, section, type and question. Rewording a
+question, renaming a section or renaming the file changes that, and with it the card Anki would
+see. The lock file (``notes2anki.lock`` in the notes folder, committed with the notes) records
+the identity each card had, so that a card that disappeared from one place can be recognised
+in its new form and keep its identity and review history:
+
+- the same question (any file, any section): the file was renamed or the section moved;
+- a similar question in the same file, section and type: the question was reworded.
+
+Every such re-association is reported. Nothing is ever written into the notes themselves.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from notes2anki import identity
+from notes2anki.cards import identity_key, pin_key
+from notes2anki.files import atomic_write
+from notes2anki.model import Card
+from notes2anki.state import PackedNote
+
+LOCK_FILE = "notes2anki.lock"
+LOCK_VERSION = 1
+SIMILAR = 0.75  # difflib ratio above which a question in the same place is "reworded"
+
+
+@dataclass(frozen=True)
+class Entry:
+    guid: str
+    file: str
+    section: tuple[str, ...]
+    kind: str
+    question: str
+    pin: str | None = None
+
+    @property
+    def key(self) -> str:
+        return pin_key(self.pin) if self.pin else identity_key(self.file, self.kind, self.section, self.question)
+
+    @property
+    def normalised_question(self) -> str:
+        return identity_key("", "", (), self.question)
+
+
+def entry_for(note: PackedNote) -> Entry:
+    pin = note.key.split("\x1f", 1)[1] if note.key.startswith("pin\x1f") else None
+    return Entry(note.guid, note.file, tuple(note.section), note.kind, note.question, pin)
+
+
+@dataclass(frozen=True)
+class Reassociation:
+    card: Card
+    previous: Entry
+    why: str  # "reworded", "moved" or "renamed"
+
+    def describe(self) -> str:
+        if self.why == "reworded":
+            return f"{self.card.source}: kept the card of the reworded question {self.previous.question!r}"
+        return f"{self.card.source}: kept the card from {self.previous.file} ({self.why})"
+
+
+def load(root: Path) -> list[Entry]:
+    path = root / LOCK_FILE
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        return [Entry(e["guid"], e["file"], tuple(e["section"]), e["kind"], e["question"], e.get("pin")) for e in raw["cards"]]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise LockError(f"{path}: unreadable lock file ({error}); restore it from version control or delete it") from None
+
+
+class LockError(Exception):
+    pass
+
+
+def save(root: Path, entries: list[Entry]) -> None:
+    """One card a line, sorted, so that the file diffs well in version control."""
+    ordered = sorted(entries, key=lambda e: (e.file, e.section, e.kind, e.question, e.guid))
+    lines = [json.dumps({k: v for k, v in asdict(e).items() if v is not None}, ensure_ascii=False) for e in ordered]
+    text = '{"version": %d, "cards": [\n' % LOCK_VERSION + ",\n".join(lines) + "\n]}\n"
+    atomic_write(root / LOCK_FILE, text.encode("utf-8"))
+
+
+def assign(cards: list[Card], previous: list[Entry], reopened: set[str]) -> tuple[dict[int, str], list[Reassociation]]:
+    """The GUID of each card (by ``id(card)``), and the re-associations made.
+
+    ``cards`` are the cards of the ``reopened`` files (changed, new or deleted ones): only the
+    previous entries of those files can be matched or taken over; every other previous GUID
+    stays with its card.
+    """
+    previous_open = [entry for entry in previous if entry.file in reopened]
+    by_key = {entry.key: entry for entry in previous_open}
+    guids: dict[int, str] = {}
+    claimed: set[str] = set()
+    unmatched: list[Card] = []
+    for card in cards:
+        entry = by_key.get(card.key)
+        if entry is not None and entry.guid not in claimed:
+            guids[id(card)] = entry.guid
+            claimed.add(entry.guid)
+        else:
+            unmatched.append(card)
+    current_keys = {card.key for card in cards}
+    vanished = [e for e in previous_open if e.guid not in claimed and e.key not in current_keys]
+    candidates = []
+    for card in unmatched:
+        question = identity_key("", "", (), card.question)
+        for entry in vanished:
+            if entry.kind != card.kind:
+                continue
+            if entry.normalised_question == question:
+                same_file = entry.file == card.note.source_key
+                candidates.append((2.0 + same_file, card, entry, "moved" if same_file else "renamed"))
+            elif entry.file == card.note.source_key and entry.section == tuple(card.context[1:]):
+                ratio = difflib.SequenceMatcher(None, entry.normalised_question, question).ratio()
+                if ratio >= SIMILAR:
+                    candidates.append((ratio, card, entry, "reworded"))
+    reassociations = []
+    for _, card, entry, why in sorted(candidates, key=lambda c: -c[0]):
+        if id(card) in guids or entry.guid in claimed:
+            continue
+        guids[id(card)] = entry.guid
+        claimed.add(entry.guid)
+        reassociations.append(Reassociation(card, entry, why))
+    taken = claimed | {entry.guid for entry in previous}
+    for card in unmatched:
+        if id(card) not in guids:
+            guids[id(card)] = _fresh_guid(card.key, taken)
+            taken.add(guids[id(card)])
+    return guids, reassociations
+
+
+def _fresh_guid(key: str, taken: set[str]) -> str:
+    """The key's GUID, unless an earlier card kept it while being reworded: then a salted one."""
+    guid, salt = identity.guid(key), 1
+    while guid in taken:
+        salt += 1
+        guid = identity.guid(f"{key}\x1f{salt}")
+    return guid
