@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import queue
 import shutil
 import subprocess
@@ -223,3 +224,33 @@ def test_watch_rebuilds_when_a_note_changes(loop: Loop) -> None:
     finally:
         process.kill()
         process.wait()
+
+
+def _build_output(notes: Path, out: Path, terminal: bool) -> str:
+    """stderr of a build, on a pseudo-terminal or a pipe, outside CI."""
+    environment = {key: value for key, value in os.environ.items() if key != "CI"}
+    command = [sys.executable, "-m", "notes2anki", "build", str(notes), "-o", str(out)]
+    if not terminal:
+        return subprocess.run(command, capture_output=True, text=True, env=environment, check=True).stderr
+    leader, follower = pty.openpty()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=follower, env=environment, check=True)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    return output.decode()
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    for number in range(25):
+        write_note(notes, f"note{number:02}.md", f"- Question {number} -> Answer {number}\n")
+    assert "reading notes 25/25" in _build_output(notes, tmp_path / "tty", terminal=True)
+    assert "reading notes" not in _build_output(notes, tmp_path / "pipe", terminal=False)
