@@ -39,6 +39,7 @@ from notes2anki.model import (
 
 AUTHOR_CLOZE = re.compile(r"\{\{c\d+::")
 MAX_SECTION_ITEMS = 12
+MAX_PARENT_CONTEXT = 40
 
 
 @dataclass
@@ -101,8 +102,16 @@ def _item_cards(
         result.cards.append(card)
     elif not on_a_card:
         result.skipped.append(Skipped(note, item.line, plain_text(item.inlines), _why_no_card(item)))
-    for child in item.children:
-        _item_cards(note, child, context, result, on_a_card=card is not None)
+    if item.children:
+        child_context = (*context, _shortened(plain_text(item.inlines)))
+        for child in item.children:
+            _item_cards(note, child, child_context, result, on_a_card=card is not None)
+
+
+def _shortened(text: str) -> str:
+    """A parent item as context for the cards nested under it: its first words are enough."""
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_PARENT_CONTEXT else text[: MAX_PARENT_CONTEXT - 1] + "…"
 
 
 def _line_card(
