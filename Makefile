@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 TESTING := $(VENV)/.test-installed
 
-.PHONY: decks test lint clean
+.PHONY: decks test lint bench clean
 
 decks: $(RUNTIME)
 	$(BIN)/notes2anki build notes -o build
@@ -16,8 +16,11 @@ test: $(TESTING)
 lint: $(RUNTIME)
 	$(BIN)/notes2anki lint notes
 
+bench: $(RUNTIME)
+	$(BIN)/python bench/run.py
+
 clean:
-	rm -rf build/*.apkg build/.notes2anki* $(VENV) .pytest_cache .hypothesis *.egg-info
+	rm -rf build/*.apkg build/.notes2anki* bench/out $(VENV) .pytest_cache .hypothesis *.egg-info
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

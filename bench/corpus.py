@@ -71,7 +71,7 @@ def note(index: int) -> str:
         lines.append("")
         if section % 4 == 0:
             lines += ["| 項目 | 説明 |", "| --- | --- |"]
-            lines += [f"| {rng.choice(SERVICES)} | {rng.choice(JAPANESE)} |" for _ in range(4)]
+            lines += [f"| {rng.choice(SERVICES)} {index}.{section}.{row} | {rng.choice(JAPANESE)} |" for row in range(4)]
             lines.append("")
         if section % 6 == 0:
             lines += ["```sh", f"aws {service.split()[-1].lower()} describe --region ap-northeast-1", "```", ""]

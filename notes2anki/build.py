@@ -1,12 +1,12 @@
 """``notes2anki build``: notes to one .apkg per category, incrementally and without surprises.
 
-- A note file whose size, mtime and content are unchanged is not parsed again: its packed notes
-  come from the state in the output folder. A deck is rewritten only when one of its cards was
-  added, changed, moved or removed (or the deck file is missing).
+- A note file whose size, mtime and content are unchanged is not parsed again, and a deck is
+  rewritten only when one of its cards was added, changed, moved or removed (or the deck file
+  is missing); its other notes come from the packed-note cache of the last build.
 - A card that disappears is kept in its deck, tagged ``notes2anki::removed``, so that one search
   in Anki finds everything to delete; ``forget_removed`` drops those once they are deleted.
 - A category with a problem (an unreadable note, a missing image, two cards with one identity)
-  is not written: its previous deck and state stay as they were.
+  is not written: its previous deck and state stay as they were, and the next build tries again.
 
 Library code: returns a report, never prints or exits (``cli.py`` does that).
 """
@@ -20,16 +20,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from notes2anki import __version__, lock, package, state
-from notes2anki.cards import clash_message, extract
+from notes2anki.cards import clash_error, extract, identity_clashes
 from notes2anki.media import MediaFiles
 from notes2anki.model import Card, Note, NoteError
 from notes2anki.parse import parse_text
 from notes2anki.source import decode, discover
-from notes2anki.state import BuildState, FileRecord, PackedNote
+from notes2anki.state import BuildState, FileRecord, PackedNote, Stamp
 
 REMOVED_TAG = "notes2anki::removed"
 # Built notes depend on the code that built them: another version (or changed templates)
-# rebuilds everything once. Unchanged notes still keep their mtimes.
+# reads every note again once. Unchanged notes still keep their mtimes.
 TOOL_KEY = f"{__version__}/{package.NOTETYPE_MTIME}/{state.STATE_VERSION}"
 
 Progress = Callable[[int, int], None]
@@ -75,6 +75,239 @@ class _Source:
     name: str  # relative to its notes folder
 
 
+@dataclass
+class _Built:
+    """One note file read and packed this time."""
+
+    source: _Source
+    note: Note
+    cards: list[Card]
+    packed: list[PackedNote] = field(default_factory=list)
+    record: FileRecord | None = None
+
+
+class _Build:
+    """One run of ``build``: the previous state, the state being made, and what happened."""
+
+    def __init__(self, paths: list[Path], out_dir: Path, forget_removed: bool, progress: Progress | None) -> None:
+        self.report = BuildReport()
+        self.previous, warning = state.load(out_dir)
+        if warning:
+            self.report.warnings.append(warning)
+        self.fresh = self.previous.tool != TOOL_KEY
+        self.current = BuildState(out_dir, tool=TOOL_KEY, epoch_ms=self.previous.epoch_ms)
+        self.forget_removed = forget_removed
+        self.progress = progress
+        self.sources: dict[str, _Source] = {}
+        for path, root in discover(paths):
+            name = path.relative_to(root).as_posix() if root in path.parents else path.name
+            self.sources[name] = _Source(path, root, name)
+        self.report.files = len(self.sources)
+        self.held: set[str] = set()  # categories that must not be written this time
+        self.built: dict[str, _Built] = {}
+        self.clock = state.Clock()
+
+    # --- which files to read -----------------------------------------------------------------
+
+    def read_changed(self) -> None:
+        to_parse = []
+        for source in self.sources.values():
+            record = self.previous.files.get(source.name)
+            if not self.fresh and record is not None and _same_stat(source, record):
+                self.current.files[source.name] = record
+                continue
+            try:
+                data = source.path.read_bytes()
+            except OSError as error:
+                self._fail(source.name, NoteError(str(source.path), None, f"cannot read the file: {error.strerror or error}"))
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            if not self.fresh and record is not None and record.sha == sha and _same_images(source, record):
+                self.current.files[source.name] = replace(record, **_stat(source.path))
+                continue
+            to_parse.append((source, data, sha))
+        for index, (source, data, sha) in enumerate(to_parse):
+            if self.progress is not None:
+                self.progress(index, len(to_parse))
+            try:
+                note = parse_text(decode(data, str(source.path)), source.path, source.root)
+            except NoteError as error:
+                self._fail(source.name, error)
+                continue
+            self.built[source.name] = _Built(source, note, extract(note).cards, record=FileRecord(
+                **_stat(source.path), sha=sha, category=note.category, guids=[], media={}, images={}, pins=[]
+            ))  # fmt: skip
+        if self.progress is not None:
+            self.progress(len(to_parse), len(to_parse))
+        self.report.parsed = len(self.built)
+
+    def _fail(self, name: str, error: NoteError, category: str | None = None) -> None:
+        """A note that cannot be used now: its category keeps its previous deck."""
+        self.report.errors.append(error)
+        record = self.previous.files.get(name)
+        if record is not None:
+            self.held.add(record.category)
+        if category is not None:
+            self.held.add(category)
+
+    @property
+    def reopened(self) -> set[str]:
+        """Files whose cards are being rebuilt: parsed again, or deleted."""
+        return set(self.built) | (set(self.previous.files) - set(self.sources))
+
+    # --- identities, fields and stamps ---------------------------------------------------------
+
+    def pack(self) -> None:
+        by_root: dict[Path, list[Card]] = defaultdict(list)
+        for built in self.built.values():
+            for first, clash in identity_clashes(built.cards):
+                self._fail(built.source.name, clash_error(first, clash), built.note.category)
+            by_root[built.source.root].extend(built.cards)
+        guids: dict[int, str] = {}
+        for root, cards in by_root.items():
+            try:
+                entries = lock.load(root)
+            except lock.LockError as error:
+                self.report.errors.append(NoteError(str(root / lock.LOCK_FILE), None, str(error)))
+                self.held.update(card.note.category for card in cards)
+                entries = []
+            assigned, reassociations = lock.assign(cards, entries, self.reopened)
+            guids.update(assigned)
+            self.report.reassociations.extend(r.describe() for r in reassociations)
+        for name, built in list(self.built.items()):
+            media_files = MediaFiles()
+            try:
+                built.packed = [package.render_card(card, guids[id(card)], media_files) for card in built.cards]
+            except NoteError as error:
+                self._fail(name, error, built.note.category)
+                del self.built[name]
+                continue
+            root = built.source.root.resolve()
+            built.record.guids = [note.guid for note in built.packed]
+            built.record.media = {media: path.relative_to(root).as_posix() for media, path in media_files.files.items()}
+            built.record.images = {path.relative_to(root).as_posix(): list(_stat(path).values()) for path in media_files.files.values()}
+            built.record.pins = sorted({card.key for card in built.cards if card.key.startswith("pin\x1f")})
+            self.current.files[name] = built.record
+        self._check_pins()
+
+    def _check_pins(self) -> None:
+        """A pinned identity is unique across files (other identities include their file)."""
+        owners: dict[str, str] = {}
+        for name, record in sorted(self.current.files.items()):
+            for pin in record.pins:
+                first = owners.setdefault(pin, name)
+                if first != name:
+                    where = str(self.sources[name].path) if name in self.sources else name
+                    message = f"the identity '{pin.split(chr(31), 1)[1]}' is pinned in {first} too"
+                    self._fail(name, NoteError(where, None, message), record.category)
+
+    def stamp(self) -> None:
+        """Each live note's stamp (kept mtime if unchanged); cards that disappeared become removed."""
+        for name, record in self.current.files.items():
+            built = self.built.get(name)
+            if built is None:
+                for guid in record.guids:
+                    if guid in self.previous.stamps:
+                        self.current.stamps[guid] = self.previous.stamps[guid]
+                continue
+            for note in built.packed:
+                self.current.stamps[note.guid] = self._stamped(note)
+        for guid, note in self.previous.removed.items():
+            if guid not in self.current.stamps and not self.forget_removed:
+                self.current.removed[guid] = note
+                self.current.stamps[guid] = self.previous.stamps[guid]
+        for name in sorted(self.reopened):
+            for note in self.previous.packed(name):
+                if note.guid not in self.current.stamps:
+                    removed = replace(note, tags=sorted({*note.tags, REMOVED_TAG}))
+                    removed.mtime = self.clock.newer_than(self.previous.stamps[note.guid].mtime)
+                    self.current.removed[note.guid] = removed
+                    self.current.stamps[note.guid] = replace(removed.stamp(), mtime=removed.mtime, removed=True)
+
+    def _stamped(self, note: PackedNote) -> Stamp:
+        stamp = note.stamp()
+        before = self.previous.stamps.get(note.guid)
+        if before is not None and not before.removed and before.same_content(stamp):
+            note.mtime = before.mtime
+        else:
+            note.mtime = self.clock.newer_than(before.mtime if before else 0)
+        stamp.mtime = note.mtime
+        return stamp
+
+    def hold_back(self) -> None:
+        """A held category is left exactly as the last build left it."""
+        for category in self.held:
+            stamps = {g: s for g, s in self.current.stamps.items() if s.category != category}
+            stamps.update({g: s for g, s in self.previous.stamps.items() if s.category == category})
+            self.current.stamps = stamps
+            removed = {g: n for g, n in self.current.removed.items() if n.category != category}
+            removed.update({g: n for g, n in self.previous.removed.items() if n.category == category})
+            self.current.removed = removed
+            for name in [n for n, r in self.current.files.items() if r.category == category]:
+                del self.current.files[name]
+                self.built.pop(name, None)
+            for name, record in self.previous.files.items():
+                if record.category == category:
+                    self.current.files[name] = replace(record, sha="", size=-1)  # read again next time
+
+    # --- decks -------------------------------------------------------------------------------------
+
+    def categories(self) -> list[str]:
+        return sorted({s.category for s in self.current.stamps.values()} | {s.category for s in self.previous.stamps.values()})
+
+    def changes(self, category: str) -> Changes:
+        changes = Changes()
+        new = {note.guid: note for built in self.built.values() if built.note.category == category for note in built.packed}
+        for guid, stamp in self.current.stamps.items():
+            if stamp.category != category:
+                continue
+            before = self.previous.stamps.get(guid)
+            if stamp.removed:
+                if before is not None and not before.removed:
+                    changes.removed.append(self.current.removed[guid])
+            elif before is None or before.removed:
+                changes.added.append(new[guid])
+            elif not before.same_content(stamp):
+                (changes.moved if before.body == stamp.body else changes.changed).append(new[guid])
+        for group in (changes.added, changes.changed, changes.moved, changes.removed):
+            group.sort(key=lambda note: (note.file, note.line))
+        return changes
+
+    def notes_of(self, category: str) -> list[PackedNote]:
+        """Every note of a category, fresh or from the cache, removed ones included."""
+        notes = [note for note in self.current.removed.values() if note.category == category]
+        for name, record in self.current.files.items():
+            if record.category != category:
+                continue
+            built = self.built.get(name)
+            packed = built.packed if built is not None else self.previous.packed(name)
+            for note in packed:
+                note.mtime = self.current.stamps[note.guid].mtime
+            notes.extend(packed)
+        return sorted(notes, key=lambda note: (note.file, note.line, note.guid))
+
+    def media_of(self, notes: list[PackedNote]) -> dict[str, Path]:
+        media: dict[str, Path] = {}
+        for name in sorted({note.file for note in notes}):
+            record, source = self.current.files.get(name), self.sources.get(name)
+            if record is not None and source is not None:  # a deleted note's images are in Anki already
+                media.update({media_name: source.root / relative for media_name, relative in record.media.items()})
+        return media
+
+    def save(self) -> None:
+        state.save(self.current, {name: built.packed for name, built in self.built.items()})
+        self._save_locks()
+
+    def _save_locks(self) -> None:
+        """Each notes folder's lock: unchanged files keep their entries, rebuilt ones get new ones."""
+        for root in sorted({source.root for source in self.sources.values()}):
+            previous = lock.load(root) if (root / lock.LOCK_FILE).exists() else []
+            kept = [entry for entry in previous if entry.file in self.current.files and entry.file not in self.built]
+            fresh = [lock.entry_for(note) for built in self.built.values() if built.source.root == root for note in built.packed]
+            if sorted(previous, key=repr) != sorted(kept + fresh, key=repr):
+                lock.save(root, kept + fresh)
+
+
 def build(
     paths: list[Path],
     out_dir: Path,
@@ -82,75 +315,39 @@ def build(
     forget_removed: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
-    report = BuildReport()
-    previous, warning = state.load(out_dir)
-    if warning:
-        report.warnings.append(warning)
-    fresh = previous.tool != TOOL_KEY
-    sources = {}
-    for path, root in discover(paths):
-        source = _Source(path, root, path.relative_to(root).as_posix() if root in path.parents else path.name)
-        sources[source.name] = source
-    report.files = len(sources)
-
-    current = BuildState(tool=TOOL_KEY, epoch_ms=previous.epoch_ms)
-    held: set[str] = set()  # categories that must not be written this time
-    to_parse: list[tuple[_Source, bytes, str]] = []
-    for source in sources.values():
-        record = previous.files.get(source.name)
-        if not fresh and record is not None and _same_stat(source, record):
-            current.files[source.name] = record
-            continue
-        try:
-            data = source.path.read_bytes()
-        except OSError as error:
-            report.errors.append(NoteError(str(source.path), None, f"cannot read the file: {error.strerror or error}"))
-            _keep_previous(source.name, previous, current, held)
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        if not fresh and record is not None and record.sha == sha and _same_images(source, record):
-            current.files[source.name] = replace(record, **_stat(source.path))
-            continue
-        to_parse.append((source, data, sha))
-
-    reopened = {source.name for source, _, _ in to_parse} | (set(previous.files) - set(sources))
-    parsed = _parse(to_parse, report, previous, current, held, progress)
-    _assign_and_render(parsed, sources, previous, current, reopened, report, held)
-    _carry_over(previous, current, sources)
-    _stamp_and_remove(previous, current, reopened, forget_removed)
-    _check_identities(current, sources, report, held)
-
-    categories = sorted({note.category for note in current.notes.values()} | {note.category for note in previous.notes.values()})
-    for category in categories:
-        if category in held:
-            _revert(category, previous, current)
-    for category in categories:
+    run = _Build(paths, out_dir, forget_removed, progress)
+    run.read_changed()
+    run.pack()
+    run.stamp()
+    run.hold_back()
+    for category in run.categories():
         deck = DeckResult(category, out_dir / f"{package.deck_file_name(category)}.apkg")
-        report.decks.append(deck)
-        if category in held:
+        run.report.decks.append(deck)
+        deck.changes = run.changes(category)
+        stamps = [stamp for stamp in run.current.stamps.values() if stamp.category == category]
+        deck.basic = sum(1 for stamp in stamps if stamp.kind == "basic" and not stamp.removed)
+        deck.cloze = sum(1 for stamp in stamps if stamp.kind == "cloze" and not stamp.removed)
+        deck.kept_removed = sum(1 for stamp in stamps if stamp.removed)
+        if category in run.held:
             deck.error = "a note of this category has a problem"
-        notes = sorted((n for n in current.notes.values() if n.category == category), key=lambda n: (n.file, n.line, n.guid))
-        deck.basic = sum(1 for n in notes if n.kind == "basic" and not n.removed)
-        deck.cloze = sum(1 for n in notes if n.kind == "cloze" and not n.removed)
-        deck.kept_removed = sum(1 for n in notes if n.removed)
-        deck.changes = _changes(category, previous, current)
-        needed = bool(deck.changes) or fresh or not deck.path.exists() or _forgotten(category, previous, current)
-        if deck.error or not notes or not needed or dry_run:
             continue
+        forgotten = any(s.category == category and g not in run.current.stamps for g, s in run.previous.stamps.items())
+        if not stamps or dry_run or not (deck.changes or run.fresh or forgotten or not deck.path.exists()):
+            continue
+        notes = run.notes_of(category)
         try:
-            package.write_package(deck.path, notes, _media(notes, current, sources), current.epoch_ms)
+            package.write_package(deck.path, notes, run.media_of(notes), run.current.epoch_ms)
             deck.written = True
         except OSError as error:
             deck.error = f"cannot write {deck.path}: {error.strerror or error}"
-            _revert(category, previous, current)
-
-    if not dry_run and current != previous:
+            run.held.add(category)
+            run.hold_back()
+    if not dry_run and (run.built or run.current.files != run.previous.files or run.current.stamps != run.previous.stamps):
         try:
-            state.save(out_dir, current)
-            _save_locks(current, sources)
+            run.save()
         except OSError as error:
-            report.warnings.append(f"cannot save the build state in {out_dir}: {error.strerror or error}")
-    return report
+            run.report.warnings.append(f"cannot save the build state in {out_dir}: {error.strerror or error}")
+    return run.report
 
 
 def _stat(path: Path) -> dict:
@@ -173,171 +370,3 @@ def _same_images(source: _Source, record: FileRecord) -> bool:
         except OSError:
             return False
     return True
-
-
-def _keep_previous(name: str, previous: BuildState, current: BuildState, held: set[str]) -> None:
-    """A file that cannot be used now: its category is held back (if it had one)."""
-    record = previous.files.get(name)
-    if record is not None:
-        held.add(record.category)
-        current.files[name] = record
-
-
-def _parse(to_parse, report: BuildReport, previous, current, held, progress) -> list[tuple[_Source, str, Note]]:
-    parsed = []
-    for index, (source, data, sha) in enumerate(to_parse):
-        if progress is not None:
-            progress(index, len(to_parse))
-        try:
-            note = parse_text(decode(data, str(source.path)), source.path, source.root)
-        except NoteError as error:
-            report.errors.append(error)
-            _keep_previous(source.name, previous, current, held)
-            continue
-        parsed.append((source, sha, note))
-    if progress is not None:
-        progress(len(to_parse), len(to_parse))
-    report.parsed = len(parsed)
-    return parsed
-
-
-def _assign_and_render(parsed, sources, previous: BuildState, current: BuildState, reopened, report, held) -> None:
-    """GUIDs for the cards of the parsed notes (through each folder's lock file), then their fields."""
-    cards_by_root: dict[Path, list[Card]] = defaultdict(list)
-    cards_by_file: dict[str, list[Card]] = {}
-    for source, _, note in parsed:
-        cards = extract(note).cards
-        cards_by_file[source.name] = cards
-        cards_by_root[source.root].extend(cards)
-    guids: dict[int, str] = {}
-    for root, cards in cards_by_root.items():
-        try:
-            entries = lock.load(root)
-        except lock.LockError as error:
-            report.errors.append(NoteError(str(root / lock.LOCK_FILE), None, str(error)))
-            held.update(card.note.category for card in cards)
-            entries = []
-        assigned, reassociations = lock.assign(cards, entries, reopened)
-        guids.update(assigned)
-        report.reassociations.extend(r.describe() for r in reassociations)
-    for source, sha, note in parsed:
-        media_files = MediaFiles()
-        try:
-            packed = [package.render_card(card, guids[id(card)], media_files) for card in cards_by_file[source.name]]
-        except NoteError as error:
-            report.errors.append(error)
-            _keep_previous(source.name, previous, current, held)
-            held.add(note.category)
-            continue
-        for note_ in packed:
-            current.notes[note_.guid] = note_
-        current.files[source.name] = FileRecord(
-            **_stat(source.path),
-            sha=sha,
-            category=note.category,
-            guids=[note_.guid for note_ in packed],
-            media={name: path.relative_to(source.root.resolve()).as_posix() for name, path in media_files.files.items()},
-            images={
-                path.relative_to(source.root.resolve()).as_posix(): list(_stat(path).values())
-                for path in media_files.files.values()
-            },
-        )
-
-
-def _carry_over(previous: BuildState, current: BuildState, sources) -> None:
-    """Packed notes of the files that were not parsed again, as the last build made them."""
-    for name, record in current.files.items():
-        for guid in record.guids:
-            if guid not in current.notes and guid in previous.notes:
-                current.notes[guid] = previous.notes[guid]
-
-
-def _stamp_and_remove(previous: BuildState, current: BuildState, reopened: set[str], forget_removed: bool) -> None:
-    clock = state.Clock()
-    for guid, note in current.notes.items():
-        before = previous.notes.get(guid)
-        if before is not None and not before.removed and before.content() == note.content():
-            note.mtime = before.mtime
-        else:
-            note.mtime = clock.newer_than(before.mtime if before else 0)
-    for guid, before in previous.notes.items():
-        if guid in current.notes:
-            continue
-        if before.removed:
-            if not forget_removed:
-                current.notes[guid] = before
-        elif before.file in reopened:
-            tags = sorted({*before.tags, REMOVED_TAG})
-            current.notes[guid] = replace(before, removed=True, tags=tags, mtime=clock.newer_than(before.mtime))
-
-
-def _check_identities(current: BuildState, sources: dict[str, _Source], report: BuildReport, held: set[str]) -> None:
-    """Two live notes with one identity in a category: refuse the category (Anki would merge them)."""
-    first: dict[tuple[str, str], PackedNote] = {}
-    for note in sorted(current.notes.values(), key=lambda n: (n.file, n.line)):
-        if note.removed:
-            continue
-        earlier = first.setdefault((note.category, note.key), note)
-        if earlier is not note:
-            display = str(sources[note.file].path) if note.file in sources else note.file
-            place = f"line {earlier.line}" if earlier.file == note.file else f"{earlier.file}:{earlier.line}"
-            report.errors.append(NoteError(display, note.line, clash_message(place)))
-            held.add(note.category)
-
-
-def _revert(category: str, previous: BuildState, current: BuildState) -> None:
-    """Leave a category exactly as the last build left it, so the next build tries it again."""
-    for guid in [guid for guid, note in current.notes.items() if note.category == category]:
-        del current.notes[guid]
-    for guid, note in previous.notes.items():
-        if note.category == category:
-            current.notes[guid] = note
-    for name in [name for name, record in current.files.items() if record.category == category]:
-        del current.files[name]
-    for name, record in previous.files.items():
-        if record.category == category:
-            current.files[name] = replace(record, sha="", size=-1)  # parsed again next time
-
-
-def _changes(category: str, previous: BuildState, current: BuildState) -> Changes:
-    changes = Changes()
-    for guid, note in current.notes.items():
-        if note.category != category:
-            continue
-        before = previous.notes.get(guid)
-        if note.removed:
-            if before is not None and not before.removed:
-                changes.removed.append(note)
-        elif before is None or before.removed:
-            changes.added.append(note)
-        elif before.content() != note.content():
-            only_source = before.fields[:-1] == note.fields[:-1] and before.tags == note.tags and before.deck == note.deck
-            (changes.moved if only_source else changes.changed).append(note)
-    return changes
-
-
-def _forgotten(category: str, previous: BuildState, current: BuildState) -> bool:
-    return any(note.category == category and guid not in current.notes for guid, note in previous.notes.items())
-
-
-def _media(notes: list[PackedNote], current: BuildState, sources) -> dict[str, Path]:
-    media: dict[str, Path] = {}
-    for name in sorted({note.file for note in notes}):
-        record, source = current.files.get(name), sources.get(name)
-        if record is None or source is None:
-            continue  # a deleted note's images: its cards are already in Anki
-        for media_name, relative in record.media.items():
-            media[media_name] = source.root / relative
-    return media
-
-
-def _save_locks(current: BuildState, sources: dict[str, _Source]) -> None:
-    by_root: dict[Path, list[lock.Entry]] = defaultdict(list)
-    for note in current.notes.values():
-        source = sources.get(note.file)
-        if source is not None and not note.removed:
-            by_root[source.root].append(lock.entry_for(note))
-    for root, entries in by_root.items():
-        previous = lock.load(root) if (root / lock.LOCK_FILE).exists() else []
-        if sorted(previous, key=repr) != sorted(entries, key=repr):
-            lock.save(root, entries)

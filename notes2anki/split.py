@@ -51,11 +51,14 @@ def split_first(inlines: tuple[Inline, ...], pattern: re.Pattern[str]) -> Split 
     return None
 
 
+_BRACKET = re.compile(f"[{re.escape(OPENING + CLOSING)}]")
+
+
 def _depth_after(text: str, depth: int) -> int:
-    for char in text:
-        if char in OPENING:
+    for match in _BRACKET.finditer(text):
+        if match.group() in OPENING:
             depth += 1
-        elif char in CLOSING and depth > 0:
+        elif depth > 0:
             depth -= 1
     return depth
 

@@ -1,23 +1,27 @@
 """What a build remembers in the output folder for the next one.
 
-- Per note file: its size, mtime and content hash, so that an unchanged file is not even read.
-- Per Anki note: what was packed (fields, tags, deck) and its modification time. Anki updates a
-  note on import only when the package's note mtime is newer than the collection's: a note
-  whose content is unchanged keeps its mtime (no churn, no overwriting of edits made in Anki);
-  a changed note gets a newer one. Notes whose card disappeared stay, tagged as removed.
+- ``.notes2anki/index.json`` (small, read by every build): per note file its size, mtime and
+  content hash, so that an unchanged file is not even read; per Anki note a stamp: content
+  hashes and modification time. Anki updates a note on import only when the package's note
+  mtime is newer than the collection's, so a note whose content is unchanged keeps its mtime
+  (no churn, no overwriting of edits made in Anki) and a changed note gets a newer one.
+- ``.notes2anki/files/*.json`` (read only when needed): the packed notes of each note file, to
+  write a deck again without parsing the notes that did not change.
+- ``.notes2anki/removed.json``: notes whose card disappeared, still packed, tagged as removed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from notes2anki.files import atomic_write
 
-STATE_FILE = ".notes2anki-state.json"
-STATE_VERSION = 2
+STATE_DIR = ".notes2anki"
+STATE_VERSION = 3
 
 
 @dataclass
@@ -25,7 +29,7 @@ class PackedNote:
     """One Anki note as it goes into a package, and as the next build remembers it."""
 
     guid: str
-    key: str  # identity key: two notes with one key in a category are refused
+    key: str  # identity key: two live notes with one key in a category are refused
     category: str
     deck: str
     kind: str  # "basic" or "cloze"
@@ -36,11 +40,30 @@ class PackedNote:
     section: list[str]  # headings above the card, for the lock file
     question: str  # plain text, for reports and the lock file
     mtime: int = 0
+
+    def stamp(self) -> Stamp:
+        body = _digest([self.kind, self.fields[:-1], self.tags, self.deck])
+        return Stamp(self.file, self.category, self.kind, body, _digest(self.fields[-1]))
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> PackedNote:
+        return cls(**raw)
+
+
+@dataclass
+class Stamp:
+    """What the index keeps of each note: enough to tell what changed, without its fields."""
+
+    file: str
+    category: str
+    kind: str
+    body: str  # hash of everything Anki stores but the Source field
+    source: str  # hash of the Source field (file:line): a change there alone is a move
+    mtime: int = 0
     removed: bool = False
 
-    def content(self) -> list:
-        """What Anki stores of the note: a change here needs a newer mtime."""
-        return [self.kind, self.fields, self.tags, self.deck]
+    def same_content(self, other: Stamp) -> bool:
+        return (self.body, self.source) == (other.body, other.source)
 
 
 @dataclass
@@ -52,47 +75,78 @@ class FileRecord:
     guids: list[str]
     media: dict[str, str]  # media name → image path relative to the notes folder
     images: dict[str, list[int]]  # image path → [size, mtime_ns]: a changed image rebuilds the note
+    pins: list[str]  # identities pinned in this file: they must be unique across files
 
 
 @dataclass
 class BuildState:
+    out_dir: Path
     tool: str = ""
     epoch_ms: int = field(default_factory=lambda: int(time.time() * 1000))  # base of note ids ("Added" in Anki)
     files: dict[str, FileRecord] = field(default_factory=dict)
-    notes: dict[str, PackedNote] = field(default_factory=dict)
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    removed: dict[str, PackedNote] = field(default_factory=dict)  # packed notes of removed cards
+
+    def packed(self, name: str) -> list[PackedNote]:
+        """The packed notes of one note file, as the build that wrote them left them."""
+        try:
+            raw = json.loads(_cache_path(self.out_dir, name).read_text("utf-8"))
+        except (OSError, ValueError):
+            return []
+        return [PackedNote.from_dict(note) for note in raw]
+
+
+def _cache_path(out_dir: Path, name: str) -> Path:
+    return out_dir / STATE_DIR / "files" / (hashlib.sha256(name.encode("utf-8")).hexdigest()[:24] + ".json")
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
 
 
 def load(out_dir: Path) -> tuple[BuildState, str | None]:
-    """The saved state, or a fresh one (and a warning when the file is unreadable)."""
-    path = out_dir / STATE_FILE
+    """The saved state, or a fresh one (and a warning when the index is unreadable)."""
+    path = out_dir / STATE_DIR / "index.json"
     try:
         raw = json.loads(path.read_text("utf-8"))
         if raw.get("version") != STATE_VERSION:
             raise ValueError(f"version {raw.get('version')!r}, expected {STATE_VERSION}")
         return (
             BuildState(
+                out_dir,
                 tool=raw["tool"],
                 epoch_ms=int(raw["epoch_ms"]),
                 files={name: FileRecord(**record) for name, record in raw["files"].items()},
-                notes={guid: PackedNote(**note) for guid, note in raw["notes"].items()},
+                stamps={guid: Stamp(*stamp) for guid, stamp in raw["stamps"].items()},
+                removed={guid: PackedNote.from_dict(note) for guid, note in raw["removed"].items()},
             ),
             None,
         )
     except FileNotFoundError:
-        return BuildState(), None
+        return BuildState(out_dir), None
     except (OSError, ValueError, KeyError, TypeError) as error:
-        return BuildState(), f"{path}: build state unreadable ({error}); this build starts afresh"
+        return BuildState(out_dir), f"{path}: build state unreadable ({error}); this build starts afresh"
 
 
-def save(out_dir: Path, state: BuildState) -> None:
+def save(state: BuildState, packed_files: dict[str, list[PackedNote]]) -> None:
+    """Write the caches of the files built this time, then the index that points at them."""
+    for name, notes in packed_files.items():
+        atomic_write(_cache_path(state.out_dir, name), json.dumps([vars(note) for note in notes], ensure_ascii=False).encode("utf-8"))
+    stamp_fields = [f.name for f in fields(Stamp)]
     raw = {
         "version": STATE_VERSION,
         "tool": state.tool,
         "epoch_ms": state.epoch_ms,
-        "files": {name: asdict(record) for name, record in sorted(state.files.items())},
-        "notes": {guid: asdict(note) for guid, note in sorted(state.notes.items())},
+        "files": {name: vars(record) for name, record in sorted(state.files.items())},
+        "stamps": {guid: [getattr(stamp, name) for name in stamp_fields] for guid, stamp in sorted(state.stamps.items())},
+        "removed": {guid: vars(note) for guid, note in sorted(state.removed.items())},
     }
-    atomic_write(out_dir / STATE_FILE, json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    atomic_write(state.out_dir / STATE_DIR / "index.json", json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    cache = state.out_dir / STATE_DIR / "files"
+    wanted = {_cache_path(state.out_dir, name).name for name in state.files}
+    for stale in cache.glob("*.json") if cache.is_dir() else ():
+        if stale.name not in wanted:
+            stale.unlink(missing_ok=True)
 
 
 class Clock:

@@ -52,6 +52,10 @@ def two_categories(notes_dir: Path) -> Path:
     return notes_dir
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
 def build(notes_dir: Path, out: Path) -> int:
     return main(["build", str(notes_dir), "-o", str(out)])
 
@@ -139,9 +143,9 @@ def test_inserted_lines_and_moved_sections_keep_every_card(notes_dir: Path, tmp_
 def test_rebuild_without_changes_is_byte_identical(two_categories: Path, tmp_path: Path) -> None:
     out = tmp_path / "build"
     assert build(two_categories, out) == 0
-    first = {path.name: path.read_bytes() for path in out.iterdir()}
+    first = _files(out)
     assert build(two_categories, out) == 0
-    assert {path.name: path.read_bytes() for path in out.iterdir()} == first
+    assert _files(out) == first
 
 
 def test_build_leaves_no_temporary_files(two_categories: Path, tmp_path: Path, monkeypatch) -> None:
@@ -150,7 +154,10 @@ def test_build_leaves_no_temporary_files(two_categories: Path, tmp_path: Path, m
     monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
     out = tmp_path / "build"
     assert build(two_categories, out) == 0
-    assert sorted(path.name for path in out.iterdir()) == [".notes2anki-state.json", "AWS.apkg", "Computer Science.apkg"]
+    assert sorted(_files(out)) == [
+        ".notes2anki/files/" + name for name in sorted(path.name for path in (out / ".notes2anki" / "files").iterdir())
+    ] + [".notes2anki/index.json", "AWS.apkg", "Computer Science.apkg"]
+    assert len(list((out / ".notes2anki" / "files").iterdir())) == 2  # one packed-note cache a note file
     assert list(system_temp.iterdir()) == []
 
 

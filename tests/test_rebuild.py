@@ -187,9 +187,8 @@ def test_incremental_result_equals_a_clean_build(loop: Loop, tmp_path: Path) -> 
     loop.rebuild()
     clean = tmp_path / "clean"
     shutil.copytree(loop.out, clean)
-    state = clean / ".notes2anki-state.json"
-    text = state.read_text("utf-8")
-    state.write_text(text.replace('"tool":"', '"tool":"stale-'), "utf-8")  # forces a full re-read
+    index = clean / ".notes2anki" / "index.json"
+    index.write_text(index.read_text("utf-8").replace('"tool":"', '"tool":"stale-'), "utf-8")  # a full re-read
     report = build([loop.notes], clean)
     assert report.parsed == 1
     assert (clean / "AWS.apkg").read_bytes() == (loop.out / "AWS.apkg").read_bytes()
@@ -197,7 +196,7 @@ def test_incremental_result_equals_a_clean_build(loop: Loop, tmp_path: Path) -> 
 
 def test_dry_run_reports_and_writes_nothing(loop: Loop, capsys) -> None:
     loop.edit("-> Amazon SNS", "-> Amazon Simple Notification Service")
-    files = {path: path.read_bytes() for path in [*loop.out.iterdir(), loop.notes / LOCK_FILE]}
+    files = {path: path.read_bytes() for path in [*loop.out.rglob("*.*"), loop.notes / LOCK_FILE] if path.is_file()}
     assert main(["build", str(loop.notes), "-o", str(loop.out), "--dry-run", "-v"]) == 0
     out = capsys.readouterr().out
     assert f"{loop.out / 'AWS.apkg'}: would write: 5 cards (4 basic, 1 cloze); 1 changed" in out

@@ -1,0 +1,116 @@
+"""``make bench``: notes2anki against its floor, measured in the same run on the same machine.
+
+The floor is what any Markdown-to-Anki tool must pay: read every note and parse it with
+mistune, nothing else. Every measure is printed in seconds and as a ratio to its floor (these
+machines are shared and noisy, so ratios are what compare across runs), with peak memory.
+Each measure runs in a fresh Python process; times exclude interpreter start-up except for
+the one-file lint, which is compared with a process that only imports mistune.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+MEASURE = """
+import contextlib, io, json, os, resource, sys, time
+sys.argv = ["notes2anki"]
+{setup}
+start = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    {body}
+seconds = time.perf_counter() - start
+print(json.dumps({{"seconds": seconds, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+FLOOR = dict(
+    setup="import mistune, pathlib\nmarkdown = mistune.create_markdown(renderer=None, plugins=['table'])",
+    body="for path in sorted(pathlib.Path({folder!r}).rglob('*.md')): markdown(path.read_text('utf-8'))",
+)
+CLI = dict(setup="from notes2anki.cli import main", body="main({arguments!r})")
+TARGETS = {
+    "lint": ("floor", 1.3),
+    "cold build": ("floor", 1.5),
+    "rebuild, nothing changed": ("cold build", 0.05),
+    "rebuild, one note edited": ("cold build", 0.1),
+    "lint one file (process)": ("import mistune (process)", 2.0),
+}
+
+
+def measure(setup: str, body: str, **values) -> dict:
+    code = MEASURE.format(setup=setup, body=body.format(**values))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def process_seconds(command: list[str], repeat: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=False)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run(count: int) -> dict:
+    folder = OUT / f"corpus-{count}"
+    build = OUT / f"build-{count}"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(build, ignore_errors=True)
+    paths = corpus.write(folder, count)
+    size = sum(path.stat().st_size for path in paths)
+    results = {"floor": measure(**FLOOR, folder=str(folder))}
+    results["lint"] = measure(**CLI, arguments=["lint", str(folder)])
+    results["cold build"] = measure(**CLI, arguments=["build", str(folder), "-o", str(build)])
+    results["rebuild, nothing changed"] = measure(**CLI, arguments=["build", str(folder), "-o", str(build)])
+    with paths[0].open("a", encoding="utf-8") as note:
+        note.write("- 追加した問い -> 追加した答え\n")
+    results["rebuild, one note edited"] = measure(**CLI, arguments=["build", str(folder), "-o", str(build)])
+    python = [sys.executable]
+    results["import mistune (process)"] = {"seconds": process_seconds([*python, "-c", "import mistune"])}
+    results["lint one file (process)"] = {"seconds": process_seconds([*python, "-m", "notes2anki", "lint", str(paths[1])])}
+    return {"notes": count, "megabytes": round(size / 1e6, 1), "results": results}
+
+
+def table(report: dict) -> str:
+    results = report["results"]
+    lines = [
+        f"N = {report['notes']} notes, {report['megabytes']} MB",
+        f"  {'measure':28} {'seconds':>8} {'ratio':>7}  {'target':>16} {'peak MiB':>9}",
+    ]
+    for name, values in results.items():
+        ratio, target = "", ""
+        if name in TARGETS:
+            floor, limit = TARGETS[name]
+            value = values["seconds"] / results[floor]["seconds"]
+            ratio = f"{value:.2f}"
+            target = f"≤ {limit} × {floor.split(' (')[0]}"[:16] + (" ok" if value <= limit else " MISS")
+            values["ratio"], values["target"] = round(value, 3), limit
+        peak = f"{values['peak_mib']:.0f}" if "peak_mib" in values else ""
+        lines.append(f"  {name:28} {values['seconds']:8.2f} {ratio:>7}  {target:>19} {peak:>9}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    sizes = [int(arg) for arg in sys.argv[1:]] or [500, 2000]
+    reports = []
+    for count in sizes:
+        report = run(count)
+        reports.append(report)
+        print(table(report), flush=True)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(reports, indent=2), "utf-8")
+    print(f"results written to {OUT / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
