@@ -14,12 +14,13 @@ Library code: returns a report, never prints or exits (``cli.py`` does that).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from notes2anki import __version__, lock, package, state
+from notes2anki import __version__, identity, lock, render, state
 from notes2anki.cards import clash_error, extract, identity_clashes
 from notes2anki.media import MediaFiles
 from notes2anki.model import Card, Note, NoteError
@@ -30,7 +31,8 @@ from notes2anki.state import BuildState, FileRecord, PackedNote, Stamp
 REMOVED_TAG = "notes2anki::removed"
 # Built notes depend on the code that built them: another version (or changed templates)
 # reads every note again once. Unchanged notes still keep their mtimes.
-TOOL_KEY = f"{__version__}/{package.NOTETYPE_MTIME}/{state.STATE_VERSION}"
+TOOL_KEY = f"{__version__}/{identity.NOTETYPE_MTIME}/{state.STATE_VERSION}"
+_FILE_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
 
 Progress = Callable[[int, int], None]
 
@@ -177,7 +179,7 @@ class _Build:
         for name, built in list(self.built.items()):
             media_files = MediaFiles()
             try:
-                built.packed = [package.render_card(card, guids[id(card)], media_files) for card in built.cards]
+                built.packed = [render.packed_note(card, guids[id(card)], media_files) for card in built.cards]
             except NoteError as error:
                 self._fail(name, error, built.note.category)
                 del self.built[name]
@@ -256,10 +258,13 @@ class _Build:
         return sorted({s.category for s in self.current.stamps.values()} | {s.category for s in self.previous.stamps.values()})
 
     def changes(self, category: str) -> Changes:
+        """What changed in a category since the last build: only rebuilt files can have changes."""
         changes = Changes()
         new = {note.guid: note for built in self.built.values() if built.note.category == category for note in built.packed}
-        for guid, stamp in self.current.stamps.items():
-            if stamp.category != category:
+        candidates = [*new, *(g for g, n in self.current.removed.items() if n.category == category)]
+        for guid in candidates:
+            stamp = self.current.stamps.get(guid)
+            if stamp is None or stamp.category != category:
                 continue
             before = self.previous.stamps.get(guid)
             if stamp.removed:
@@ -320,21 +325,26 @@ def build(
     run.pack()
     run.stamp()
     run.hold_back()
+    by_category: dict[str, list[Stamp]] = defaultdict(list)
+    for stamp in run.current.stamps.values():
+        by_category[stamp.category].append(stamp)
+    forgotten = {s.category for g, s in run.previous.stamps.items() if g not in run.current.stamps}
     for category in run.categories():
-        deck = DeckResult(category, out_dir / f"{package.deck_file_name(category)}.apkg")
+        deck = DeckResult(category, out_dir / f"{deck_file_name(category)}.apkg")
         run.report.decks.append(deck)
         deck.changes = run.changes(category)
-        stamps = [stamp for stamp in run.current.stamps.values() if stamp.category == category]
+        stamps = by_category[category]
         deck.basic = sum(1 for stamp in stamps if stamp.kind == "basic" and not stamp.removed)
         deck.cloze = sum(1 for stamp in stamps if stamp.kind == "cloze" and not stamp.removed)
         deck.kept_removed = sum(1 for stamp in stamps if stamp.removed)
         if category in run.held:
             deck.error = "a note of this category has a problem"
             continue
-        forgotten = any(s.category == category and g not in run.current.stamps for g, s in run.previous.stamps.items())
-        if not stamps or dry_run or not (deck.changes or run.fresh or forgotten or not deck.path.exists()):
+        if not stamps or dry_run or not (deck.changes or run.fresh or category in forgotten or not deck.path.exists()):
             continue
         notes = run.notes_of(category)
+        from notes2anki import package  # genanki: imported only when a deck is written
+
         try:
             package.write_package(deck.path, notes, run.media_of(notes), run.current.epoch_ms)
             deck.written = True
@@ -348,6 +358,11 @@ def build(
         except OSError as error:
             run.report.warnings.append(f"cannot save the build state in {out_dir}: {error.strerror or error}")
     return run.report
+
+
+def deck_file_name(category: str) -> str:
+    """``AWS`` → ``AWS``; characters a file system refuses become ``_``."""
+    return _FILE_UNSAFE.sub("_", category).strip(" .") or "_"
 
 
 def _stat(path: Path) -> dict:

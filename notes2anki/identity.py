@@ -12,6 +12,9 @@ import hashlib
 # user's re-import create a copy of the notetype and stop updating their notes.
 BASIC_MODEL_ID = 1795910401
 CLOZE_MODEL_ID = 1795910402
+# When the templates or CSS last changed. Anki updates a notetype on import only if this is
+# newer than what the collection has: bump it with every change to the templates or CSS.
+NOTETYPE_MTIME = 1795910400
 
 
 def guid(key: str) -> str:

@@ -1,4 +1,4 @@
-"""Cards to one ``.apkg`` per category: the only module that imports genanki.
+"""Packed notes to one ``.apkg``: the only module that imports genanki (only ``build`` needs it).
 
 genanki writes the collection into an in-memory SQLite database; this module then gives each
 note its own mtime (see ``state.py``) and zips the result with fixed timestamps, so the same
@@ -10,22 +10,16 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import re
 import sqlite3
 import zipfile
 from pathlib import Path
 
 import genanki
 
-from notes2anki import identity, render
+from notes2anki import identity
 from notes2anki.files import atomic_write
-from notes2anki.media import MediaFiles
-from notes2anki.model import Card
 from notes2anki.state import PackedNote
 
-# When the templates or CSS last changed. Anki updates a notetype on import only if this is
-# newer than what the collection has: bump it with every change to TEMPLATES or CSS.
-NOTETYPE_MTIME = 1795910400
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 CSS = """\
@@ -86,45 +80,6 @@ CLOZE_MODEL = genanki.Model(
     model_type=genanki.Model.CLOZE,
 )
 
-_TAG_UNSAFE = re.compile(r"\s+")
-_FILE_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
-
-
-def deck_file_name(category: str) -> str:
-    """``AWS`` → ``AWS.apkg``; characters a file system refuses become ``_``."""
-    return _FILE_UNSAFE.sub("_", category).strip(" .") or "_"
-
-
-def deck_name(card: Card) -> str:
-    return f"{card.note.category}::{card.note.title}"
-
-
-def tags_for(card: Card) -> list[str]:
-    tags = [card.note.category, *card.note.tags]
-    return sorted({_TAG_UNSAFE.sub("_", tag) for tag in tags})
-
-
-def render_card(card: Card, guid: str, media_files: MediaFiles) -> PackedNote:
-    """The Anki note a card becomes (its mtime is set by the build); NoteError for a missing image."""
-    if card.kind == "cloze":
-        fields = render.cloze_fields(card, media_files)
-    else:
-        fields = render.basic_fields(card, media_files)
-    return PackedNote(
-        guid=guid,
-        key=card.key,
-        category=card.note.category,
-        deck=deck_name(card),
-        kind=card.kind,
-        fields=fields,
-        tags=tags_for(card),
-        file=card.note.source_key,
-        line=card.line,
-        section=list(card.context[1:]),
-        question=card.question,
-    )
-
-
 def write_package(path: Path, notes: list[PackedNote], media: dict[str, Path], epoch_ms: int) -> None:
     """Write one .apkg atomically: the previous file stays whole if anything fails."""
     atomic_write(path, package_bytes(notes, media, epoch_ms))
@@ -143,7 +98,7 @@ def package_bytes(notes: list[PackedNote], media: dict[str, Path], epoch_ms: int
     connection = sqlite3.connect(":memory:")
     try:
         cursor = connection.cursor()
-        genanki.Package(list(decks.values())).write_to_db(cursor, NOTETYPE_MTIME, itertools.count(epoch_ms))
+        genanki.Package(list(decks.values())).write_to_db(cursor, identity.NOTETYPE_MTIME, itertools.count(epoch_ms))
         # genanki gives every note the same mtime; each note gets its own (see state.py).
         cursor.execute("CREATE INDEX n2a_guid ON notes (guid)")
         cursor.executemany("UPDATE notes SET mod = ? WHERE guid = ?", [(packed.mtime, packed.guid) for packed in notes])

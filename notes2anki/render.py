@@ -1,4 +1,5 @@
-"""Card fields as HTML: note text is escaped so that it reaches the card as text, never as markup.
+"""A card as Anki will store it: fields as HTML, tags, deck. Note text is escaped so that it
+reaches the card as text, never as markup.
 
 Allowed markup is what Markdown itself produces: bold, italics, code, links (http, https and
 mailto only) and local images. Raw HTML in a note is shown as written.
@@ -27,11 +28,13 @@ from notes2anki.model import (
     Text,
     plain_text,
 )
+from notes2anki.state import PackedNote
 
 CONTEXT_SEPARATOR = " › "
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 # Anki plays [sound:…] tags found in a rendered field; in a note they are just text.
 _MEDIA_TAG = re.compile(r"\[(?=sound:)", re.IGNORECASE)
+_TAG_UNSAFE = re.compile(r"\s+")
 
 
 def escape(text: str) -> str:
@@ -138,3 +141,33 @@ def preview(nodes: tuple[Inline, ...], cloze: bool = False) -> str:
 
 def preview_items(items: tuple[ListItem, ...]) -> str:
     return " ".join(f"• {preview(item.inlines)}" for item in items)
+
+
+def deck_name(card: Card) -> str:
+    return f"{card.note.category}::{card.note.title}"
+
+
+def tags_for(card: Card) -> list[str]:
+    tags = [card.note.category, *card.note.tags]
+    return sorted({_TAG_UNSAFE.sub("_", tag) for tag in tags})
+
+
+def packed_note(card: Card, guid: str, media_files: media.MediaFiles) -> PackedNote:
+    """The Anki note a card becomes (its mtime is set by the build); NoteError for a missing image."""
+    if card.kind == "cloze":
+        fields = cloze_fields(card, media_files)
+    else:
+        fields = basic_fields(card, media_files)
+    return PackedNote(
+        guid=guid,
+        key=card.key,
+        category=card.note.category,
+        deck=deck_name(card),
+        kind=card.kind,
+        fields=fields,
+        tags=tags_for(card),
+        file=card.note.source_key,
+        line=card.line,
+        section=list(card.context[1:]),
+        question=card.question,
+    )
