@@ -107,6 +107,7 @@ class _Build:
         self.report.files = len(self.sources)
         self.held: set[str] = set()  # categories that must not be written this time
         self.built: dict[str, _Built] = {}
+        self.locks: dict[Path, list[lock.Entry]] = {}  # lock entries of the notes folders rebuilt from
         self.clock = state.Clock()
 
     # --- which files to read -----------------------------------------------------------------
@@ -166,14 +167,17 @@ class _Build:
                 self._fail(built.source.name, clash_error(first, clash), built.note.category)
             by_root[built.source.root].extend(built.cards)
         guids: dict[int, str] = {}
-        for root, cards in by_root.items():
+        deleted = set(self.previous.files) - set(self.sources)
+        roots = {source.root for source in self.sources.values()} if deleted else set(by_root)
+        for root in sorted(roots):
+            cards = by_root.get(root, [])
             try:
-                entries = lock.load(root)
+                self.locks[root] = lock.load(root)
             except lock.LockError as error:
                 self.report.errors.append(NoteError(str(root / lock.LOCK_FILE), None, str(error)))
                 self.held.update(card.note.category for card in cards)
-                entries = []
-            assigned, reassociations = lock.assign(cards, entries, self.reopened)
+                continue
+            assigned, reassociations = lock.assign(cards, self.locks[root], self.reopened)
             guids.update(assigned)
             self.report.reassociations.extend(r.describe() for r in reassociations)
         for name, built in list(self.built.items()):
@@ -305,11 +309,10 @@ class _Build:
 
     def _save_locks(self) -> None:
         """Each notes folder's lock: unchanged files keep their entries, rebuilt ones get new ones."""
-        for root in sorted({source.root for source in self.sources.values()}):
-            previous = lock.load(root) if (root / lock.LOCK_FILE).exists() else []
+        for root, previous in self.locks.items():
             kept = [entry for entry in previous if entry.file in self.current.files and entry.file not in self.built]
             fresh = [lock.entry_for(note) for built in self.built.values() if built.source.root == root for note in built.packed]
-            if sorted(previous, key=repr) != sorted(kept + fresh, key=repr):
+            if set(previous) != set(kept + fresh):
                 lock.save(root, kept + fresh)
 
 

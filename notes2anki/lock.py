@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from notes2anki import identity
@@ -83,7 +83,7 @@ class LockError(Exception):
 def save(root: Path, entries: list[Entry]) -> None:
     """One card a line, sorted, so that the file diffs well in version control."""
     ordered = sorted(entries, key=lambda e: (e.file, e.section, e.kind, e.question, e.guid))
-    lines = [json.dumps({k: v for k, v in asdict(e).items() if v is not None}, ensure_ascii=False) for e in ordered]
+    lines = [json.dumps({k: v for k, v in vars(e).items() if v is not None}, ensure_ascii=False) for e in ordered]
     text = '{"version": %d, "cards": [\n' % LOCK_VERSION + ",\n".join(lines) + "\n]}\n"
     atomic_write(root / LOCK_FILE, text.encode("utf-8"))
 

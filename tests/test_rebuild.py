@@ -253,3 +253,12 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
         write_note(notes, f"note{number:02}.md", f"- Question {number} -> Answer {number}\n")
     assert "reading notes 25/25" in _build_output(notes, tmp_path / "tty", terminal=True)
     assert "reading notes" not in _build_output(notes, tmp_path / "pipe", terminal=False)
+
+
+def test_deleting_a_note_file_tags_its_cards_and_prunes_the_lock(loop: Loop) -> None:
+    loop.note.unlink()
+    report = build([loop.notes], loop.out)
+    assert len(report.decks[0].changes.removed) == 5
+    assert "messaging.md" not in (loop.notes / LOCK_FILE).read_text("utf-8")
+    loop.anki.import_package(loop.out / "AWS.apkg")
+    assert len(loop.anki.col.find_notes(f"tag:{REMOVED_TAG}")) == 5
