@@ -105,6 +105,7 @@ class _Build:
             name = path.relative_to(root).as_posix() if root in path.parents else path.name
             self.sources[name] = _Source(path, root, name)
         self.report.files = len(self.sources)
+        self.roots = {path if path.is_dir() else path.parent for path in paths}
         self.held: set[str] = set()  # categories that must not be written this time
         self.built: dict[str, _Built] = {}
         self.locks: dict[Path, list[lock.Entry]] = {}  # lock entries of the notes folders rebuilt from
@@ -168,7 +169,7 @@ class _Build:
             by_root[built.source.root].extend(built.cards)
         guids: dict[int, str] = {}
         deleted = set(self.previous.files) - set(self.sources)
-        roots = {source.root for source in self.sources.values()} if deleted else set(by_root)
+        roots = self.roots if deleted else set(by_root)
         for root in sorted(roots):
             cards = by_root.get(root, [])
             try:
