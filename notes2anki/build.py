@@ -14,16 +14,19 @@ Library code: returns a report, never prints or exits (``cli.py`` does that).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from notes2anki import __version__, identity, lock, render, state
 from notes2anki.cards import clash_error, extract, identity_clashes
 from notes2anki.media import MediaFiles
-from notes2anki.model import Card, Note, NoteError
+from notes2anki.model import NoteError
 from notes2anki.parse import parse_text
 from notes2anki.source import decode, discover
 from notes2anki.state import BuildState, FileRecord, PackedNote, Stamp
@@ -33,6 +36,8 @@ REMOVED_TAG = "notes2anki::removed"
 # reads every note again once. Unchanged notes still keep their mtimes.
 TOOL_KEY = f"{__version__}/{identity.NOTETYPE_MTIME}/{state.STATE_VERSION}"
 _FILE_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
+
+PARALLEL_FROM = 40  # note files per extra process below which one process is faster
 
 Progress = Callable[[int, int], None]
 
@@ -79,13 +84,61 @@ class _Source:
 
 @dataclass
 class _Built:
-    """One note file read and packed this time."""
+    """One note file read and packed this time (GUIDs are given afterwards, from the lock file)."""
 
     source: _Source
-    note: Note
-    cards: list[Card]
-    packed: list[PackedNote] = field(default_factory=list)
+    category: str | None = None  # None when the note could not be read at all
     record: FileRecord | None = None
+    packed: list[PackedNote] = field(default_factory=list)
+    errors: list[NoteError] = field(default_factory=list)
+
+
+def _build_file(source: _Source, data: bytes, sha: str) -> _Built:
+    """Parse, extract and render one note file: no shared state, so it can run in any process."""
+    built = _Built(source)
+    try:
+        note = parse_text(decode(data, str(source.path)), source.path, source.root)
+        built.category = note.category
+        cards = extract(note).cards
+        built.errors = [clash_error(first, clash) for first, clash in identity_clashes(cards)]
+        media_files = MediaFiles()
+        built.packed = [render.packed_note(card, "", media_files) for card in cards]
+    except NoteError as error:
+        built.errors.append(error)
+        return built
+    root = source.root.resolve()
+    built.record = FileRecord(
+        **_stat(source.path),
+        sha=sha,
+        category=note.category,
+        guids=[],
+        media={name: path.relative_to(root).as_posix() for name, path in media_files.files.items()},
+        images={path.relative_to(root).as_posix(): list(_stat(path).values()) for path in media_files.files.values()},
+        pins=sorted({card.key for card in cards if card.key.startswith("pin\x1f")}),
+    )
+    return built
+
+
+def _build_files(jobs: list[tuple[_Source, bytes, str]], progress: Progress | None) -> list[_Built]:
+    """``_build_file`` for every job, on every core when there are enough files to pay for it."""
+    workers = min(len(jobs) // PARALLEL_FROM, os.cpu_count() or 1)
+    if workers < 2:
+        results = []
+        for index, job in enumerate(jobs):
+            if progress is not None:
+                progress(index, len(jobs))
+            results.append(_build_file(*job))
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_build_file, *job) for job in jobs]
+            results = []
+            for index, future in enumerate(futures):
+                if progress is not None:
+                    progress(index, len(jobs))
+                results.append(future.result())
+    if progress is not None:
+        progress(len(jobs), len(jobs))
+    return results
 
 
 class _Build:
@@ -130,20 +183,12 @@ class _Build:
                 self.current.files[source.name] = replace(record, **_stat(source.path))
                 continue
             to_parse.append((source, data, sha))
-        for index, (source, data, sha) in enumerate(to_parse):
-            if self.progress is not None:
-                self.progress(index, len(to_parse))
-            try:
-                note = parse_text(decode(data, str(source.path)), source.path, source.root)
-            except NoteError as error:
-                self._fail(source.name, error)
-                continue
-            self.built[source.name] = _Built(source, note, extract(note).cards, record=FileRecord(
-                **_stat(source.path), sha=sha, category=note.category, guids=[], media={}, images={}, pins=[]
-            ))  # fmt: skip
-        if self.progress is not None:
-            self.progress(len(to_parse), len(to_parse))
-        self.report.parsed = len(self.built)
+        for built in _build_files(to_parse, self.progress):
+            for error in built.errors:
+                self._fail(built.source.name, error, built.category)
+            if built.record is not None and not built.errors:
+                self.built[built.source.name] = built
+        self.report.parsed = len(to_parse)
 
     def _fail(self, name: str, error: NoteError, category: str | None = None) -> None:
         """A note that cannot be used now: its category keeps its previous deck."""
@@ -161,39 +206,24 @@ class _Build:
 
     # --- identities, fields and stamps ---------------------------------------------------------
 
-    def pack(self) -> None:
-        by_root: dict[Path, list[Card]] = defaultdict(list)
+    def identify(self) -> None:
+        """GUIDs for the notes built, through each notes folder's lock file."""
+        by_root: dict[Path, list[PackedNote]] = defaultdict(list)
         for built in self.built.values():
-            for first, clash in identity_clashes(built.cards):
-                self._fail(built.source.name, clash_error(first, clash), built.note.category)
-            by_root[built.source.root].extend(built.cards)
-        guids: dict[int, str] = {}
+            by_root[built.source.root].extend(built.packed)
         deleted = set(self.previous.files) - set(self.sources)
-        roots = self.roots if deleted else set(by_root)
-        for root in sorted(roots):
-            cards = by_root.get(root, [])
+        for root in sorted(self.roots if deleted else set(by_root)):
             try:
                 self.locks[root] = lock.load(root)
             except lock.LockError as error:
                 self.report.errors.append(NoteError(str(root / lock.LOCK_FILE), None, str(error)))
-                self.held.update(card.note.category for card in cards)
+                self.held.update(note.category for note in by_root.get(root, []))
                 continue
-            assigned, reassociations = lock.assign(cards, self.locks[root], self.reopened)
-            guids.update(assigned)
-            self.report.reassociations.extend(r.describe() for r in reassociations)
-        for name, built in list(self.built.items()):
-            media_files = MediaFiles()
-            try:
-                built.packed = [render.packed_note(card, guids[id(card)], media_files) for card in built.cards]
-            except NoteError as error:
-                self._fail(name, error, built.note.category)
-                del self.built[name]
-                continue
-            root = built.source.root.resolve()
+            for reassociation in lock.assign(by_root.get(root, []), self.locks[root], self.reopened):
+                note = reassociation.note
+                self.report.reassociations.append(reassociation.describe(f"{self.sources[note.file].path}:{note.line}"))
+        for name, built in self.built.items():
             built.record.guids = [note.guid for note in built.packed]
-            built.record.media = {media: path.relative_to(root).as_posix() for media, path in media_files.files.items()}
-            built.record.images = {path.relative_to(root).as_posix(): list(_stat(path).values()) for path in media_files.files.values()}
-            built.record.pins = sorted({card.key for card in built.cards if card.key.startswith("pin\x1f")})
             self.current.files[name] = built.record
         self._check_pins()
 
@@ -265,7 +295,7 @@ class _Build:
     def changes(self, category: str) -> Changes:
         """What changed in a category since the last build: only rebuilt files can have changes."""
         changes = Changes()
-        new = {note.guid: note for built in self.built.values() if built.note.category == category for note in built.packed}
+        new = {note.guid: note for built in self.built.values() if built.category == category for note in built.packed}
         candidates = [*new, *(g for g, n in self.current.removed.items() if n.category == category)]
         for guid in candidates:
             stamp = self.current.stamps.get(guid)
@@ -326,7 +356,7 @@ def build(
 ) -> BuildReport:
     run = _Build(paths, out_dir, forget_removed, progress)
     run.read_changed()
-    run.pack()
+    run.identify()
     run.stamp()
     run.hold_back()
     by_category: dict[str, list[Stamp]] = defaultdict(list)

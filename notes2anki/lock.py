@@ -22,7 +22,6 @@ from pathlib import Path
 from notes2anki import identity
 from notes2anki.cards import identity_key, pin_key
 from notes2anki.files import atomic_write
-from notes2anki.model import Card
 from notes2anki.state import PackedNote
 
 LOCK_FILE = "notes2anki.lock"
@@ -55,14 +54,15 @@ def entry_for(note: PackedNote) -> Entry:
 
 @dataclass(frozen=True)
 class Reassociation:
-    card: Card
+    note: PackedNote
     previous: Entry
     why: str  # "reworded", "moved" or "renamed"
 
-    def describe(self) -> str:
+    def describe(self, where: str) -> str:
+        """``where`` is the card's place as the user knows it (``notes/x.md:12``)."""
         if self.why == "reworded":
-            return f"{self.card.source}: kept the card of the reworded question {self.previous.question!r}"
-        return f"{self.card.source}: kept the card from {self.previous.file} ({self.why})"
+            return f"{where}: kept the card of the reworded question {self.previous.question!r}"
+        return f"{where}: kept the card from {self.previous.file} ({self.why})"
 
 
 def load(root: Path) -> list[Entry]:
@@ -88,53 +88,52 @@ def save(root: Path, entries: list[Entry]) -> None:
     atomic_write(root / LOCK_FILE, text.encode("utf-8"))
 
 
-def assign(cards: list[Card], previous: list[Entry], reopened: set[str]) -> tuple[dict[int, str], list[Reassociation]]:
-    """The GUID of each card (by ``id(card)``), and the re-associations made.
+def assign(notes: list[PackedNote], previous: list[Entry], reopened: set[str]) -> list[Reassociation]:
+    """Give each note its GUID (in place); returns the re-associations made.
 
-    ``cards`` are the cards of the ``reopened`` files (changed, new or deleted ones): only the
+    ``notes`` are the notes of the ``reopened`` files (changed, new or deleted ones): only the
     previous entries of those files can be matched or taken over; every other previous GUID
-    stays with its card.
+    stays with its note.
     """
     previous_open = [entry for entry in previous if entry.file in reopened]
     by_key = {entry.key: entry for entry in previous_open}
-    guids: dict[int, str] = {}
     claimed: set[str] = set()
-    unmatched: list[Card] = []
-    for card in cards:
-        entry = by_key.get(card.key)
+    unmatched: list[PackedNote] = []
+    for note in notes:
+        entry = by_key.get(note.key)
         if entry is not None and entry.guid not in claimed:
-            guids[id(card)] = entry.guid
+            note.guid = entry.guid
             claimed.add(entry.guid)
         else:
-            unmatched.append(card)
-    current_keys = {card.key for card in cards}
+            unmatched.append(note)
+    current_keys = {note.key for note in notes}
     vanished = [e for e in previous_open if e.guid not in claimed and e.key not in current_keys]
     candidates = []
-    for card in unmatched:
-        question = identity_key("", "", (), card.question)
+    for note in unmatched if vanished else ():
+        question = identity_key("", "", (), note.question)
         for entry in vanished:
-            if entry.kind != card.kind:
+            if entry.kind != note.kind:
                 continue
             if entry.normalised_question == question:
-                same_file = entry.file == card.note.source_key
-                candidates.append((2.0 + same_file, card, entry, "moved" if same_file else "renamed"))
-            elif entry.file == card.note.source_key and entry.section == tuple(card.context[1:]):
+                same_file = entry.file == note.file
+                candidates.append((2.0 + same_file, id(note), note, entry, "moved" if same_file else "renamed"))
+            elif entry.file == note.file and list(entry.section) == note.section:
                 ratio = difflib.SequenceMatcher(None, entry.normalised_question, question).ratio()
                 if ratio >= SIMILAR:
-                    candidates.append((ratio, card, entry, "reworded"))
+                    candidates.append((ratio, id(note), note, entry, "reworded"))
     reassociations = []
-    for _, card, entry, why in sorted(candidates, key=lambda c: -c[0]):
-        if id(card) in guids or entry.guid in claimed:
+    for _, _, note, entry, why in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        if note.guid or entry.guid in claimed:
             continue
-        guids[id(card)] = entry.guid
+        note.guid = entry.guid
         claimed.add(entry.guid)
-        reassociations.append(Reassociation(card, entry, why))
+        reassociations.append(Reassociation(note, entry, why))
     taken = claimed | {entry.guid for entry in previous}
-    for card in unmatched:
-        if id(card) not in guids:
-            guids[id(card)] = _fresh_guid(card.key, taken)
-            taken.add(guids[id(card)])
-    return guids, reassociations
+    for note in unmatched:
+        if not note.guid:
+            note.guid = _fresh_guid(note.key, taken)
+            taken.add(note.guid)
+    return reassociations
 
 
 def _fresh_guid(key: str, taken: set[str]) -> str:

@@ -153,7 +153,10 @@ def tags_for(card: Card) -> list[str]:
 
 
 def packed_note(card: Card, guid: str, media_files: media.MediaFiles) -> PackedNote:
-    """The Anki note a card becomes (its mtime is set by the build); NoteError for a missing image."""
+    """The Anki note a card becomes (its GUID and mtime may be set later by the build).
+
+    Raises NoteError for a missing image.
+    """
     if card.kind == "cloze":
         fields = cloze_fields(card, media_files)
     else:

@@ -262,3 +262,22 @@ def test_deleting_a_note_file_tags_its_cards_and_prunes_the_lock(loop: Loop) -> 
     assert "messaging.md" not in (loop.notes / LOCK_FILE).read_text("utf-8")
     loop.anki.import_package(loop.out / "AWS.apkg")
     assert len(loop.anki.col.find_notes(f"tag:{REMOVED_TAG}")) == 5
+
+
+def test_building_on_several_cores_gives_the_same_decks(tmp_path: Path, monkeypatch) -> None:
+    import notes2anki.build as build_module
+
+    notes = tmp_path / "notes"
+    for number in range(6):
+        write_note(notes, f"n{number}.md", f"---\ncategory: C{number % 2}\n---\n## S\n\n- Q{number} -> A\n- **bold {number}**\n")
+    one_core = tmp_path / "one"
+    assert build([notes], one_core).errors == []
+    several = tmp_path / "several"
+    shutil.copytree(one_core, several)
+    index = several / ".notes2anki" / "index.json"
+    index.write_text(index.read_text("utf-8").replace('"tool":"', '"tool":"stale-'), "utf-8")
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    report = build([notes], several)
+    assert report.parsed == 6 and report.errors == []
+    for deck in ("C0.apkg", "C1.apkg"):
+        assert (several / deck).read_bytes() == (one_core / deck).read_bytes()
