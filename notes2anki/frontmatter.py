@@ -43,10 +43,12 @@ def split(text: str, display: str) -> tuple[FrontMatter, str]:
     raise NoteError(display, 1, "front matter starts with '---' but is never closed")
 
 
+_YAML = YAML(typ="rt")  # round-trip: keeps key order and the line of every key; made once, it is slow to set up
+
+
 def load(yaml_text: str, display: str) -> dict:
-    yaml = YAML(typ="rt")
     try:
-        data = yaml.load(yaml_text)
+        data = _YAML.load(yaml_text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 2 if mark is not None else 1

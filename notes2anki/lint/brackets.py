@@ -6,7 +6,9 @@ cloze syntax, so they are left out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 PAIRS = {"(": ")", "（": "）", "［": "］", "「": "」", "『": "』", "【": "】", "〔": "〕"}
 CLOSERS = {closer: opener for opener, closer in PAIRS.items()}
@@ -22,10 +24,15 @@ class Problem:
     opener_column: int = 0
 
 
-def scan(prose: str) -> list[Problem]:
+_BRACKET = re.compile("[" + re.escape("".join(PAIRS) + "".join(CLOSERS)) + "]")
+
+
+@lru_cache(maxsize=4096)  # N301 and N302 scan the same lines
+def scan(prose: str) -> tuple[Problem, ...]:
     problems: list[Problem] = []
     stack: list[tuple[str, int]] = []
-    for column, char in enumerate(prose):
+    for match in _BRACKET.finditer(prose):
+        column, char = match.start(), match.group()
         if char in PAIRS:
             stack.append((char, column))
         elif char in CLOSERS:
@@ -48,7 +55,7 @@ def scan(prose: str) -> list[Problem]:
                 stack.pop()  # one problem, not also an unclosed opener
                 problems.append(Problem("mismatched", column, char, opener, opener_column))
     problems.extend(Problem("unclosed", at, opener) for opener, at in stack)
-    return sorted(problems, key=lambda problem: problem.column)
+    return tuple(sorted(problems, key=lambda problem: problem.column))
 
 
 def _is_label(prose: str, column: int) -> bool:

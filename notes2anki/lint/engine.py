@@ -45,17 +45,35 @@ class Finding:
 
 @dataclass
 class Corpus:
-    """Everything a rule may look at beyond one document."""
+    """Everything a rule may look at beyond one document.
+
+    A corpus-wide rule (N102, N201) has ``collect(document, corpus)`` (what one note adds),
+    ``merge(collected, corpus)`` (the corpus-wide result), ``affected(collected, merged)`` (does
+    this note need checking) and ``check``, which reads the merged result through ``merged``.
+    The split lets notes be read in several processes: only the small collected parts travel.
+    """
 
     documents: list[Document]
     config: Config
     dictionary: Dictionary
-    cache: dict = field(default_factory=dict)  # corpus-wide results computed once per run
+    merged_by_rule: dict[str, object] = field(default_factory=dict)
+    collected_by_rule: dict[str, dict[str, object]] = field(default_factory=dict)  # rule → path → collected
 
-    def once(self, key: str, compute):
-        if key not in self.cache:
-            self.cache[key] = compute(self)
-        return self.cache[key]
+    def merged(self, rule: ModuleType):
+        if rule.CODE not in self.merged_by_rule:
+            collected = {document.display: rule.collect(document, self) for document in self.documents}
+            self.collected_by_rule[rule.CODE] = collected
+            self.merged_by_rule[rule.CODE] = rule.merge(list(collected.values()), self)
+        return self.merged_by_rule[rule.CODE]
+
+    def affects(self, rule: ModuleType, document: Document) -> bool:
+        """Whether a corpus-wide rule has anything to say about this document."""
+        merged = self.merged(rule)
+        return rule.affected(self.collected_by_rule[rule.CODE][document.display], merged)
+
+
+def is_corpus_rule(rule: ModuleType) -> bool:
+    return hasattr(rule, "collect")
 
 
 _DISABLE = re.compile(r"<!--\s*notes2anki-disable(-next-line|-file)?((?:\s+[A-Z]\d{3})*)\s*-->")
@@ -96,6 +114,8 @@ def lint(documents: list[Document], report_on: set[str], corpus: Corpus, rules: 
             continue
         file_codes, line_codes = suppressions(document)
         for rule in rules:
+            if is_corpus_rule(rule) and not corpus.affects(rule, document):
+                continue
             for finding in rule.check(document, corpus):
                 if not _suppressed(finding, file_codes, line_codes):
                     severity = corpus.config.severity.get(finding.code, "error")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from notes2anki.files import atomic_write
@@ -12,10 +16,13 @@ from notes2anki.lint import config as config_module
 from notes2anki.lint import fix, terms
 from notes2anki.lint.config import Config
 from notes2anki.lint.document import Document
-from notes2anki.lint.engine import Corpus, Finding, lint
+from notes2anki.lint.engine import Corpus, Finding, is_corpus_rule, lint
 from notes2anki.lint.rules import BY_CODE, RULES
 from notes2anki.model import NoteError
 from notes2anki.source import discover, read_text
+
+
+PARALLEL_FROM = 40  # notes per extra process below which one process is faster
 
 
 @dataclass
@@ -43,17 +50,75 @@ def run(paths: list[Path], config: Config, dictionary: terms.Dictionary, mode: s
     given = discover(paths)
     report_on = {str(path) for path, _ in given}
     result.files = len(report_on)
-    documents = _read(given, result.errors)
-    seen = {document.path.resolve() for document in documents}
+    seen = {path.resolve() for path, _ in given}
     # The whole notes tree, so that corpus-wide rules see every note even when given only some.
-    documents += _read([(path, root) for path, root in discover(config.notes_folders()) if path.resolve() not in seen], [])
+    tree = [(path, root) for path, root in discover(config.notes_folders()) if path.resolve() not in seen]
     rules = [rule for rule in RULES if config.enabled(rule.CODE)]
+    if mode == "check":
+        result.findings = _check([*given, *tree], report_on, config, dictionary, rules, result.errors)
+        return result
+    documents = _read(given, result.errors) + _read(tree, [])
     corpus = Corpus(documents, config, dictionary)
-    if mode != "check":
-        documents = [_fixed(document, corpus, rules, report_on, mode, unsafe, result) for document in documents]
-        corpus = Corpus(documents, config, dictionary)
-    result.findings = lint(documents, report_on, corpus, rules)
+    documents = [_fixed(document, corpus, rules, report_on, mode, unsafe, result) for document in documents]
+    result.findings = lint(documents, report_on, Corpus(documents, config, dictionary), rules)
     return result
+
+
+@dataclass
+class _Linted:
+    """What one note gives the run: its own findings and its part of the corpus-wide rules."""
+
+    path: Path
+    root: Path
+    display: str
+    findings: list[Finding] = field(default_factory=list)
+    collected: dict[str, object] = field(default_factory=dict)  # corpus rule code → collected part
+    error: NoteError | None = None
+
+
+def _lint_file(job: tuple[Path, Path, bool], config: Config, dictionary: terms.Dictionary, codes: list[str]) -> _Linted:
+    """Read one note, apply the rules that need only it, collect the rest: runs in any process."""
+    path, root, reported = job
+    linted = _Linted(path, root, str(path))
+    try:
+        document = Document.from_text(read_text(path, str(path)), path, root)
+    except NoteError as error:
+        linted.error = error
+        return linted
+    corpus = Corpus([document], config, dictionary)
+    rules = [BY_CODE[code] for code in codes]
+    local = [rule for rule in rules if not is_corpus_rule(rule)]
+    linted.findings = lint([document], {linted.display} if reported else set(), corpus, local)
+    linted.collected = {rule.CODE: rule.collect(document, corpus) for rule in rules if is_corpus_rule(rule)}
+    return linted
+
+
+def _check(files, report_on: set[str], config: Config, dictionary, rules, errors: list[NoteError]) -> list[Finding]:
+    """Local rules note by note (on every core when it pays), then the corpus-wide ones."""
+    jobs = [(path, root, str(path) in report_on) for path, root in files]
+    work = partial(_lint_file, config=config, dictionary=dictionary, codes=[rule.CODE for rule in rules])
+    workers = min(len(jobs) // PARALLEL_FROM, os.cpu_count() or 1)
+    if workers < 2:
+        linted = [work(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            linted = list(pool.map(work, jobs, chunksize=8))
+    findings = [finding for item in linted for finding in item.findings]
+    errors.extend(item.error for item in linted if item.error is not None and item.display in report_on)
+    readable = [item for item in linted if item.error is None]
+    corpus = Corpus([], config, dictionary)
+    for rule in (rule for rule in rules if is_corpus_rule(rule)):
+        collected = {item.display: item.collected[rule.CODE] for item in readable}
+        corpus.collected_by_rule[rule.CODE] = collected
+        corpus.merged_by_rule[rule.CODE] = rule.merge(list(collected.values()), corpus)
+    for item in readable:
+        if item.display not in report_on:
+            continue
+        affected = [rule for rule in rules if is_corpus_rule(rule) and rule.affected(item.collected[rule.CODE], corpus.merged(rule))]
+        if affected:  # read again: the note's document was not kept, to keep memory flat
+            document = Document.from_text(read_text(item.path, item.display), item.path, item.root)
+            findings.extend(lint([document], {item.display}, corpus, affected))
+    return sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code, f.message))
 
 
 def _read(files: list[tuple[Path, Path]], errors: list[NoteError]) -> list[Document]:

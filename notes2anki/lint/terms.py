@@ -32,7 +32,12 @@ class DictionaryError(Exception):
 
 def term_key(text: str) -> str:
     """What two spellings of one term have in common: ``ElastiCache`` ~ ``elasticache`` ~ ``ＥｌａｓｔｉＣａｃｈｅ``."""
-    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text).casefold())
+    if text.isascii():  # the common case, without Unicode normalisation
+        return text.lower().replace(" ", "").replace("-", "").replace("\t", "")
+    return _SPACING.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+_SPACING = re.compile(r"[\s\-]")
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,12 @@ class Dictionary:
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
         self.keys = {term_key(rule.expected): rule.expected for rule in rules}
+        self.any_rule = _any_of(rules)
 
     def find(self, prose: str) -> list[Match]:
         """Non-overlapping matches in one line of prose (masked text never matches)."""
+        if self.any_rule is not None and not self.any_rule.search(prose):
+            return []  # most lines name no dictionary term: one search instead of one per rule
         found: list[Match] = []
         taken: list[tuple[int, int]] = []
         for rule in self.rules:
@@ -79,6 +87,17 @@ class Dictionary:
                 taken.append((start, end))
                 found.append(Match(start, end, match.group(), expected, rule))
         return sorted(found, key=lambda m: m.start)
+
+
+def _any_of(rules: list[Rule]) -> re.Pattern[str] | None:
+    """One pattern that matches wherever some rule might; None if the rules cannot be combined."""
+    if not rules:
+        return re.compile(r"(?!)")
+    parts = [f"(?i:{rule.pattern.pattern})" if rule.pattern.flags & re.IGNORECASE else f"(?:{rule.pattern.pattern})" for rule in rules]
+    try:
+        return re.compile("|".join(parts))
+    except re.error:  # back-references in a user's pattern do not survive combination
+        return None
 
 
 def _ascii_edge(char: str) -> bool:

@@ -26,8 +26,9 @@ label is, and review turns into guessing which card you are looking at.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from notes2anki.lint.engine import Corpus, Finding, at
 from notes2anki.lint.terms import term_key
@@ -44,29 +45,53 @@ def label(card: Card) -> str:
     return term_key(_BRACKETED.sub("", plain_text(card.front)))
 
 
-def _first_definitions(corpus: Corpus) -> dict[tuple[str, str], Card]:
-    """The first definition of each (category, label) across the whole corpus."""
-    first: dict[tuple[str, str], Card] = {}
-    by_place: dict[str, list[Card]] = defaultdict(list)
-    for document in corpus.documents:
-        for card in document.cards:
-            if card.rule == "definition":
-                by_place[card.note.display].append(card)
-    for display in sorted(by_place):
-        for card in by_place[display]:
-            first.setdefault((card.note.category, label(card)), card)
+@dataclass(frozen=True)
+class Definition:
+    category: str
+    label: str
+    meaning: str  # the explanation, normalised
+    path: str
+    line: int
+
+
+def _definitions(document) -> Iterator[tuple[Definition, Card]]:
+    for card in document.cards:
+        if card.rule == "definition":
+            definition = Definition(card.note.category, label(card), term_key(plain_text(card.back)), card.note.display, card.line)
+            yield definition, card
+
+
+def collect(document, corpus: Corpus) -> list[Definition]:
+    return [definition for definition, _ in _definitions(document)]
+
+
+def merge(collected: list[list[Definition]], corpus: Corpus) -> dict[tuple[str, str], Definition]:
+    """The first definition of each label in each category, in path and line order."""
+    first: dict[tuple[str, str], Definition] = {}
+    for definition in sorted((d for definitions in collected for d in definitions), key=lambda d: (d.path, d.line)):
+        first.setdefault((definition.category, definition.label), definition)
     return first
 
 
+def affected(collected: list[Definition], first: dict[tuple[str, str], Definition]) -> bool:
+    return any(_earlier(definition, first) is not None for definition in collected)
+
+
+def _earlier(definition: Definition, first: dict[tuple[str, str], Definition]) -> Definition | None:
+    """The first definition of the same label, if it is another one that says something else."""
+    original = first[(definition.category, definition.label)]
+    if original == definition or original.meaning == definition.meaning:
+        return None
+    return original
+
+
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    first = corpus.once(CODE, _first_definitions)
-    for card in document.cards:
-        if card.rule != "definition":
+    first = corpus.merged(sys.modules[__name__])
+    for definition, card in _definitions(document):
+        original = _earlier(definition, first)
+        if original is None:
             continue
-        original = first[(card.note.category, label(card))]
-        if original is card or term_key(plain_text(original.back)) == term_key(plain_text(card.back)):
-            continue
-        where = f"line {original.line}" if original.note is card.note else original.source
+        where = f"line {original.line}" if original.path == definition.path else f"{original.path}:{original.line}"
         term = _BRACKETED.sub("", plain_text(card.front)).strip()
         yield at(document, card.line, _column(document, card), CODE, f"'{term}' is defined again, differently (first defined at {where})")
 

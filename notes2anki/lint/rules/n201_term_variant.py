@@ -2,7 +2,7 @@
 
 ## What it does
 Collects the product-like names of every note (runs of ASCII or full-width letters and digits,
-alone or joined by a space or hyphen) and groups the spellings that differ only in case,
+alone, or joined by a space or hyphen when one has a capital) and groups the spellings that differ only in case,
 width, spaces or hyphens. Where a group has more than one spelling and at least one has a
 capital inside it (`ElastiCache`, `AutoScaling`), every spelling but the most common one is
 reported. Terms in the dictionary are left to N202, which knows their right spelling. Works
@@ -30,6 +30,7 @@ Search, tags and your memory all work on exact spellings; the exam uses the offi
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
@@ -46,7 +47,8 @@ MAX_WORDS = 3
 
 
 def occurrences(prose: str) -> Iterator[tuple[int, str]]:
-    """(column, spelling) of every run of one to three words joined by one space or hyphen."""
+    """(column, spelling) of every word, and of every run of two or three words joined by one
+    space or hyphen that has a capital in it (``Auto Scaling``; ``set up`` is just English)."""
     words = [match for match in _WORD.finditer(prose) if not _in_identifier(prose, match)]
     for index, first in enumerate(words):
         end = first.end()
@@ -55,31 +57,42 @@ def occurrences(prose: str) -> Iterator[tuple[int, str]]:
             if following.start() - end != 1 or prose[end] not in " -":
                 break
             end = following.end()
-            yield first.start(), prose[first.start() : end]
+            run = prose[first.start() : end]
+            if not run.islower():
+                yield first.start(), run
 
 
 def _in_identifier(prose: str, match: re.Match[str]) -> bool:
     """Part of a file name, path, domain or handle, not a term (``config.yml``, ``a/b``)."""
-    before = prose[match.start() - 1] if match.start() else ""
-    after = prose[match.end()] if match.end() < len(prose) else ""
-    return bool(before and _ASCII_NEIGHBOUR.match(before) or after and after in "./\\@" and match.end() + 1 < len(prose) and prose[match.end() + 1].isalnum())
+    start, end = match.span()
+    if start and _ASCII_NEIGHBOUR.match(prose[start - 1]):
+        return True
+    return end + 1 < len(prose) and prose[end] in "./\\@" and prose[end + 1].isalnum()
 
 
 def _looks_like_a_name(spelling: str) -> bool:
     return any(char.isupper() for char in spelling[1:])
 
 
-def _preferred(corpus: Corpus) -> dict[str, str]:
-    """For every term key spelled more than one way: the most common spelling."""
+def collect(document, corpus: Corpus) -> dict[str, Counter[str]]:
+    """How often the note spells each term each way: the corpus-wide part of this rule."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for document in corpus.documents:
-        for _, prose in document.prose_lines():
-            for _, spelling in occurrences(prose):
-                if len(spelling) >= 3 and any(char.isalpha() for char in spelling):
-                    counts[term_key(spelling)][spelling] += 1
+    for _, prose in document.prose_lines():
+        for _, spelling in occurrences(prose):
+            if len(spelling) >= 3 and not spelling.isdigit():
+                counts[term_key(spelling)][spelling] += 1
+    return counts
+
+
+def merge(collected: list[dict[str, Counter[str]]], corpus: Corpus) -> dict[str, str]:
+    """For every term spelled more than one way across the notes: the most common spelling."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for document_counts in collected:
+        for key, spellings in document_counts.items():
+            counts[key].update(spellings)
     preferred = {}
     for key, spellings in counts.items():
-        if key in corpus.dictionary.keys or len(spellings) < 2:
+        if len(spellings) < 2 or key in corpus.dictionary.keys:
             continue
         distinct = {spelling[0].upper() + spelling[1:] for spelling in spellings}
         if len(distinct) < 2 or not any(_looks_like_a_name(spelling) for spelling in spellings):
@@ -88,8 +101,17 @@ def _preferred(corpus: Corpus) -> dict[str, str]:
     return preferred
 
 
+def affected(collected: dict[str, Counter[str]], preferred: dict[str, str]) -> bool:
+    """Does this note spell a term other than the preferred way?"""
+    return any(
+        spelling[1:] != preferred[key][1:]
+        for key in collected.keys() & preferred.keys()
+        for spelling in collected[key]
+    )
+
+
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    preferred = corpus.once(CODE, _preferred)
+    preferred = corpus.merged(sys.modules[__name__])
     if not preferred:
         return
     for number, prose in document.prose_lines():
