@@ -14,12 +14,10 @@ Library code: returns a report, never prints or exits (``cli.py`` does that).
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -129,7 +127,10 @@ def _build_files(jobs: list[tuple[_Source, bytes, str]], progress: Progress | No
                 progress(index, len(jobs))
             results.append(_build_file(*job))
     else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        from concurrent.futures import ProcessPoolExecutor  # only when it pays: it is slow to import
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
             futures = [pool.submit(_build_file, *job) for job in jobs]
             results = []
             for index, future in enumerate(futures):

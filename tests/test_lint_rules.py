@@ -83,3 +83,13 @@ def test_fixes_offered_are_the_ones_the_rule_declares(rule, monkeypatch) -> None
     assert findings
     kinds = {None if not finding.edits else "safe" if finding.safe else "unsafe" for finding in findings}
     assert kinds <= {rule.FIX, None} and (rule.FIX is None or rule.FIX in kinds)
+
+
+def test_built_in_dictionary_specs_hold() -> None:
+    """The built-in dictionary's specs are not checked at run time (start-up cost): here they are."""
+    from importlib import resources
+
+    from notes2anki.lint import terms
+
+    text = resources.files("notes2anki.lint").joinpath("builtin-terms.yml").read_text("utf-8")
+    assert len(terms._rules_from(text, "built-in", None, set(), check_specs=True)) >= 20

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -101,7 +99,10 @@ def _check(files, report_on: set[str], config: Config, dictionary, rules, errors
     if workers < 2:
         linted = [work(job) for job in jobs]
     else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        from concurrent.futures import ProcessPoolExecutor  # only when it pays: it is slow to import
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
             linted = list(pool.map(work, jobs, chunksize=8))
     findings = [finding for item in linted for finding in item.findings]
     errors.extend(item.error for item in linted if item.error is not None and item.display in report_on)
