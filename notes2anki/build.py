@@ -14,14 +14,13 @@ Library code: returns a report, never prints or exits (``cli.py`` does that).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from notes2anki import __version__, identity, lock, render, state
+from notes2anki import __version__, identity, lock, parallel, render, state
 from notes2anki.cards import clash_error, extract, identity_clashes
 from notes2anki.media import MediaFiles
 from notes2anki.model import NoteError
@@ -34,8 +33,6 @@ REMOVED_TAG = "notes2anki::removed"
 # reads every note again once. Unchanged notes still keep their mtimes.
 TOOL_KEY = f"{__version__}/{identity.NOTETYPE_MTIME}/{state.STATE_VERSION}"
 _FILE_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
-
-PARALLEL_FROM = 40  # note files per extra process below which one process is faster
 
 Progress = Callable[[int, int], None]
 
@@ -91,8 +88,9 @@ class _Built:
     errors: list[NoteError] = field(default_factory=list)
 
 
-def _build_file(source: _Source, data: bytes, sha: str) -> _Built:
+def _build_file(job: tuple[_Source, bytes, str]) -> _Built:
     """Parse, extract and render one note file: no shared state, so it can run in any process."""
+    source, data, sha = job
     built = _Built(source)
     try:
         note = parse_text(decode(data, str(source.path)), source.path, source.root)
@@ -115,31 +113,6 @@ def _build_file(source: _Source, data: bytes, sha: str) -> _Built:
         pins=sorted({card.key for card in cards if card.key.startswith("pin\x1f")}),
     )
     return built
-
-
-def _build_files(jobs: list[tuple[_Source, bytes, str]], progress: Progress | None) -> list[_Built]:
-    """``_build_file`` for every job, on every core when there are enough files to pay for it."""
-    workers = min(len(jobs) // PARALLEL_FROM, os.cpu_count() or 1)
-    if workers < 2:
-        results = []
-        for index, job in enumerate(jobs):
-            if progress is not None:
-                progress(index, len(jobs))
-            results.append(_build_file(*job))
-    else:
-        from concurrent.futures import ProcessPoolExecutor  # only when it pays: it is slow to import
-        from multiprocessing import get_context
-
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            futures = [pool.submit(_build_file, *job) for job in jobs]
-            results = []
-            for index, future in enumerate(futures):
-                if progress is not None:
-                    progress(index, len(jobs))
-                results.append(future.result())
-    if progress is not None:
-        progress(len(jobs), len(jobs))
-    return results
 
 
 class _Build:
@@ -184,7 +157,7 @@ class _Build:
                 self.current.files[source.name] = replace(record, **_stat(source.path))
                 continue
             to_parse.append((source, data, sha))
-        for built in _build_files(to_parse, self.progress):
+        for built in parallel.map_jobs(_build_file, to_parse, self.progress):
             for error in built.errors:
                 self._fail(built.source.name, error, built.category)
             if built.record is not None and not built.errors:

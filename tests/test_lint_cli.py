@@ -179,13 +179,13 @@ def test_the_readme_pre_commit_snippet_runs_under_pre_commit(project: Path, tmp_
 
 
 def test_linting_on_several_cores_finds_the_same(project: Path, monkeypatch, capsys) -> None:
-    import notes2anki.lint.runner as runner
+    from notes2anki import parallel
 
     for number in range(4):
         write_note(project / "notes", f"more{number}.md", f"---\ntitle: M{number}\ncategory: AWS\n---\n- RedShift {number}（ -> x\n")
     assert lint() == 1
     one_core = capsys.readouterr().out
-    monkeypatch.setattr(runner, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "JOBS_PER_PROCESS", 1)
     assert lint() == 1
     assert capsys.readouterr().out == one_core
     assert one_core.count("N202") == 4 and "N201" in one_core and "N102" in one_core

@@ -265,7 +265,7 @@ def test_deleting_a_note_file_tags_its_cards_and_prunes_the_lock(loop: Loop) -> 
 
 
 def test_building_on_several_cores_gives_the_same_decks(tmp_path: Path, monkeypatch) -> None:
-    import notes2anki.build as build_module
+    from notes2anki import parallel
 
     notes = tmp_path / "notes"
     for number in range(6):
@@ -276,7 +276,7 @@ def test_building_on_several_cores_gives_the_same_decks(tmp_path: Path, monkeypa
     shutil.copytree(one_core, several)
     index = several / ".notes2anki" / "index.json"
     index.write_text(index.read_text("utf-8").replace('"tool":"', '"tool":"stale-'), "utf-8")
-    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "JOBS_PER_PROCESS", 1)
     report = build([notes], several)
     assert report.parsed == 6 and report.errors == []
     for deck in ("C0.apkg", "C1.apkg"):

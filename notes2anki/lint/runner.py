@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from notes2anki import parallel
 from notes2anki.files import atomic_write
 from notes2anki.lint import config as config_module
 from notes2anki.lint import fix, terms
@@ -18,9 +18,6 @@ from notes2anki.lint.engine import Corpus, Finding, is_corpus_rule, lint
 from notes2anki.lint.rules import BY_CODE, RULES
 from notes2anki.model import NoteError
 from notes2anki.source import discover, read_text
-
-
-PARALLEL_FROM = 40  # notes per extra process below which one process is faster
 
 
 @dataclass
@@ -95,15 +92,7 @@ def _check(files, report_on: set[str], config: Config, dictionary, rules, errors
     """Local rules note by note (on every core when it pays), then the corpus-wide ones."""
     jobs = [(path, root, str(path) in report_on) for path, root in files]
     work = partial(_lint_file, config=config, dictionary=dictionary, codes=[rule.CODE for rule in rules])
-    workers = min(len(jobs) // PARALLEL_FROM, os.cpu_count() or 1)
-    if workers < 2:
-        linted = [work(job) for job in jobs]
-    else:
-        from concurrent.futures import ProcessPoolExecutor  # only when it pays: it is slow to import
-        from multiprocessing import get_context
-
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            linted = list(pool.map(work, jobs, chunksize=8))
+    linted = parallel.map_jobs(work, jobs)
     findings = [finding for item in linted for finding in item.findings]
     errors.extend(item.error for item in linted if item.error is not None and item.display in report_on)
     readable = [item for item in linted if item.error is None]
