@@ -22,6 +22,7 @@ from pathlib import Path
 
 from notes2anki import __version__, identity, lock, parallel, render, state
 from notes2anki.cards import clash_error, extract, identity_clashes
+from notes2anki.files import atomic_write
 from notes2anki.media import MediaFiles
 from notes2anki.model import NoteError
 from notes2anki.parse import parse_text
@@ -33,6 +34,8 @@ REMOVED_TAG = "notes2anki::removed"
 # reads every note again once. Unchanged notes still keep their mtimes.
 TOOL_KEY = f"{__version__}/{identity.NOTETYPE_MTIME}/{state.STATE_VERSION}"
 _FILE_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
+
+BIG_DECKS = 5000  # notes to package at least, for packaging decks in several processes to pay
 
 Progress = Callable[[int, int], None]
 
@@ -85,6 +88,8 @@ class _Built:
     category: str | None = None  # None when the note could not be read at all
     record: FileRecord | None = None
     packed: list[PackedNote] = field(default_factory=list)
+    stamps: list[Stamp] = field(default_factory=list)  # of ``packed``, computed where they were made
+    cache: bytes = b""  # ``packed`` as the state keeps them
     errors: list[NoteError] = field(default_factory=list)
 
 
@@ -102,6 +107,8 @@ def _build_file(job: tuple[_Source, bytes, str]) -> _Built:
     except NoteError as error:
         built.errors.append(error)
         return built
+    built.stamps = [note.stamp() for note in built.packed]
+    built.cache = state.cache_bytes(built.packed)
     root = source.root.resolve()
     built.record = FileRecord(
         **_stat(source.path),
@@ -221,8 +228,8 @@ class _Build:
                     if guid in self.previous.stamps:
                         self.current.stamps[guid] = self.previous.stamps[guid]
                 continue
-            for note in built.packed:
-                self.current.stamps[note.guid] = self._stamped(note)
+            for note, stamp in zip(built.packed, built.stamps):
+                self.current.stamps[note.guid] = self._stamped(note, stamp)
         for guid, note in self.previous.removed.items():
             if guid not in self.current.stamps and not self.forget_removed:
                 self.current.removed[guid] = note
@@ -235,8 +242,7 @@ class _Build:
                     self.current.removed[note.guid] = removed
                     self.current.stamps[note.guid] = replace(removed.stamp(), mtime=removed.mtime, removed=True)
 
-    def _stamped(self, note: PackedNote) -> Stamp:
-        stamp = note.stamp()
+    def _stamped(self, note: PackedNote, stamp: Stamp) -> Stamp:
         before = self.previous.stamps.get(note.guid)
         if before is not None and not before.removed and before.same_content(stamp):
             note.mtime = before.mtime
@@ -309,7 +315,7 @@ class _Build:
         return media
 
     def save(self) -> None:
-        state.save(self.current, {name: built.packed for name, built in self.built.items()})
+        state.save(self.current, {name: built.cache for name, built in self.built.items()})
         self._save_locks()
 
     def _save_locks(self) -> None:
@@ -337,6 +343,7 @@ def build(
     for stamp in run.current.stamps.values():
         by_category[stamp.category].append(stamp)
     forgotten = {s.category for g, s in run.previous.stamps.items() if g not in run.current.stamps}
+    to_write: list[tuple[DeckResult, list[PackedNote]]] = []
     for category in run.categories():
         deck = DeckResult(category, out_dir / f"{deck_file_name(category)}.apkg")
         run.report.decks.append(deck)
@@ -347,18 +354,17 @@ def build(
         deck.kept_removed = sum(1 for stamp in stamps if stamp.removed)
         if category in run.held:
             deck.error = "a note of this category has a problem"
-            continue
-        if not stamps or dry_run or not (deck.changes or run.fresh or category in forgotten or not deck.path.exists()):
-            continue
-        notes = run.notes_of(category)
-        from notes2anki import package  # genanki: imported only when a deck is written
-
+        elif stamps and not dry_run and (deck.changes or run.fresh or category in forgotten or not deck.path.exists()):
+            to_write.append((deck, run.notes_of(category)))
+    jobs = [(notes, run.media_of(notes), run.current.epoch_ms) for _, notes in to_write]
+    big = sum(len(notes) for _, notes in to_write) >= BIG_DECKS
+    for (deck, _), data in zip(to_write, parallel.map_jobs(_package, jobs, per_process=1 if big else None)):
         try:
-            package.write_package(deck.path, notes, run.media_of(notes), run.current.epoch_ms)
+            atomic_write(deck.path, data)
             deck.written = True
         except OSError as error:
             deck.error = f"cannot write {deck.path}: {error.strerror or error}"
-            run.held.add(category)
+            run.held.add(deck.category)
             run.hold_back()
     if not dry_run and (run.built or run.current.files != run.previous.files or run.current.stamps != run.previous.stamps):
         try:
@@ -366,6 +372,12 @@ def build(
         except OSError as error:
             run.report.warnings.append(f"cannot save the build state in {out_dir}: {error.strerror or error}")
     return run.report
+
+
+def _package(job: tuple[list[PackedNote], dict[str, Path], int]) -> bytes:
+    from notes2anki import package  # genanki: imported only when a deck is written
+
+    return package.package_bytes(*job)
 
 
 def deck_file_name(category: str) -> str:

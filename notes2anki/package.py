@@ -17,7 +17,6 @@ from pathlib import Path
 import genanki
 
 from notes2anki import identity
-from notes2anki.files import atomic_write
 from notes2anki.state import PackedNote
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -79,11 +78,6 @@ CLOZE_MODEL = genanki.Model(
     css=CSS,
     model_type=genanki.Model.CLOZE,
 )
-
-def write_package(path: Path, notes: list[PackedNote], media: dict[str, Path], epoch_ms: int) -> None:
-    """Write one .apkg atomically: the previous file stays whole if anything fails."""
-    atomic_write(path, package_bytes(notes, media, epoch_ms))
-
 
 def package_bytes(notes: list[PackedNote], media: dict[str, Path], epoch_ms: int) -> bytes:
     """The .apkg of ``notes`` (in this order), each with its own mtime; same input, same bytes."""

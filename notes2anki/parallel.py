@@ -14,10 +14,16 @@ JOBS_PER_PROCESS = 40
 
 
 def map_jobs(
-    function: Callable[[Job], Result], jobs: Sequence[Job], progress: Callable[[int, int], None] | None = None
+    function: Callable[[Job], Result],
+    jobs: Sequence[Job],
+    progress: Callable[[int, int], None] | None = None,
+    per_process: int | None = None,
 ) -> list[Result]:
-    """``[function(job) for job in jobs]``, in order, in several processes when it pays."""
-    workers = min(len(jobs) // JOBS_PER_PROCESS, os.cpu_count() or 1)
+    """``[function(job) for job in jobs]``, in order, in several processes when it pays.
+
+    ``per_process``: how many jobs make starting one more process worth it (big jobs: 1).
+    """
+    workers = min(len(jobs) // (per_process or JOBS_PER_PROCESS), os.cpu_count() or 1)
     results: list[Result] = []
     if workers < 2:
         for index, job in enumerate(jobs):
@@ -28,7 +34,7 @@ def map_jobs(
         from multiprocessing import get_context
 
         with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            for index, result in enumerate(pool.map(function, jobs, chunksize=8)):
+            for index, result in enumerate(pool.map(function, jobs, chunksize=1 if per_process == 1 else 8)):
                 _report(progress, index, len(jobs))
                 results.append(result)
     _report(progress, len(jobs), len(jobs))

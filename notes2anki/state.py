@@ -93,7 +93,19 @@ class BuildState:
             raw = json.loads(_cache_path(self.out_dir, name).read_text("utf-8"))
         except (OSError, ValueError):
             return []
-        return [PackedNote.from_dict(note) for note in raw]
+        record = self.files[name]
+        notes = []
+        for guid, note in zip(record.guids, raw):
+            packed = PackedNote.from_dict({**note, "guid": guid})
+            packed.mtime = self.stamps[guid].mtime if guid in self.stamps else 0
+            notes.append(packed)
+        return notes
+
+
+def cache_bytes(notes: list[PackedNote]) -> bytes:
+    """A note file's packed notes, without what the build decides later (GUIDs, mtimes)."""
+    raw = [{key: value for key, value in vars(note).items() if key not in ("guid", "mtime")} for note in notes]
+    return json.dumps(raw, ensure_ascii=False).encode("utf-8")
 
 
 def _cache_path(out_dir: Path, name: str) -> Path:
@@ -128,10 +140,10 @@ def load(out_dir: Path) -> tuple[BuildState, str | None]:
         return BuildState(out_dir), f"{path}: build state unreadable ({error}); this build starts afresh"
 
 
-def save(state: BuildState, packed_files: dict[str, list[PackedNote]]) -> None:
-    """Write the caches of the files built this time, then the index that points at them."""
-    for name, notes in packed_files.items():
-        atomic_write(_cache_path(state.out_dir, name), json.dumps([vars(note) for note in notes], ensure_ascii=False).encode("utf-8"))
+def save(state: BuildState, caches: dict[str, bytes]) -> None:
+    """Write the caches of the files built this time (``cache_bytes``), then the index."""
+    for name, cache in caches.items():
+        atomic_write(_cache_path(state.out_dir, name), cache)
     stamp_fields = [f.name for f in fields(Stamp)]
     raw = {
         "version": STATE_VERSION,
