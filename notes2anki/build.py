@@ -22,7 +22,7 @@ from pathlib import Path
 
 from notes2anki import __version__, identity, lock, parallel, render, state
 from notes2anki.cards import clash_error, extract, identity_clashes
-from notes2anki.files import atomic_write
+from notes2anki.files import atomic_write, exclusive, remove_leftovers
 from notes2anki.media import MediaFiles
 from notes2anki.model import NoteError
 from notes2anki.parse import parse_text
@@ -139,7 +139,7 @@ class _Build:
             name = path.relative_to(root).as_posix() if root in path.parents else path.name
             self.sources[name] = _Source(path, root, name)
         self.report.files = len(self.sources)
-        self.roots = {path if path.is_dir() else path.parent for path in paths}
+        self.roots = _roots(paths)
         self.held: set[str] = set()  # categories that must not be written this time
         self.built: dict[str, _Built] = {}
         self.locks: dict[Path, list[lock.Entry]] = {}  # lock entries of the notes folders rebuilt from
@@ -334,6 +334,18 @@ def build(
     forget_removed: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
+    """Build one .apkg per category into ``out_dir``.
+
+    Raises ``files.Busy`` while another build uses ``out_dir``, and OSError when ``out_dir``
+    cannot be created.
+    """
+    with exclusive(out_dir / state.STATE_DIR, "notes2anki build"):
+        return _build(paths, out_dir, dry_run, forget_removed, progress)
+
+
+def _build(paths: list[Path], out_dir: Path, dry_run: bool, forget_removed: bool, progress: Progress | None) -> BuildReport:
+    for folder in (out_dir, out_dir / state.STATE_DIR, out_dir / state.STATE_DIR / "files", *_roots(paths)):
+        remove_leftovers(folder)
     run = _Build(paths, out_dir, forget_removed, progress)
     run.read_changed()
     run.identify()
@@ -372,6 +384,10 @@ def build(
         except OSError as error:
             run.report.warnings.append(f"cannot save the build state in {out_dir}: {error.strerror or error}")
     return run.report
+
+
+def _roots(paths: list[Path]) -> set[Path]:
+    return {path if path.is_dir() else path.parent for path in paths}
 
 
 def _package(job: tuple[list[PackedNote], dict[str, Path], int]) -> bytes:

@@ -78,9 +78,18 @@ def _codes(text: str) -> tuple[str, ...]:
 def _build(args: argparse.Namespace) -> int:
     from notes2anki.build import build
 
+    from notes2anki.files import Busy
+
     if args.watch:
         return _watch(args)
-    report = build(args.paths, args.out, args.dry_run, args.forget_removed, _progress())
+    try:
+        report = build(args.paths, args.out, args.dry_run, args.forget_removed, _progress())
+    except Busy as error:
+        print(f"notes2anki: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as error:
+        print(f"notes2anki: cannot use the output folder {args.out}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
     _print_build(report, args.verbose, args.dry_run)
     if any(deck.error and deck.error.startswith("cannot write") for deck in report.decks):
         return EXIT_ERROR
@@ -136,6 +145,7 @@ def _watch(args: argparse.Namespace) -> int:
     import time
 
     from notes2anki.build import build
+    from notes2anki.files import Busy
     from notes2anki.source import discover
 
     def snapshot() -> dict:
@@ -154,7 +164,10 @@ def _watch(args: argparse.Namespace) -> int:
         current = snapshot()
         if current != seen:
             seen = current
-            _print_build(build(args.paths, args.out, forget_removed=args.forget_removed), args.verbose, False)
+            try:
+                _print_build(build(args.paths, args.out, forget_removed=args.forget_removed), args.verbose, False)
+            except (Busy, OSError) as error:
+                print(f"notes2anki: {error}", file=sys.stderr)
             sys.stdout.flush()
         time.sleep(0.5)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -22,3 +24,29 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class Busy(Exception):
+    """Another process holds the lock of a folder."""
+
+
+@contextmanager
+def exclusive(folder: Path, what: str):
+    """Hold ``folder``'s lock for the duration, or raise Busy at once if another process has it.
+
+    The lock is released by the kernel when the process ends, even when it is killed, so a
+    crashed build never leaves a folder locked.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(f"another {what} is using {folder}; try again when it has finished") from None
+        yield
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Temporary files of an ``atomic_write`` that was killed (only call while holding the lock)."""
+    for leftover in folder.glob(".*.tmp"):
+        leftover.unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 from notes2anki.model import NoteError
@@ -49,14 +50,17 @@ def _encoding_hint(data: bytes) -> str:
 def discover(paths: list[Path]) -> list[tuple[Path, Path]]:
     """Every Markdown file under ``paths`` as (file, the folder it was found under), sorted.
 
-    Files are sorted so that builds and reports do not depend on directory order.
+    Files are sorted so that builds and reports do not depend on directory order. Symbolic
+    links to folders are not followed (a loop cannot trap the walk); a link named ``*.md`` is
+    listed even when it leads nowhere, so that reading it reports why. Names starting with
+    ``.`` are skipped.
     """
     found: list[tuple[Path, Path]] = []
     for given in paths:
-        if given.is_dir():
-            for path in sorted(given.rglob("*.md")):
-                if path.is_file() and not any(part.startswith(".") for part in path.relative_to(given).parts):
-                    found.append((path, given))
-        else:
+        if not given.is_dir():
             found.append((given, given.parent))
-    return found
+            continue
+        for folder, folders, files in os.walk(given, followlinks=False):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            found.extend((Path(folder) / name, given) for name in files if name.endswith(".md") and not name.startswith("."))
+    return sorted(found)

@@ -156,7 +156,7 @@ def test_build_leaves_no_temporary_files(two_categories: Path, tmp_path: Path, m
     assert build(two_categories, out) == 0
     assert sorted(_files(out)) == [
         ".notes2anki/files/" + name for name in sorted(path.name for path in (out / ".notes2anki" / "files").iterdir())
-    ] + [".notes2anki/index.json", "AWS.apkg", "Computer Science.apkg"]
+    ] + [".notes2anki/.lock", ".notes2anki/index.json", "AWS.apkg", "Computer Science.apkg"]
     assert len(list((out / ".notes2anki" / "files").iterdir())) == 2  # one packed-note cache a note file
     assert list(system_temp.iterdir()) == []
 
@@ -205,7 +205,7 @@ def test_unwritable_output_is_a_clear_error(two_categories: Path, tmp_path: Path
     out = tmp_path / "not-a-folder"
     out.write_text("a file where the output folder should be")
     assert build(two_categories, out) == 2
-    assert "cannot write" in capsys.readouterr().err
+    assert f"notes2anki: cannot use the output folder {out}: Not a directory" in capsys.readouterr().err
 
 
 def test_tag_edit_updates_cards_in_place(notes_dir: Path, tmp_path: Path, anki: Anki) -> None:
