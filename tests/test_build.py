@@ -154,9 +154,8 @@ def test_build_leaves_no_temporary_files(two_categories: Path, tmp_path: Path, m
     monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
     out = tmp_path / "build"
     assert build(two_categories, out) == 0
-    assert sorted(_files(out)) == [
-        ".notes2anki/files/" + name for name in sorted(path.name for path in (out / ".notes2anki" / "files").iterdir())
-    ] + [".notes2anki/.lock", ".notes2anki/index.json", "AWS.apkg", "Computer Science.apkg"]
+    caches = sorted(f".notes2anki/files/{path.name}" for path in (out / ".notes2anki" / "files").iterdir())
+    assert sorted(_files(out)) == [".notes2anki/.lock", *caches, ".notes2anki/index.json", "AWS.apkg", "Computer Science.apkg"]
     assert len(list((out / ".notes2anki" / "files").iterdir())) == 2  # one packed-note cache a note file
     assert list(system_temp.iterdir()) == []
 
