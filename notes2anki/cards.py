@@ -123,8 +123,7 @@ def _line_card(
     pin: str | None,
 ) -> Card | None:
     """The card a single line makes by its own text, if any (children only add Extra)."""
-    text = plain_text(inlines)
-    if AUTHOR_CLOZE.search(text):
+    if AUTHOR_CLOZE.search(plain_text(inlines, code=False)):
         return _cloze(note, line, inlines, children, context, pin)
     found = split.arrow(inlines)
     if found is not None:

@@ -74,14 +74,17 @@ class RawHtml:
 Inline = Union[Text, Strong, Emphasis, Code, Link, Image, LineBreak, RawHtml]
 
 
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """The words a reader sees, without markup: used for identity, matching and messages."""
+def plain_text(inlines: tuple[Inline, ...], code: bool = True) -> str:
+    """The words a reader sees, without markup: used for identity, matching and messages.
+
+    ``code=False`` leaves code spans out, for looking at what the author wrote as syntax.
+    """
     parts: list[str] = []
     for node in inlines:
-        if isinstance(node, (Text, Code, RawHtml)):
+        if isinstance(node, (Text, RawHtml)) or isinstance(node, Code) and code:
             parts.append(node.text)
         elif isinstance(node, (Strong, Emphasis, Link)):
-            parts.append(plain_text(node.children))
+            parts.append(plain_text(node.children, code))
         elif isinstance(node, Image):
             parts.append(node.alt)
         elif isinstance(node, LineBreak):

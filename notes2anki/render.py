@@ -2,7 +2,9 @@
 reaches the card as text, never as markup.
 
 Allowed markup is what Markdown itself produces: bold, italics, code, links (http, https and
-mailto only) and local images. Raw HTML in a note is shown as written.
+mailto only) and local images. Raw HTML in a note is shown as written, and so are the tags and
+syntax Anki would act on: ``[sound:…]``, ``[anki:tts]``, ``[latex]``, ``[$]``, and cloze syntax
+inside code.
 """
 
 from __future__ import annotations
@@ -32,13 +34,15 @@ from notes2anki.state import PackedNote
 
 CONTEXT_SEPARATOR = " › "
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
-# Anki plays [sound:…] tags found in a rendered field; in a note they are just text.
-_MEDIA_TAG = re.compile(r"\[(?=sound:)", re.IGNORECASE)
+# Tags Anki acts on inside a field ([sound:…] plays, [anki:tts] speaks, [latex] and [$] run
+# LaTeX): in a note they are just text, so their "[" becomes an entity that shows the same.
+_ANKI_TAG = re.compile(r"\[(?=sound:|anki:|/?latex\]|/?\$\$?\])", re.IGNORECASE)
 _TAG_UNSAFE = re.compile(r"\s+")
 
 
 def escape(text: str) -> str:
-    return _MEDIA_TAG.sub("&#91;", html.escape(text, quote=True))
+    """Note text as HTML that shows exactly that text, and that Anki does not act on."""
+    return _ANKI_TAG.sub("&#91;", html.escape(text, quote=True))
 
 
 @dataclass
@@ -61,8 +65,8 @@ class Renderer:
             return f"<b>{inner}</b>"
         if isinstance(node, Emphasis):
             return f"<i>{self.inlines(node.children, cloze_numbers)}</i>"
-        if isinstance(node, Code):
-            return f"<code>{escape(node.text)}</code>"
+        if isinstance(node, Code):  # braces too: code is never a cloze deletion
+            return "<code>" + escape(node.text).replace("{", "&#123;").replace("}", "&#125;") + "</code>"
         if isinstance(node, Link):
             inner = self.inlines(node.children, cloze_numbers)
             if _SAFE_LINK.match(node.url):
@@ -115,7 +119,7 @@ def cloze_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
 
 def has_author_cloze(card: Card) -> bool:
     """Deletions written as ``{{c1::…}}`` are kept as written, and bold stays bold."""
-    return AUTHOR_CLOZE.search(plain_text(card.cloze)) is not None
+    return AUTHOR_CLOZE.search(plain_text(card.cloze, code=False)) is not None
 
 
 def _context(card: Card) -> str:
