@@ -126,7 +126,7 @@ def test_unreadable_note_is_exit_two(project: Path, capsys) -> None:
 def test_rules_lists_every_rule_and_rule_prints_its_doc(capsys) -> None:
     assert main(["rules"]) == 0
     listing = capsys.readouterr().out.splitlines()
-    assert len(listing) == 19 and listing[4].startswith("N101  acronym-mismatch")
+    assert len(listing) == 20 and listing[4].startswith("N101  acronym-mismatch")
     assert main(["rule", "N302"]) == 0
     assert capsys.readouterr().out.startswith("N302 mixed-width-bracket: ")
     assert main(["rule", "dangling-reference"]) == 0

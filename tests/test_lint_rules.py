@@ -53,7 +53,8 @@ def test_rule_documentation_has_every_section(rule) -> None:
 
 
 def _examples(rule) -> tuple[str, str]:
-    blocks = re.findall(r"## (Example|Use instead)\n```markdown\n(.*?)```", rule.__doc__, re.DOTALL)
+    blocks = re.findall(r"## (Example|Use instead)\n(`{3,4})markdown\n(.*?)\2\n", rule.__doc__ + "\n", re.DOTALL)
+    blocks = [(section, text) for section, _, text in blocks]
     found = dict(blocks)
     return found["Example"], found["Use instead"]
 

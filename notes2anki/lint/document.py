@@ -23,6 +23,7 @@ _NOT_PROSE = re.compile(
     r"|(?<![\w@])@[\w./-]+"  # @handle, @scoped/package
 )
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ITEM_PREFIX = " >-*+0123456789."  # list markers and quotes before a fence that opens in an item
 
 
 @dataclass
@@ -72,18 +73,28 @@ class Document:
     @cached_property
     def code_lines(self) -> set[int]:
         """Lines inside fenced code blocks, fences included (also inside list items)."""
+        return self._fences[0]
+
+    @cached_property
+    def unclosed_fence(self) -> int | None:
+        """The line of a code fence that is never closed (the rest of the note is code)."""
+        return self._fences[1]
+
+    @cached_property
+    def _fences(self) -> tuple[set[int], int | None]:
         lines: set[int] = set()
-        fence = None
+        fence, opened_at = None, None
         for number in range(self.body_start, len(self.lines) + 1):
-            match = _FENCE.match(self.lines[number - 1].lstrip(" >-*+0123456789.") if fence is None else self.lines[number - 1].lstrip())
+            line = self.lines[number - 1]
+            match = _FENCE.match(line.lstrip(_ITEM_PREFIX) if fence is None else line.lstrip())
             if fence is None and match:
-                fence = match.group(1)
+                fence, opened_at = match.group(1), number
                 lines.add(number)
             elif fence is not None:
                 lines.add(number)
                 if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
                     fence = None
-        return lines
+        return lines, opened_at if fence is not None else None
 
     @cached_property
     def prose(self) -> list[str]:
