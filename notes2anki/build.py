@@ -71,6 +71,7 @@ class BuildReport:
     reassociations: list[str] = field(default_factory=list)
     parsed: int = 0  # note files read and parsed this time
     files: int = 0
+    state_error: str | None = None  # decks were written but the state was not: the next build re-stamps
 
 
 @dataclass
@@ -265,7 +266,7 @@ class _Build:
                 self.built.pop(name, None)
             for name, record in self.previous.files.items():
                 if record.category == category:
-                    self.current.files[name] = replace(record, sha="", size=-1)  # read again next time
+                    self.current.files[name] = record
 
     # --- decks -------------------------------------------------------------------------------------
 
@@ -382,7 +383,7 @@ def _build(paths: list[Path], out_dir: Path, dry_run: bool, forget_removed: bool
         try:
             run.save()
         except OSError as error:
-            run.report.warnings.append(f"cannot save the build state in {out_dir}: {error.strerror or error}")
+            run.report.state_error = f"cannot save the build state in {out_dir}: {error.strerror or error}"
     return run.report
 
 

@@ -91,7 +91,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"notes2anki: cannot use the output folder {args.out}: {error.strerror or error}", file=sys.stderr)
         return EXIT_ERROR
     _print_build(report, args.verbose, args.dry_run)
-    if any(deck.error and deck.error.startswith("cannot write") for deck in report.decks):
+    if report.state_error or any(deck.error and deck.error.startswith("cannot write") for deck in report.decks):
         return EXIT_ERROR
     return EXIT_FINDINGS if report.errors or any(deck.error for deck in report.decks) else EXIT_OK
 
@@ -101,6 +101,8 @@ def _print_build(report, verbose: bool, dry_run: bool) -> None:
         print(f"error: {error}", file=sys.stderr)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if report.state_error:
+        print(f"error: {report.state_error}", file=sys.stderr)
     for line in report.reassociations:
         print(f"identity: {line}")
     for deck in report.decks:

@@ -53,6 +53,9 @@ def load(yaml_text: str, display: str) -> dict:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 2 if mark is not None else 1
         problem = error.problem or error.context or "invalid YAML"
+        started = error.context_mark.line + 2 if error.context_mark is not None else line
+        if error.context and started != line:
+            problem += f" ({error.context} that starts on line {started})"
         raise NoteError(display, line, f"invalid YAML in front matter: {problem}") from None
     except YAMLError as error:
         raise NoteError(display, 1, f"invalid YAML in front matter: {error}") from None

@@ -14,7 +14,7 @@ class NoteError(Exception):
     """A note that cannot be used as it is: always names the file and, where known, the line."""
 
     def __init__(self, path: str, line: int | None, message: str) -> None:
-        super().__init__(message)
+        super().__init__(path, line, message)  # all three, so it crosses process boundaries
         self.path = path
         self.line = line
         self.message = message

@@ -33,7 +33,8 @@ def map_jobs(
         from concurrent.futures import ProcessPoolExecutor  # slow to import: only when used
         from multiprocessing import get_context
 
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        # forkserver: workers forked from a clean process, never from one that runs threads
+        with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
             for index, result in enumerate(pool.map(function, jobs, chunksize=1 if per_process == 1 else 8)):
                 _report(progress, index, len(jobs))
                 results.append(result)

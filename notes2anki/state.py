@@ -89,11 +89,13 @@ class BuildState:
 
     def packed(self, name: str) -> list[PackedNote]:
         """The packed notes of one note file, as the build that wrote them left them."""
+        record = self.files.get(name)
+        if record is None:
+            return []
         try:
-            raw = json.loads(_cache_path(self.out_dir, name).read_text("utf-8"))
+            raw = json.loads(_cache_path(self.out_dir, name, record.sha).read_text("utf-8"))
         except (OSError, ValueError):
             return []
-        record = self.files[name]
         notes = []
         for guid, note in zip(record.guids, raw):
             packed = PackedNote.from_dict({**note, "guid": guid})
@@ -108,8 +110,9 @@ def cache_bytes(notes: list[PackedNote]) -> bytes:
     return json.dumps(raw, ensure_ascii=False).encode("utf-8")
 
 
-def _cache_path(out_dir: Path, name: str) -> Path:
-    return out_dir / STATE_DIR / "files" / (hashlib.sha256(name.encode("utf-8")).hexdigest()[:24] + ".json")
+def _cache_path(out_dir: Path, name: str, sha: str) -> Path:
+    """A cache file per note file and content: never rewritten, so an index always finds its own."""
+    return out_dir / STATE_DIR / "files" / f"{hashlib.sha256(name.encode('utf-8')).hexdigest()[:20]}-{sha[:20]}.json"
 
 
 def _digest(value) -> str:
@@ -141,9 +144,13 @@ def load(out_dir: Path) -> tuple[BuildState, str | None]:
 
 
 def save(state: BuildState, caches: dict[str, bytes]) -> None:
-    """Write the caches of the files built this time (``cache_bytes``), then the index."""
+    """Write the caches of the files built this time (``cache_bytes``), then the index.
+
+    The index is written last and replaces the old one at once: a save that fails half-way
+    leaves the previous state whole (its cache files are only removed after the new index).
+    """
     for name, cache in caches.items():
-        atomic_write(_cache_path(state.out_dir, name), cache)
+        atomic_write(_cache_path(state.out_dir, name, state.files[name].sha), cache)
     stamp_fields = [f.name for f in fields(Stamp)]
     raw = {
         "version": STATE_VERSION,
@@ -155,7 +162,7 @@ def save(state: BuildState, caches: dict[str, bytes]) -> None:
     }
     atomic_write(state.out_dir / STATE_DIR / "index.json", json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     cache = state.out_dir / STATE_DIR / "files"
-    wanted = {_cache_path(state.out_dir, name).name for name in state.files}
+    wanted = {_cache_path(state.out_dir, name, record.sha).name for name, record in state.files.items()}
     for stale in cache.glob("*.json") if cache.is_dir() else ():
         if stale.name not in wanted:
             stale.unlink(missing_ok=True)

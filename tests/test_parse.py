@@ -149,3 +149,10 @@ def test_bad_front_matter_names_file_and_line(notes_dir: Path, text: str, line: 
     assert caught.value.line == line
     assert message in caught.value.message
     assert str(caught.value).startswith(f"{path}:{line}: ")
+
+
+def test_note_errors_survive_pickling_between_processes() -> None:
+    import pickle
+
+    error = pickle.loads(pickle.dumps(NoteError("a.md", 3, "broken")))
+    assert (error.path, error.line, error.message, str(error)) == ("a.md", 3, "broken", "a.md:3: broken")
