@@ -19,12 +19,13 @@ class FrontMatter:
     end_line: int  # the closing fence's line number (1-based); 0 when there is no front matter
     text: str  # the YAML between the fences
 
-    def key_line(self, key: str) -> int:
-        """The file line of a top-level key, so findings can point at it."""
-        lc = getattr(self.data, "lc", None)
-        if lc is not None and key in self.data:
-            return lc.key(key)[0] + 2
-        return 1
+
+def key_line(data: dict, key: str) -> int:
+    """The file line of a top-level front matter key, so findings can point at it."""
+    lc = getattr(data, "lc", None)
+    if lc is not None and key in data:
+        return lc.key(key)[0] + 2  # +1 for the opening '---', +1 as lines count from 1
+    return 1
 
 
 def split(text: str, display: str) -> tuple[FrontMatter, str]:

@@ -48,6 +48,7 @@ def test_fix_gives_the_fixed_fixture_and_a_second_fix_changes_nothing(rule, tmp_
 def test_rule_documentation_has_every_section(rule) -> None:
     doc = rule.__doc__
     assert doc.startswith(f"{rule.CODE} {rule.NAME}: ")
+    assert rule.__name__.endswith(f".{rule.CODE.lower()}_{rule.NAME.replace('-', '_')}")  # code, name, file agree
     positions = [doc.index(section) for section in SECTIONS]
     assert positions == sorted(positions)
 

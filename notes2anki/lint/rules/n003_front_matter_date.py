@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from notes2anki.frontmatter import key_line
 from notes2anki.lint.engine import Corpus, Finding, at
 
 CODE = "N003"
@@ -44,7 +45,7 @@ def check(document, corpus: Corpus) -> Iterator[Finding]:
     meta = document.note.meta
     for key in corpus.config.dates:
         if key in meta and not _is_date(meta[key]):
-            line = meta.lc.key(key)[0] + 2
+            line = key_line(meta, key)
             yield at(document, line, 1, CODE, f"'{key}' is {meta[key]!s:.40} which is not a date (write YYYY-MM-DD)")
 
 

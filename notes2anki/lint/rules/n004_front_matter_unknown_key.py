@@ -31,6 +31,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from notes2anki.frontmatter import key_line
 from notes2anki.lint.engine import Corpus, Finding, at
 
 CODE = "N004"
@@ -47,4 +48,4 @@ def check(document, corpus: Corpus) -> Iterator[Finding]:
         if str(key) not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            yield at(document, meta.lc.key(key)[0] + 2, 1, CODE, f"unknown front matter key '{key}'{hint}")
+            yield at(document, key_line(meta, key), 1, CODE, f"unknown front matter key '{key}'{hint}")

@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
+from notes2anki.frontmatter import key_line
 from notes2anki.lint.engine import Corpus, Finding, at, replace_at
 
 CODE = "N202"
@@ -52,7 +53,7 @@ def _title_line(document) -> tuple[int, str] | None:
     note = document.note
     if note is None or "title" not in note.meta:
         return None
-    number = note.meta.lc.key("title")[0] + 2
+    number = key_line(note.meta, "title")
     line = document.lines[number - 1]
     value_start = line.find(":") + 1
     return number, "\x00" * value_start + line[value_start:]
