@@ -27,7 +27,7 @@ from notes2anki.render import basic_fields, cloze_fields
 from notes2anki.source import decode
 
 settings.register_profile("suite", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("campaign", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.register_profile("campaign", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "5000")), deadline=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 PIECES = [
