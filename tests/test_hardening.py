@@ -177,3 +177,13 @@ def test_killed_build_leaves_previous_decks_and_state_usable(tmp_path: Path) -> 
         assert after[name] == before[name] or after[name][:2] == b"PK"
     assert build(notes, out) == 0
     assert not [path for path in out.rglob("*.tmp")]
+
+
+def test_build_never_writes_a_note(notes_dir: Path, tmp_path: Path) -> None:
+    write_note(notes_dir, "good.md", GOOD)
+    write_note(notes_dir, "sub/other.md", GOOD.replace("Good", "Other") + "- ![x](missing.png) -> y\n")
+    before = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in notes_dir.rglob("*.md")}
+    build(notes_dir, tmp_path / "out")
+    build(notes_dir, tmp_path / "out", "--forget-removed")
+    assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in notes_dir.rglob("*.md")} == before
+    assert sorted(p.name for p in notes_dir.rglob("*") if p.is_file() and p.suffix != ".md") == ["notes2anki.lock"]
