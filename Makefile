@@ -20,7 +20,7 @@ bench: $(RUNTIME)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf build/*.apkg build/.notes2anki* bench/out $(VENV) .pytest_cache .hypothesis *.egg-info
+	rm -rf build/*.apkg build/.notes2anki* .notes2anki-cache bench/out $(VENV) .pytest_cache .hypothesis *.egg-info
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

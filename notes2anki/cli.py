@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--select", type=_codes, help="only these rule codes or prefixes (comma-separated)")
     lint.add_argument("--ignore", type=_codes, help="skip these rule codes or prefixes (comma-separated)")
     lint.add_argument("--config", type=Path, help="pyproject.toml to read [tool.notes2anki] from")
+    lint.add_argument("--no-cache", action="store_true", help="read every note, and keep no cache")
     lint.set_defaults(run=_lint)
 
     rules = commands.add_parser("rules", help="list the lint rules")
@@ -227,7 +228,8 @@ def _lint(args: argparse.Namespace) -> int:
         print(f"notes2anki: no notes folder found ({', '.join(config.notes)}); name files or folders to lint", file=sys.stderr)
         return EXIT_ERROR
     mode = "fix" if args.fix else "diff" if args.diff else "check"
-    result = runner.run(paths, config, dictionary, mode, args.unsafe_fixes)
+    use_cache = config.source != "defaults" and not args.no_cache  # a project has a place for it
+    result = runner.run(paths, config, dictionary, mode, args.unsafe_fixes, use_cache)
 
     for diff in result.diffs:
         sys.stdout.write(diff)

@@ -15,18 +15,25 @@ def is_remote(url: str) -> bool:
     return len(scheme) > 1 or url.startswith("//")
 
 
+def target(note: Note, url: str) -> Path | None:
+    """Where a local image ``url`` points, relative to the note; None if it is not a relative path."""
+    relative = unquote(urlsplit(url).path)
+    if is_remote(url) or not relative or Path(relative).is_absolute():
+        return None
+    return (note.path.parent / relative).resolve()
+
+
 def resolve(note: Note, url: str, line: int) -> Path:
     """The image file ``url`` names, relative to the note; errors name the note and line."""
-    relative = unquote(urlsplit(url).path)
-    if not relative or Path(relative).is_absolute():
+    path = target(note, url)
+    if path is None:
         raise NoteError(note.display, line, f"image path {url!r} must be relative to the note")
-    target = (note.path.parent / relative).resolve()
     root = note.root.resolve()
-    if target != root and root not in target.parents:
+    if path != root and root not in path.parents:
         raise NoteError(note.display, line, f"image {url!r} is outside the notes folder; refused")
-    if not target.is_file():
+    if not path.is_file():
         raise NoteError(note.display, line, f"image {url!r} not found")
-    return target
+    return path
 
 
 class MediaFiles:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -189,3 +190,29 @@ def test_linting_on_several_cores_finds_the_same(project: Path, monkeypatch, cap
     assert lint() == 1
     assert capsys.readouterr().out == one_core
     assert one_core.count("N202") == 4 and "N201" in one_core and "N102" in one_core
+
+
+def test_cache_spares_reading_unchanged_notes_again(project: Path, capsys) -> None:
+    assert lint("notes/b.md") == 1
+    capsys.readouterr()
+    note = project / "notes" / "a.md"
+    stat = note.stat()
+    # Same size and time, different words: a cache keyed on size and time does not read it again.
+    note.write_text(note.read_text("utf-8").replace("DataSync", "Datasync"), "utf-8")
+    os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert lint("notes/b.md") == 1
+    assert "N201 'Datasync' is spelled 'DataSync' elsewhere" in capsys.readouterr().out
+    assert lint("--no-cache", "notes/b.md") == 1  # reading everything sees the new spelling
+    assert "N201" not in capsys.readouterr().out
+
+
+def test_cache_follows_images_and_configuration(project: Path, capsys) -> None:
+    write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- ![x](x.png) -> image\n- RedShift\n")
+    assert lint("notes/c.md") == 1
+    assert "N305" in capsys.readouterr().out
+    (project / "notes" / "x.png").write_bytes(b"png")
+    lint("notes/c.md")
+    assert "N305" not in capsys.readouterr().out
+    (project / "pyproject.toml").write_text(PROJECT_CONFIG + 'ignore = ["N202"]\n', "utf-8")
+    assert lint("notes/c.md") == 0
+    assert (project / ".notes2anki-cache" / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"

@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from notes2anki import parallel
+from notes2anki import media, parallel
 from notes2anki.files import atomic_write
 from notes2anki.lint import config as config_module
 from notes2anki.lint import fix, terms
+from notes2anki.lint.cache import LintCache, cache_key
 from notes2anki.lint.config import Config
 from notes2anki.lint.document import Document
 from notes2anki.lint.engine import Corpus, Finding, is_corpus_rule, lint
 from notes2anki.lint.rules import BY_CODE, RULES
+from notes2anki.lint.rules.n305_missing_image import images
 from notes2anki.model import NoteError
 from notes2anki.source import discover, read_text
 
@@ -36,7 +38,14 @@ def load_config(config_path: Path | None) -> tuple[Config, terms.Dictionary]:
     return config, terms.load(config.dictionary, config.builtin_dictionary)
 
 
-def run(paths: list[Path], config: Config, dictionary: terms.Dictionary, mode: str = "check", unsafe: bool = False) -> Result:
+def run(
+    paths: list[Path],
+    config: Config,
+    dictionary: terms.Dictionary,
+    mode: str = "check",
+    unsafe: bool = False,
+    use_cache: bool = False,
+) -> Result:
     """Lint ``paths``; ``mode`` is "check", "fix" (write safe fixes) or "diff" (show them).
 
     With "fix" and "diff", the findings returned are those left after fixing.
@@ -50,7 +59,8 @@ def run(paths: list[Path], config: Config, dictionary: terms.Dictionary, mode: s
     tree = [(path, root) for path, root in discover(config.notes_folders()) if path.resolve() not in seen]
     rules = [rule for rule in RULES if config.enabled(rule.CODE)]
     if mode == "check":
-        result.findings = _check([*given, *tree], report_on, config, dictionary, rules, result.errors)
+        cache = LintCache(config.root if use_cache else None, cache_key(config, dictionary))
+        result.findings = _check([*given, *tree], report_on, config, dictionary, rules, result.errors, cache)
         return result
     documents = _read(given, result.errors) + _read(tree, [])
     corpus = Corpus(documents, config, dictionary)
@@ -68,12 +78,13 @@ class _Linted:
     display: str
     findings: list[Finding] = field(default_factory=list)
     collected: dict[str, object] = field(default_factory=dict)  # corpus rule code → collected part
+    images: dict[str, bool] = field(default_factory=dict)  # local images → whether they exist
     error: NoteError | None = None
 
 
-def _lint_file(job: tuple[Path, Path, bool], config: Config, dictionary: terms.Dictionary, codes: list[str]) -> _Linted:
+def _lint_file(job: tuple[Path, Path], config: Config, dictionary: terms.Dictionary, codes: list[str]) -> _Linted:
     """Read one note, apply the rules that need only it, collect the rest: runs in any process."""
-    path, root, reported = job
+    path, root = job
     linted = _Linted(path, root, str(path))
     try:
         document = Document.from_text(read_text(path, str(path)), path, root)
@@ -83,17 +94,31 @@ def _lint_file(job: tuple[Path, Path, bool], config: Config, dictionary: terms.D
     corpus = Corpus([document], config, dictionary)
     rules = [BY_CODE[code] for code in codes]
     local = [rule for rule in rules if not is_corpus_rule(rule)]
-    linted.findings = lint([document], {linted.display} if reported else set(), corpus, local)
+    linted.findings = lint([document], {linted.display}, corpus, local)
     linted.collected = {rule.CODE: rule.collect(document, corpus) for rule in rules if is_corpus_rule(rule)}
+    if document.note is not None:
+        targets = (media.target(document.note, image.url) for _, image in images(document.note.blocks))
+        linted.images = {str(target): target.is_file() for target in targets if target is not None}
     return linted
 
 
-def _check(files, report_on: set[str], config: Config, dictionary, rules, errors: list[NoteError]) -> list[Finding]:
-    """Local rules note by note (on every core when it pays), then the corpus-wide ones."""
-    jobs = [(path, root, str(path) in report_on) for path, root in files]
+def _check(files, report_on: set[str], config: Config, dictionary, rules, errors: list[NoteError], cache: LintCache) -> list[Finding]:
+    """Local rules note by note (cached, and on every core when it pays), then the corpus-wide ones."""
+    linted: list[_Linted] = []
+    to_read = []
+    for path, root in files:
+        hit = cache.get(path)
+        if hit is None:
+            to_read.append((path, root))
+        else:
+            linted.append(_Linted(path, root, str(path), *hit))
     work = partial(_lint_file, config=config, dictionary=dictionary, codes=[rule.CODE for rule in rules])
-    linted = parallel.map_jobs(work, jobs)
-    findings = [finding for item in linted for finding in item.findings]
+    for item in parallel.map_jobs(work, to_read):
+        linted.append(item)
+        if item.error is None:
+            cache.put(item.path, item.findings, item.collected, item.images)
+    cache.save({str(path) for path, _ in files})
+    findings = [finding for item in linted if item.display in report_on for finding in item.findings]
     errors.extend(item.error for item in linted if item.error is not None and item.display in report_on)
     readable = [item for item in linted if item.error is None]
     corpus = Corpus([], config, dictionary)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from notes2anki.lint.engine import Corpus, Finding, at
 from notes2anki.lint.terms import term_key
@@ -45,8 +45,9 @@ def label(card: Card) -> str:
     return term_key(_BRACKETED.sub("", plain_text(card.front)))
 
 
-@dataclass(frozen=True)
-class Definition:
+class Definition(NamedTuple):
+    """A plain tuple, so that the lint cache can store it as it is."""
+
     category: str
     label: str
     meaning: str  # the explanation, normalised
@@ -68,13 +69,14 @@ def collect(document, corpus: Corpus) -> list[Definition]:
 def merge(collected: list[list[Definition]], corpus: Corpus) -> dict[tuple[str, str], Definition]:
     """The first definition of each label in each category, in path and line order."""
     first: dict[tuple[str, str], Definition] = {}
-    for definition in sorted((d for definitions in collected for d in definitions), key=lambda d: (d.path, d.line)):
+    every = (Definition(*d) for definitions in collected for d in definitions)
+    for definition in sorted(every, key=lambda d: (d.path, d.line)):
         first.setdefault((definition.category, definition.label), definition)
     return first
 
 
 def affected(collected: list[Definition], first: dict[tuple[str, str], Definition]) -> bool:
-    return any(_earlier(definition, first) is not None for definition in collected)
+    return any(_earlier(Definition(*definition), first) is not None for definition in collected)
 
 
 def _earlier(definition: Definition, first: dict[tuple[str, str], Definition]) -> Definition | None:

@@ -35,7 +35,7 @@ FIX = None
 def check(document, corpus: Corpus) -> Iterator[Finding]:
     if document.note is None:
         return
-    for line, image in _images(document.note.blocks):
+    for line, image in images(document.note.blocks):
         if media.is_remote(image.url):
             continue
         try:
@@ -45,7 +45,8 @@ def check(document, corpus: Corpus) -> Iterator[Finding]:
             yield at(document, line, column, CODE, error.message)
 
 
-def _images(blocks) -> Iterator[tuple[int, Image]]:
+def images(blocks) -> Iterator[tuple[int, Image]]:
+    """Every image of an outline, with its line."""
     for block in blocks:
         if isinstance(block, (Heading, Paragraph)):
             yield from ((block.line, image) for image in _in(block.inlines))
