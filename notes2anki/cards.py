@@ -4,9 +4,10 @@ Rules, tried in this order on each list item (and on each paragraph, without chi
 
 - ``cloze``      the item contains ``{{c1::…}}`` written by the author: kept as written;
 - ``arrow``      ``question -> answer`` (also ``→``, ``⇒``, ``=>``): Basic;
-- ``definition`` ``term：explanation``, ``term: explanation`` or ``termとはexplanation``: Basic;
-- ``children``   an item with nested items: the item on the front, the nested items on the back;
+- ``definition`` ``term：explanation``, ``term: explanation`` or ``termとはexplanation``: Basic
+                 (``term：`` with nothing after it but nested items: a ``children`` card);
 - ``cloze``      ``**bold**`` spans in the item: a Cloze card, one deletion per span;
+- ``children``   an item with nested items: the item on the front, the nested items on the back;
 - ``table``      each row of a two-column table: Basic;
 - ``section``    a heading followed by a list in which no item made a card: the heading on the
                  front, the list on the back.
