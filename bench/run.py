@@ -55,11 +55,11 @@ def measure(setup: str, body: str, **values) -> dict:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def process_seconds(command: list[str], repeat: int = 5) -> float:
+def process_seconds(command: list[str], repeat: int = 5, cwd: Path | None = None) -> float:
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False)
+        subprocess.run(command, capture_output=True, check=False, cwd=cwd)
         best = min(best, time.perf_counter() - start)
     return best
 
@@ -87,8 +87,8 @@ def run(count: int) -> dict:
     project.mkdir()
     (project / "pyproject.toml").write_text(f'[tool.notes2anki]\nnotes = ["../corpus-{count}"]\n', "utf-8")
     hook = [*python, "-m", "notes2anki", "lint", str(paths[1].resolve())]
-    results["pre-commit, cold cache"] = {"seconds": process_seconds(hook, repeat=1)}
-    results["pre-commit, warm cache"] = {"seconds": process_seconds(hook)}
+    results["pre-commit, cold cache"] = {"seconds": process_seconds(hook, repeat=1, cwd=project)}
+    results["pre-commit, warm cache"] = {"seconds": process_seconds(hook, cwd=project)}
     return {"notes": count, "megabytes": round(size / 1e6, 1), "results": results}
 
 

@@ -126,8 +126,9 @@ def _build_file(job: tuple[_Source, bytes, str]) -> _Built:
 class _Build:
     """One run of ``build``: the previous state, the state being made, and what happened."""
 
-    def __init__(self, paths: list[Path], out_dir: Path, forget_removed: bool, progress: Progress | None) -> None:
+    def __init__(self, paths: list[Path], out_dir: Path, forget_removed: bool, dry_run: bool, progress: Progress | None) -> None:
         self.report = BuildReport()
+        self.dry_run = dry_run
         self.previous, warning = state.load(out_dir)
         if warning:
             self.report.warnings.append(warning)
@@ -142,6 +143,7 @@ class _Build:
         self.report.files = len(self.sources)
         self.roots = _roots(paths)
         self.held: set[str] = set()  # categories that must not be written this time
+        self.held_why: dict[str, str] = {}  # why, when it is not a problem in a note
         self.built: dict[str, _Built] = {}
         self.locks: dict[Path, list[lock.Entry]] = {}  # lock entries of the notes folders rebuilt from
         self.clock = state.Clock()
@@ -170,7 +172,27 @@ class _Build:
                 self._fail(built.source.name, error, built.category)
             if built.record is not None and not built.errors:
                 self.built[built.source.name] = built
+                self._keep(built)
         self.report.parsed = len(to_parse)
+
+    def _keep(self, built: _Built) -> None:
+        """Store a built file's packed notes in its cache now, and keep only what the run needs.
+
+        Cache files are named by content and never change, so writing them before the index
+        is safe; the rendered fields are read back from them when a deck is written.
+        """
+        if self.dry_run:
+            return
+        path = state.cache_path(self.current.out_dir, built.source.name, built.record.sha)
+        try:
+            atomic_write(path, built.cache)
+        except OSError as error:
+            self.held.add(built.category)
+            self.held_why[built.category] = f"cannot write {path.parent}: {error.strerror or error}"
+            return
+        built.cache = b""
+        for note in built.packed:
+            note.fields = []
 
     def _fail(self, name: str, error: NoteError, category: str | None = None) -> None:
         """A note that cannot be used now: its category keeps its previous deck."""
@@ -294,29 +316,20 @@ class _Build:
             group.sort(key=lambda note: (note.file, note.line))
         return changes
 
-    def notes_of(self, category: str) -> list[PackedNote]:
-        """Every note of a category, fresh or from the cache, removed ones included."""
-        notes = [note for note in self.current.removed.values() if note.category == category]
-        for name, record in self.current.files.items():
+    def deck_job(self, category: str) -> _DeckJob:
+        """What writing a category's deck needs: its notes' caches, its removed notes, its media."""
+        job = _DeckJob([note for note in self.current.removed.values() if note.category == category], [], {}, self.current.epoch_ms)
+        for name, record in sorted(self.current.files.items()):
             if record.category != category:
                 continue
-            built = self.built.get(name)
-            packed = built.packed if built is not None else self.previous.packed(name)
-            for note in packed:
-                note.mtime = self.current.stamps[note.guid].mtime
-            notes.extend(packed)
-        return sorted(notes, key=lambda note: (note.file, note.line, note.guid))
-
-    def media_of(self, notes: list[PackedNote]) -> dict[str, Path]:
-        media: dict[str, Path] = {}
-        for name in sorted({note.file for note in notes}):
-            record, source = self.current.files.get(name), self.sources.get(name)
-            if record is not None and source is not None:  # a deleted note's images are in Anki already
-                media.update({media_name: source.root / relative for media_name, relative in record.media.items()})
-        return media
+            mtimes = [self.current.stamps[guid].mtime for guid in record.guids]
+            job.caches.append((state.cache_path(self.current.out_dir, name, record.sha), record.guids, mtimes))
+            if name in self.sources:  # a deleted note's images are in Anki already
+                job.media.update({media: self.sources[name].root / path for media, path in record.media.items()})
+        return job
 
     def save(self) -> None:
-        state.save(self.current, {name: built.cache for name, built in self.built.items()})
+        state.save(self.current)
         self._save_locks()
 
     def _save_locks(self) -> None:
@@ -347,7 +360,7 @@ def build(
 def _build(paths: list[Path], out_dir: Path, dry_run: bool, forget_removed: bool, progress: Progress | None) -> BuildReport:
     for folder in (out_dir, out_dir / state.STATE_DIR, out_dir / state.STATE_DIR / "files", *_roots(paths)):
         remove_leftovers(folder)
-    run = _Build(paths, out_dir, forget_removed, progress)
+    run = _Build(paths, out_dir, forget_removed, dry_run, progress)
     run.read_changed()
     run.identify()
     run.stamp()
@@ -356,7 +369,7 @@ def _build(paths: list[Path], out_dir: Path, dry_run: bool, forget_removed: bool
     for stamp in run.current.stamps.values():
         by_category[stamp.category].append(stamp)
     forgotten = {s.category for g, s in run.previous.stamps.items() if g not in run.current.stamps}
-    to_write: list[tuple[DeckResult, list[PackedNote]]] = []
+    to_write: list[tuple[DeckResult, _DeckJob]] = []
     for category in run.categories():
         deck = DeckResult(category, out_dir / f"{deck_file_name(category)}.apkg")
         run.report.decks.append(deck)
@@ -366,12 +379,12 @@ def _build(paths: list[Path], out_dir: Path, dry_run: bool, forget_removed: bool
         deck.cloze = sum(1 for stamp in stamps if stamp.kind == "cloze" and not stamp.removed)
         deck.kept_removed = sum(1 for stamp in stamps if stamp.removed)
         if category in run.held:
-            deck.error = "a note of this category has a problem"
+            deck.error = run.held_why.get(category, "a note of this category has a problem")
         elif stamps and not dry_run and (deck.changes or run.fresh or category in forgotten or not deck.path.exists()):
-            to_write.append((deck, run.notes_of(category)))
-    jobs = [(notes, run.media_of(notes), run.current.epoch_ms) for _, notes in to_write]
-    big = sum(len(notes) for _, notes in to_write) >= BIG_DECKS
-    for (deck, _), data in zip(to_write, parallel.map_jobs(_package, jobs, per_process=1 if big else None)):
+            to_write.append((deck, run.deck_job(category)))
+    big = sum(len(by_category[deck.category]) for deck, _ in to_write) >= BIG_DECKS
+    packages = parallel.map_jobs(_package, [job for _, job in to_write], per_process=1 if big else None)
+    for (deck, _), data in zip(to_write, packages):
         try:
             atomic_write(deck.path, data)
             deck.written = True
@@ -391,10 +404,23 @@ def _roots(paths: list[Path]) -> set[Path]:
     return {path if path.is_dir() else path.parent for path in paths}
 
 
-def _package(job: tuple[list[PackedNote], dict[str, Path], int]) -> bytes:
+@dataclass
+class _DeckJob:
+    removed: list[PackedNote]  # removed notes, with their fields
+    caches: list[tuple[Path, list[str], list[int]]]  # per note file: cache, GUIDs, mtimes
+    media: dict[str, Path]
+    epoch_ms: int
+
+
+def _package(job: _DeckJob) -> bytes:
+    """One deck's .apkg bytes, its notes read from the caches: runs in any process."""
     from notes2anki import package  # genanki: imported only when a deck is written
 
-    return package.package_bytes(*job)
+    notes = list(job.removed)
+    for cache, guids, mtimes in job.caches:
+        notes.extend(state.read_cache(cache, guids, mtimes))
+    notes.sort(key=lambda note: (note.file, note.line, note.guid))
+    return package.package_bytes(notes, job.media, job.epoch_ms)
 
 
 def deck_file_name(category: str) -> str:

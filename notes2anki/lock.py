@@ -29,7 +29,7 @@ LOCK_VERSION = 1
 SIMILAR = 0.75  # difflib ratio above which a question in the same place is "reworded"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     guid: str
     file: str
@@ -83,7 +83,7 @@ class LockError(Exception):
 def save(root: Path, entries: list[Entry]) -> None:
     """One card a line, sorted, so that the file diffs well in version control."""
     ordered = sorted(entries, key=lambda e: (e.file, e.section, e.kind, e.question, e.guid))
-    lines = [json.dumps({k: v for k, v in vars(e).items() if v is not None}, ensure_ascii=False) for e in ordered]
+    lines = [json.dumps({k: getattr(e, k) for k in e.__slots__ if getattr(e, k) is not None}, ensure_ascii=False) for e in ordered]
     text = '{"version": %d, "cards": [\n' % LOCK_VERSION + ",\n".join(lines) + "\n]}\n"
     atomic_write(root / LOCK_FILE, text.encode("utf-8"))
 

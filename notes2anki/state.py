@@ -24,7 +24,7 @@ STATE_DIR = ".notes2anki"
 STATE_VERSION = 3
 
 
-@dataclass
+@dataclass(slots=True)
 class PackedNote:
     """One Anki note as it goes into a package, and as the next build remembers it."""
 
@@ -45,12 +45,9 @@ class PackedNote:
         body = _digest([self.kind, self.fields[:-1], self.tags, self.deck])
         return Stamp(self.file, self.category, self.kind, body, _digest(self.fields[-1]))
 
-    @classmethod
-    def from_dict(cls, raw: dict) -> PackedNote:
-        return cls(**raw)
 
 
-@dataclass
+@dataclass(slots=True)
 class Stamp:
     """What the index keeps of each note: enough to tell what changed, without its fields."""
 
@@ -92,25 +89,33 @@ class BuildState:
         record = self.files.get(name)
         if record is None:
             return []
-        try:
-            raw = json.loads(_cache_path(self.out_dir, name, record.sha).read_text("utf-8"))
-        except (OSError, ValueError):
-            return []
-        notes = []
-        for guid, note in zip(record.guids, raw):
-            packed = PackedNote.from_dict({**note, "guid": guid})
-            packed.mtime = self.stamps[guid].mtime if guid in self.stamps else 0
-            notes.append(packed)
-        return notes
+        mtimes = [self.stamps[guid].mtime if guid in self.stamps else 0 for guid in record.guids]
+        return read_cache(cache_path(self.out_dir, name, record.sha), record.guids, mtimes)
+
+
+_CACHED = [name for name in PackedNote.__slots__ if name not in ("guid", "mtime")]
 
 
 def cache_bytes(notes: list[PackedNote]) -> bytes:
     """A note file's packed notes, without what the build decides later (GUIDs, mtimes)."""
-    raw = [{key: value for key, value in vars(note).items() if key not in ("guid", "mtime")} for note in notes]
-    return json.dumps(raw, ensure_ascii=False).encode("utf-8")
+    return json.dumps([[getattr(note, name) for name in _CACHED] for note in notes], ensure_ascii=False).encode("utf-8")
 
 
-def _cache_path(out_dir: Path, name: str, sha: str) -> Path:
+def read_cache(path: Path, guids: list[str], mtimes: list[int]) -> list[PackedNote]:
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [
+        PackedNote(guid=guid, mtime=mtime, **dict(zip(_CACHED, values))) for guid, mtime, values in zip(guids, mtimes, raw)
+    ]
+
+
+def as_dict(note: PackedNote) -> dict:
+    return {name: getattr(note, name) for name in PackedNote.__slots__}
+
+
+def cache_path(out_dir: Path, name: str, sha: str) -> Path:
     """A cache file per note file and content: never rewritten, so an index always finds its own."""
     return out_dir / STATE_DIR / "files" / f"{hashlib.sha256(name.encode('utf-8')).hexdigest()[:20]}-{sha[:20]}.json"
 
@@ -133,7 +138,7 @@ def load(out_dir: Path) -> tuple[BuildState, str | None]:
                 epoch_ms=int(raw["epoch_ms"]),
                 files={name: FileRecord(**record) for name, record in raw["files"].items()},
                 stamps={guid: Stamp(*stamp) for guid, stamp in raw["stamps"].items()},
-                removed={guid: PackedNote.from_dict(note) for guid, note in raw["removed"].items()},
+                removed={guid: PackedNote(**note) for guid, note in raw["removed"].items()},
             ),
             None,
         )
@@ -143,14 +148,12 @@ def load(out_dir: Path) -> tuple[BuildState, str | None]:
         return BuildState(out_dir), f"{path}: build state unreadable ({error}); this build starts afresh"
 
 
-def save(state: BuildState, caches: dict[str, bytes]) -> None:
-    """Write the caches of the files built this time (``cache_bytes``), then the index.
+def save(state: BuildState) -> None:
+    """Write the index, once the caches it names are written (``cache_path``, ``cache_bytes``).
 
-    The index is written last and replaces the old one at once: a save that fails half-way
-    leaves the previous state whole (its cache files are only removed after the new index).
+    The index replaces the old one at once: a save that fails half-way leaves the previous
+    state whole (cache files never change, and the old ones go only after the new index).
     """
-    for name, cache in caches.items():
-        atomic_write(_cache_path(state.out_dir, name, state.files[name].sha), cache)
     stamp_fields = [f.name for f in fields(Stamp)]
     raw = {
         "version": STATE_VERSION,
@@ -158,11 +161,11 @@ def save(state: BuildState, caches: dict[str, bytes]) -> None:
         "epoch_ms": state.epoch_ms,
         "files": {name: vars(record) for name, record in sorted(state.files.items())},
         "stamps": {guid: [getattr(stamp, name) for name in stamp_fields] for guid, stamp in sorted(state.stamps.items())},
-        "removed": {guid: vars(note) for guid, note in sorted(state.removed.items())},
+        "removed": {guid: as_dict(note) for guid, note in sorted(state.removed.items())},
     }
     atomic_write(state.out_dir / STATE_DIR / "index.json", json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     cache = state.out_dir / STATE_DIR / "files"
-    wanted = {_cache_path(state.out_dir, name, record.sha).name for name, record in state.files.items()}
+    wanted = {cache_path(state.out_dir, name, record.sha).name for name, record in state.files.items()}
     for stale in cache.glob("*.json") if cache.is_dir() else ():
         if stale.name not in wanted:
             stale.unlink(missing_ok=True)
