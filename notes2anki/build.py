@@ -323,7 +323,7 @@ class _Build:
             if record.category != category:
                 continue
             mtimes = [self.current.stamps[guid].mtime for guid in record.guids]
-            job.caches.append((state.cache_path(self.current.out_dir, name, record.sha), record.guids, mtimes))
+            job.caches.append((name, state.cache_path(self.current.out_dir, name, record.sha), record.guids, mtimes))
             if name in self.sources:  # a deleted note's images are in Anki already
                 job.media.update({media: self.sources[name].root / path for media, path in record.media.items()})
         return job
@@ -407,7 +407,7 @@ def _roots(paths: list[Path]) -> set[Path]:
 @dataclass
 class _DeckJob:
     removed: list[PackedNote]  # removed notes, with their fields
-    caches: list[tuple[Path, list[str], list[int]]]  # per note file: cache, GUIDs, mtimes
+    caches: list[tuple[str, Path, list[str], list[int]]]  # per note file: name, cache, GUIDs, mtimes
     media: dict[str, Path]
     epoch_ms: int
 
@@ -416,11 +416,18 @@ def _package(job: _DeckJob) -> bytes:
     """One deck's .apkg bytes, its notes read from the caches: runs in any process."""
     from notes2anki import package  # genanki: imported only when a deck is written
 
-    notes = list(job.removed)
-    for cache, guids, mtimes in job.caches:
-        notes.extend(state.read_cache(cache, guids, mtimes))
-    notes.sort(key=lambda note: (note.file, note.line, note.guid))
-    return package.package_bytes(notes, job.media, job.epoch_ms)
+    removed: dict[str, list[PackedNote]] = defaultdict(list)
+    for note in job.removed:
+        removed[note.file].append(note)
+    caches = {name: (cache, guids, mtimes) for name, cache, guids, mtimes in job.caches}
+
+    def groups():
+        """Each note file's notes, removed ones included, in file and line order."""
+        for name in sorted(caches.keys() | removed.keys()):
+            notes = removed.get(name, []) + (state.read_cache(*caches[name]) if name in caches else [])
+            yield sorted(notes, key=lambda note: (note.line, note.guid))
+
+    return package.package_bytes(groups(), job.media, job.epoch_ms)
 
 
 def deck_file_name(category: str) -> str:

@@ -12,6 +12,7 @@ import itertools
 import json
 import sqlite3
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import genanki
@@ -79,23 +80,29 @@ CLOZE_MODEL = genanki.Model(
     model_type=genanki.Model.CLOZE,
 )
 
-def package_bytes(notes: list[PackedNote], media: dict[str, Path], epoch_ms: int) -> bytes:
-    """The .apkg of ``notes`` (in this order), each with its own mtime; same input, same bytes."""
-    decks: dict[str, genanki.Deck] = {}
-    for packed in notes:
-        deck = decks.get(packed.deck)
-        if deck is None:
-            deck = decks[packed.deck] = genanki.Deck(identity.deck_id(packed.deck), packed.deck)
-        model = CLOZE_MODEL if packed.kind == "cloze" else BASIC_MODEL
-        deck.add_note(genanki.Note(model=model, fields=packed.fields, tags=packed.tags, guid=packed.guid))
+def package_bytes(groups: Iterable[list[PackedNote]], media: dict[str, Path], epoch_ms: int) -> bytes:
+    """The .apkg of the notes, given a group at a time (a note file's notes, in order).
 
+    Each group is written and let go before the next is read, so memory stays that of one
+    note file however large the deck. Each note gets its own mtime (see ``state.py``); the
+    same input gives the same bytes.
+    """
+    ids = itertools.count(epoch_ms)
     connection = sqlite3.connect(":memory:")
     try:
         cursor = connection.cursor()
-        genanki.Package(list(decks.values())).write_to_db(cursor, identity.NOTETYPE_MTIME, itertools.count(epoch_ms))
-        # genanki gives every note the same mtime; each note gets its own (see state.py).
+        genanki.Package([]).write_to_db(cursor, identity.NOTETYPE_MTIME, ids)  # the empty collection
         cursor.execute("CREATE INDEX n2a_guid ON notes (guid)")
-        cursor.executemany("UPDATE notes SET mod = ? WHERE guid = ?", [(packed.mtime, packed.guid) for packed in notes])
+        for group in groups:
+            for name, notes in itertools.groupby(group, key=lambda packed: packed.deck):
+                notes = list(notes)
+                deck = genanki.Deck(identity.deck_id(name), name)
+                for packed in notes:
+                    model = CLOZE_MODEL if packed.kind == "cloze" else BASIC_MODEL
+                    deck.add_note(genanki.Note(model=model, fields=packed.fields, tags=packed.tags, guid=packed.guid))
+                deck.write_to_db(cursor, identity.NOTETYPE_MTIME, ids)
+                # genanki gives every note the same mtime; each note gets its own.
+                cursor.executemany("UPDATE notes SET mod = ? WHERE guid = ?", [(packed.mtime, packed.guid) for packed in notes])
         cursor.execute("DROP INDEX n2a_guid")
         cursor.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
         connection.commit()
@@ -106,6 +113,7 @@ def package_bytes(notes: list[PackedNote], media: dict[str, Path], epoch_ms: int
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "collection.anki2", collection)
+        del collection
         names = sorted(media)
         _add(archive, "media", json.dumps({str(i): name for i, name in enumerate(names)}).encode("utf-8"))
         for index, name in enumerate(names):
