@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from notes2anki import __version__
+from notes2anki.lint.formats import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
     lint = commands.add_parser("lint", help="check notes for what breaks cards and terminology")
     lint.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the configured notes folders)")
-    lint.add_argument("--format", choices=("text", "json", "github"), default="text", dest="output_format")
+    lint.add_argument("--format", choices=FORMATS, default="text", dest="output_format")
     lint.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
     lint.add_argument("--diff", action="store_true", help="show what --fix would change, change nothing")
     lint.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply unsafe fixes")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from notes2anki.lint.engine import Finding
+if TYPE_CHECKING:  # kept out of start-up: the command line imports FORMATS for its options
+    from notes2anki.lint.engine import Finding
 
 FORMATS = ("text", "json", "github")
 
