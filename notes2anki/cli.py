@@ -1,6 +1,7 @@
 """Command line: ``main(argv) -> int`` is the only place that prints or decides the exit code.
 
-Exit codes: 0 success, 1 problems found in the notes, 2 usage error or output not writable.
+Exit codes: 0 success, 1 problems found in the notes, 2 usage or configuration error,
+unreadable input, or output that cannot be written.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        print("notes2anki: interrupted; finished decks and the build state are intact", file=sys.stderr)
+        print("notes2anki: interrupted; every file written so far is whole", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
