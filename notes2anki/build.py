@@ -63,6 +63,19 @@ class DeckResult:
     error: str | None = None  # why the deck was not written (the previous file is kept)
 
 
+@dataclass(frozen=True)
+class DeckMove:
+    """A note file whose cards now go to another deck (its title or category changed).
+
+    Anki never moves existing cards on import: they stay in the old deck until moved by hand.
+    """
+
+    path: str
+    old: str
+    new: str
+    cards: int
+
+
 @dataclass
 class BuildReport:
     decks: list[DeckResult] = field(default_factory=list)
@@ -72,6 +85,7 @@ class BuildReport:
     parsed: int = 0  # note files read and parsed this time
     files: int = 0
     state_error: str | None = None  # decks were written but the state was not: the next build re-stamps
+    deck_moves: list[DeckMove] = field(default_factory=list)
 
 
 @dataclass
@@ -257,13 +271,19 @@ class _Build:
             if guid not in self.current.stamps and not self.forget_removed:
                 self.current.removed[guid] = note
                 self.current.stamps[guid] = self.previous.stamps[guid]
+        new_decks = {note.guid: note.deck for built in self.built.values() for note in built.packed}
         for name in sorted(self.reopened):
+            moved: dict[tuple[str, str], int] = defaultdict(int)
             for note in self.previous.packed(name):
+                if note.guid in new_decks and new_decks[note.guid] != note.deck:
+                    moved[(note.deck, new_decks[note.guid])] += 1
                 if note.guid not in self.current.stamps:
                     removed = replace(note, tags=sorted({*note.tags, REMOVED_TAG}))
                     removed.mtime = self.clock.newer_than(self.previous.stamps[note.guid].mtime)
                     self.current.removed[note.guid] = removed
                     self.current.stamps[note.guid] = replace(removed.stamp(), mtime=removed.mtime, removed=True)
+            where = str(self.sources[name].path) if name in self.sources else name
+            self.report.deck_moves.extend(DeckMove(where, old, new, count) for (old, new), count in moved.items())
 
     def _stamped(self, note: PackedNote, stamp: Stamp) -> Stamp:
         before = self.previous.stamps.get(note.guid)

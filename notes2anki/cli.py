@@ -108,6 +108,11 @@ def _print_build(report, verbose: bool, dry_run: bool) -> None:
         print(f"error: {report.state_error}", file=sys.stderr)
     for line in report.reassociations:
         print(f"identity: {line}")
+    for move in report.deck_moves:
+        print(
+            f"deck: {move.path}: its cards now belong in '{move.new}', but Anki keeps the {move.cards} it has in "
+            f"'{move.old}': in Anki's browser, search deck:\"{move.old}\" and use Change Deck"
+        )
     for deck in report.decks:
         if deck.error:
             kept = " (the previous deck is kept)" if deck.path.exists() else ""

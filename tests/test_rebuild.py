@@ -281,3 +281,16 @@ def test_building_on_several_cores_gives_the_same_decks(tmp_path: Path, monkeypa
     assert report.parsed == 6 and report.errors == []
     for deck in ("C0.apkg", "C1.apkg"):
         assert (several / deck).read_bytes() == (one_core / deck).read_bytes()
+
+
+def test_title_change_reports_the_cards_anki_leaves_in_the_old_deck(loop: Loop, capsys) -> None:
+    loop.edit("title: Messaging", "title: Messaging services")
+    assert main(["build", str(loop.notes), "-o", str(loop.out)]) == 0
+    assert (
+        f"deck: {loop.note}: its cards now belong in 'AWS::Messaging services', but Anki keeps the 5 it has in "
+        "'AWS::Messaging': in Anki's browser, search deck:\"AWS::Messaging\" and use Change Deck"
+    ) in capsys.readouterr().out
+    log = loop.anki.import_package(loop.out / "AWS.apkg")
+    assert (len(log.new), len(log.updated)) == (0, 5)
+    assert loop.anki.deck_names() == {"AWS::Messaging"}  # what the report warns about: cards do not move
+    loop.assert_history_kept()
