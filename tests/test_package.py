@@ -9,11 +9,14 @@ from notes2anki import identity, package
 
 # NOTETYPE_MTIME → hash of the notetypes it was set for. Changing a template or the CSS without
 # a newer NOTETYPE_MTIME means Anki never updates the notetype in users' collections.
-RELEASED = {1795910400: "6d329d51ad17b599"}
+RELEASED = {1795910400: "51653356df2eca24"}
 
 
 def _notetypes_hash() -> str:
-    models = [(m.name, m.fields, m.templates, m.css) for m in (package.BASIC_MODEL, package.CLOZE_MODEL)]
+    models = [  # only what notes2anki defines: genanki adds keys to these dicts when it writes
+        (m.name, [f["name"] for f in m.fields], [(t["name"], t["qfmt"], t["afmt"]) for t in m.templates], m.css)
+        for m in (package.BASIC_MODEL, package.CLOZE_MODEL)
+    ]
     return hashlib.sha256(json.dumps(models, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
