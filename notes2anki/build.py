@@ -21,12 +21,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from notes2anki import __version__, identity, lock, parallel, render, state
-from notes2anki.cards import clash_error, extract, identity_clashes
+from notes2anki.cards import clash_error, extract, identity_clashes, pin_of
 from notes2anki.files import atomic_write, exclusive, remove_leftovers
 from notes2anki.media import MediaFiles
 from notes2anki.model import NoteError
 from notes2anki.parse import parse_text
-from notes2anki.source import decode, discover
+from notes2anki.source import decode, discover, root_of, source_key
 from notes2anki.state import BuildState, FileRecord, PackedNote, Stamp
 
 REMOVED_TAG = "notes2anki::removed"
@@ -132,7 +132,7 @@ def _build_file(job: tuple[_Source, bytes, str]) -> _Built:
         guids=[],
         media={name: path.relative_to(root).as_posix() for name, path in media_files.files.items()},
         images={path.relative_to(root).as_posix(): list(_stat(path).values()) for path in media_files.files.values()},
-        pins=sorted({card.key for card in cards if card.key.startswith("pin\x1f")}),
+        pins=sorted({card.key for card in cards if pin_of(card.key)}),
     )
     return built
 
@@ -152,10 +152,10 @@ class _Build:
         self.progress = progress
         self.sources: dict[str, _Source] = {}
         for path, root in discover(paths):
-            name = path.relative_to(root).as_posix() if root in path.parents else path.name
+            name = source_key(path, root)
             self.sources[name] = _Source(path, root, name)
         self.report.files = len(self.sources)
-        self.roots = _roots(paths)
+        self.roots = {root_of(path) for path in paths}
         self.held: set[str] = set()  # categories that must not be written this time
         self.held_why: dict[str, str] = {}  # why, when it is not a problem in a note
         self.built: dict[str, _Built] = {}
@@ -253,7 +253,7 @@ class _Build:
                 first = owners.setdefault(pin, name)
                 if first != name:
                     where = str(self.sources[name].path) if name in self.sources else name
-                    message = f"the identity '{pin.split(chr(31), 1)[1]}' is pinned in {first} too"
+                    message = f"the identity '{pin_of(pin)}' is pinned in {first} too"
                     self._fail(name, NoteError(where, None, message), record.category)
 
     def stamp(self) -> None:
@@ -378,7 +378,7 @@ def build(
 
 
 def _build(paths: list[Path], out_dir: Path, dry_run: bool, forget_removed: bool, progress: Progress | None) -> BuildReport:
-    for folder in (out_dir, out_dir / state.STATE_DIR, out_dir / state.STATE_DIR / "files", *_roots(paths)):
+    for folder in (out_dir, out_dir / state.STATE_DIR, out_dir / state.STATE_DIR / "files", *map(root_of, paths)):
         remove_leftovers(folder)
     run = _Build(paths, out_dir, forget_removed, dry_run, progress)
     run.read_changed()
@@ -418,10 +418,6 @@ def _build(paths: list[Path], out_dir: Path, dry_run: bool, forget_removed: bool
         except OSError as error:
             run.report.state_error = f"cannot save the build state in {out_dir}: {error.strerror or error}"
     return run.report
-
-
-def _roots(paths: list[Path]) -> set[Path]:
-    return {path if path.is_dir() else path.parent for path in paths}
 
 
 @dataclass

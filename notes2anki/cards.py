@@ -38,7 +38,7 @@ from notes2anki.model import (
     plain_text,
 )
 
-AUTHOR_CLOZE = re.compile(r"\{\{c\d+::")
+_AUTHOR_CLOZE = re.compile(r"\{\{c\d+::")
 MAX_SECTION_ITEMS = 12
 MAX_PARENT_CONTEXT = 40
 
@@ -124,7 +124,7 @@ def _line_card(
     pin: str | None,
 ) -> Card | None:
     """The card a single line makes by its own text, if any (children only add Extra)."""
-    if AUTHOR_CLOZE.search(plain_text(inlines, code=False)):
+    if has_author_cloze(inlines):
         return _cloze(note, line, inlines, children, context, pin)
     found = split.arrow(inlines)
     if found is not None:
@@ -139,6 +139,11 @@ def _line_card(
     if any(isinstance(node, Strong) for node in inlines):
         return _cloze(note, line, inlines, children, context, pin)
     return None
+
+
+def has_author_cloze(inlines: tuple[Inline, ...]) -> bool:
+    """Deletions the author wrote as ``{{c1::…}}`` (outside code): kept as written."""
+    return _AUTHOR_CLOZE.search(plain_text(inlines, code=False)) is not None
 
 
 def _children_card(note: Note, item: ListItem, context: tuple[str, ...]) -> Card | None:
@@ -239,9 +244,17 @@ def identity_key(file: str, kind: str, section: tuple[str, ...], question: str) 
     return "\x1f".join(_normalise(part) for part in (file, kind, *section, question))
 
 
+_PIN_PREFIX = "pin\x1f"
+
+
 def pin_key(pin: str) -> str:
     """A pinned identity (``<!-- notes2anki-id: NAME -->``) holds wherever the card moves."""
-    return f"pin\x1f{pin}"
+    return _PIN_PREFIX + pin
+
+
+def pin_of(key: str) -> str | None:
+    """The pin an identity key was made from, if it was pinned."""
+    return key[len(_PIN_PREFIX) :] if key.startswith(_PIN_PREFIX) else None
 
 
 def _key(note: Note, kind: str, context: tuple[str, ...], question: tuple[Inline, ...], pin: str | None) -> str:

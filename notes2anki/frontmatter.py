@@ -17,7 +17,6 @@ _CLOSERS = ("---", "...")
 class FrontMatter:
     data: dict
     end_line: int  # the closing fence's line number (1-based); 0 when there is no front matter
-    text: str  # the YAML between the fences
 
 
 def key_line(data: dict, key: str) -> int:
@@ -34,14 +33,24 @@ def split(text: str, display: str) -> tuple[FrontMatter, str]:
     Keeping the blank lines makes every line number the parser finds a line number in the file.
     """
     lines = text.split("\n")
+    end = closing_line(lines)
+    if end == 0:
+        return FrontMatter({}, 0), text
+    if end is None:
+        raise NoteError(display, 1, "front matter starts with '---' but is never closed")
+    body = "\n" * end + "\n".join(lines[end:])
+    return FrontMatter(load("\n".join(lines[1 : end - 1]), display), end), body
+
+
+def closing_line(lines: list[str]) -> int | None:
+    """The line (1-based) of the fence that closes the front matter: 0 without front matter,
+    None when it is opened but never closed."""
     if not lines or lines[0].rstrip() != _FENCE:
-        return FrontMatter({}, 0, ""), text
+        return 0
     for index in range(1, len(lines)):
         if lines[index].rstrip() in _CLOSERS:
-            yaml_text = "\n".join(lines[1:index])
-            body = "\n" * (index + 1) + "\n".join(lines[index + 1 :])
-            return FrontMatter(load(yaml_text, display), index + 1, yaml_text), body
-    raise NoteError(display, 1, "front matter starts with '---' but is never closed")
+            return index + 1
+    return None
 
 
 _YAML = YAML(typ="rt")  # round-trip: keeps key order and the line of every key; made once, it is slow to set up

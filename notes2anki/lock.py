@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notes2anki import identity
-from notes2anki.cards import identity_key, pin_key
+from notes2anki.cards import identity_key, pin_key, pin_of
 from notes2anki.files import atomic_write
 from notes2anki.state import PackedNote
 
@@ -48,8 +48,7 @@ class Entry:
 
 
 def entry_for(note: PackedNote) -> Entry:
-    pin = note.key.split("\x1f", 1)[1] if note.key.startswith("pin\x1f") else None
-    return Entry(note.guid, note.file, tuple(note.section), note.kind, note.question, pin)
+    return Entry(note.guid, note.file, tuple(note.section), note.kind, note.question, pin_of(note.key))
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from notes2anki.model import (
     Text,
     plain_text,
 )
-from notes2anki.source import read_text
+from notes2anki.source import read_text, source_key
 
 DEFAULT_CATEGORY = "Notes"
 
@@ -141,7 +141,7 @@ def parse_text(text: str, path: Path, root: Path) -> Note:
         path=path,
         root=root,
         display=display,
-        source_key=path.relative_to(root).as_posix() if root in path.parents else path.name,
+        source_key=source_key(path, root),
         meta=meta,
         front_matter_end=front.end_line,
         title=_title(meta, blocks, path),

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from notes2anki import media
-from notes2anki.cards import AUTHOR_CLOZE
+from notes2anki.cards import has_author_cloze
 from notes2anki.model import (
     Card,
     Code,
@@ -108,7 +108,7 @@ def cloze_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
     Bold spans become deletions c1, c2, … unless the author wrote their own ``{{c1::…}}``.
     """
     renderer = Renderer(card, media_files)
-    numbers = None if has_author_cloze(card) else itertools.count(1)
+    numbers = None if has_author_cloze(card.cloze) else itertools.count(1)
     return [
         renderer.inlines(card.cloze, numbers),
         renderer.items(card.extra),
@@ -117,17 +117,12 @@ def cloze_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
     ]
 
 
-def has_author_cloze(card: Card) -> bool:
-    """Deletions written as ``{{c1::…}}`` are kept as written, and bold stays bold."""
-    return AUTHOR_CLOZE.search(plain_text(card.cloze, code=False)) is not None
-
-
 def _context(card: Card) -> str:
     return CONTEXT_SEPARATOR.join(escape(part) for part in card.context)
 
 
 def preview_cloze(card: Card) -> str:
-    return preview(card.cloze, cloze=not has_author_cloze(card))
+    return preview(card.cloze, cloze=not has_author_cloze(card.cloze))
 
 
 def preview(nodes: tuple[Inline, ...], cloze: bool = False) -> str:

@@ -47,6 +47,16 @@ def _encoding_hint(data: bytes) -> str:
     return ""
 
 
+def root_of(given: Path) -> Path:
+    """The notes folder of a path given on the command line: itself, or a file's folder."""
+    return given if given.is_dir() else given.parent
+
+
+def source_key(path: Path, root: Path) -> str:
+    """A note's path relative to its notes folder: how cards, caches and the lock name it."""
+    return path.relative_to(root).as_posix() if root in path.parents else path.name
+
+
 def discover(paths: list[Path]) -> list[tuple[Path, Path]]:
     """Every Markdown file under ``paths`` as (file, the folder it was found under), sorted.
 
@@ -58,7 +68,7 @@ def discover(paths: list[Path]) -> list[tuple[Path, Path]]:
     found: list[tuple[Path, Path]] = []
     for given in paths:
         if not given.is_dir():
-            found.append((given, given.parent))
+            found.append((given, root_of(given)))
             continue
         for folder, folders, files in os.walk(given, followlinks=False):
             folders[:] = [name for name in folders if not name.startswith(".")]

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from notes2anki.cards import extract
+from notes2anki.frontmatter import closing_line
 from notes2anki.model import Card, Note, NoteError, Skipped
 from notes2anki.parse import parse_text
 
@@ -68,7 +69,10 @@ class Document:
     @cached_property
     def body_start(self) -> int:
         """First line (1-based) after the front matter."""
-        return (self.note.front_matter_end if self.note else _front_matter_end(self.lines)) + 1
+        if self.note is not None:
+            return self.note.front_matter_end + 1
+        end = closing_line(self.lines)
+        return (len(self.lines) if end is None else end) + 1
 
     @cached_property
     def code_lines(self) -> set[int]:
@@ -115,13 +119,3 @@ class Document:
         for number in range(self.body_start, len(self.lines) + 1):
             if number not in self.code_lines:
                 yield number, self.prose[number - 1]
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    if lines and lines[0].rstrip() == "---":
-        for index in range(1, len(lines)):
-            if lines[index].rstrip() in ("---", "..."):
-                return index + 1
-        return len(lines)
-    return 0
-

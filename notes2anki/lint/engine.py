@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import ModuleType
 
 from notes2anki.lint.config import Config
@@ -120,7 +119,12 @@ def lint(documents: list[Document], report_on: set[str], corpus: Corpus, rules: 
                 if not _suppressed(finding, file_codes, line_codes):
                     severity = corpus.config.severity.get(finding.code, "error")
                     findings.append(_with_severity(finding, severity))
-    return sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
+    return ordered(set(findings))
+
+
+def ordered(findings) -> list[Finding]:
+    """Findings in report order: by file, line, column, then code."""
+    return sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code, f.message))
 
 
 def _with_severity(finding: Finding, severity: str) -> Finding:

@@ -15,7 +15,7 @@ from notes2anki.lint import fix, terms
 from notes2anki.lint.cache import LintCache, cache_key
 from notes2anki.lint.config import Config
 from notes2anki.lint.document import Document
-from notes2anki.lint.engine import Corpus, Finding, is_corpus_rule, lint
+from notes2anki.lint.engine import Corpus, Finding, is_corpus_rule, lint, ordered
 from notes2anki.lint.rules import BY_CODE, RULES
 from notes2anki.lint.rules.n305_missing_image import images
 from notes2anki.model import NoteError
@@ -133,7 +133,7 @@ def _check(files, report_on: set[str], config: Config, dictionary, rules, errors
         if affected:  # read again: the note's document was not kept, to keep memory flat
             document = Document.from_text(read_text(item.path, item.display), item.path, item.root)
             findings.extend(lint([document], {item.display}, corpus, affected))
-    return sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code, f.message))
+    return ordered(findings)
 
 
 def _read(files: list[tuple[Path, Path]], errors: list[NoteError]) -> list[Document]:
