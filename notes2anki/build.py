@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from notes2anki import __version__, identity, lock, parallel, render, state
-from notes2anki.cards import clash_error, extract, identity_clashes, pin_of
+from notes2anki.cards import extract
+from notes2anki.identity import clash_error, identity_clashes, pin_of
 from notes2anki.files import atomic_write, exclusive, remove_leftovers
 from notes2anki.media import MediaFiles
 from notes2anki.model import NoteError

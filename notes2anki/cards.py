@@ -18,10 +18,9 @@ Items nested under a card's item go to its Extra field, and make cards of their 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from notes2anki import split
+from notes2anki import identity, split
 from notes2anki.model import (
     BulletList,
     Card,
@@ -29,7 +28,6 @@ from notes2anki.model import (
     Inline,
     ListItem,
     Note,
-    NoteError,
     Paragraph,
     Skipped,
     Strong,
@@ -234,57 +232,5 @@ def _cloze(
     )
 
 
-def identity_key(file: str, kind: str, section: tuple[str, ...], question: str) -> str:
-    """What makes a card the same card across builds: its note file, section, type and question.
-
-    The note's title is left out (the file already names the note) and so are the answer,
-    tags and line. Text is NFKC-normalised, case-folded and stripped of spaces so that fixing
-    width, case or spacing (a lint fix) keeps the card and its review history.
-    """
-    return "\x1f".join(_normalise(part) for part in (file, kind, *section, question))
-
-
-_PIN_PREFIX = "pin\x1f"
-
-
-def pin_key(pin: str) -> str:
-    """A pinned identity (``<!-- notes2anki-id: NAME -->``) holds wherever the card moves."""
-    return _PIN_PREFIX + pin
-
-
-def pin_of(key: str) -> str | None:
-    """The pin an identity key was made from, if it was pinned."""
-    return key[len(_PIN_PREFIX) :] if key.startswith(_PIN_PREFIX) else None
-
-
 def _key(note: Note, kind: str, context: tuple[str, ...], question: tuple[Inline, ...], pin: str | None) -> str:
-    if pin:
-        return pin_key(pin)
-    return identity_key(note.source_key, kind, context[1:], plain_text(question))
-
-
-def _normalise(text: str) -> str:
-    """Width, case and spacing do not make a different question (``AutoScaling``/``Auto Scaling``)."""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def identity_clashes(cards: list[Card]) -> list[tuple[Card, Card]]:
-    """Pairs (first, clashing) of cards that would share a GUID: Anki would merge them."""
-    first_by_key: dict[str, Card] = {}
-    clashes = []
-    for card in cards:
-        first = first_by_key.setdefault(card.key, card)
-        if first is not card:
-            clashes.append((first, card))
-    return clashes
-
-
-def clash_error(first: Card, clash: Card) -> NoteError:
-    return NoteError(clash.note.display, clash.line, clash_message(f"line {first.line}"))
-
-
-def clash_message(first_place: str) -> str:
-    return (
-        f"this card has the same identity as the card at {first_place} (same section and question); "
-        "reword one of them, or Anki would merge the two"
-    )
+    return identity.card_key(note.source_key, kind, context[1:], plain_text(question), pin)

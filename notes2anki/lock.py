@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notes2anki import identity
-from notes2anki.cards import identity_key, pin_key, pin_of
 from notes2anki.files import atomic_write
 from notes2anki.state import PackedNote
 
@@ -40,15 +39,15 @@ class Entry:
 
     @property
     def key(self) -> str:
-        return pin_key(self.pin) if self.pin else identity_key(self.file, self.kind, self.section, self.question)
+        return identity.card_key(self.file, self.kind, self.section, self.question, self.pin)
 
     @property
     def normalised_question(self) -> str:
-        return identity_key("", "", (), self.question)
+        return identity.normalise(self.question)
 
 
 def entry_for(note: PackedNote) -> Entry:
-    return Entry(note.guid, note.file, tuple(note.section), note.kind, note.question, pin_of(note.key))
+    return Entry(note.guid, note.file, tuple(note.section), note.kind, note.question, identity.pin_of(note.key))
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def assign(notes: list[PackedNote], previous: list[Entry], reopened: set[str]) -
     vanished = [e for e in previous_open if e.guid not in claimed and e.key not in current_keys]
     candidates = []
     for note in unmatched if vanished else ():
-        question = identity_key("", "", (), note.question)
+        question = identity.normalise(note.question)
         for entry in vanished:
             if entry.kind != note.kind:
                 continue
