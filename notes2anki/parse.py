@@ -131,9 +131,10 @@ def parse_note(path: Path, root: Path) -> Note:
     return parse_text(text, path, root)
 
 
-def parse_text(text: str, path: Path, root: Path) -> Note:
+def parse_text(text: str, path: Path, root: Path, positions: bool = False) -> Note:
+    """``positions``: front matter that knows each key's line (for lint findings), at a cost."""
     display = str(path)
-    front, body = frontmatter.split(text, display)
+    front, body = frontmatter.split(text, display, positions)
     tokens, _state = _MARKDOWN.parse(body)
     blocks = _blocks(tokens)
     meta = front.data
