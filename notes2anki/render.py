@@ -30,7 +30,6 @@ from notes2anki.model import (
     Text,
     plain_text,
 )
-from notes2anki.state import PackedNote
 
 CONTEXT_SEPARATOR = " › "
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
@@ -60,7 +59,8 @@ class Renderer:
             return escape(node.text)
         if isinstance(node, Strong):
             inner = self.inlines(node.children)
-            if cloze_numbers is not None:
+            if cloze_numbers is not None:  # inside a deletion, what Anki would read as syntax is text
+                inner = inner.replace("}", "&#125;").replace("::", ":&#58;")
                 return f"{{{{c{next(cloze_numbers)}::{inner}}}}}"
             return f"<b>{inner}</b>"
         if isinstance(node, Emphasis):
@@ -76,6 +76,8 @@ class Renderer:
             if media.is_remote(node.url):
                 return escape(f"[{node.alt or 'image'}]")
             name = self.media_files.name_for(self.card.note, node.url, self.card.line)
+            if name is None:  # missing or refused: the build warns, the card keeps its words
+                return escape(f"[{node.alt or 'image'}]")
             return f'<img src="{escape(name)}" alt="{escape(node.alt)}">'
         if isinstance(node, LineBreak):
             return "<br>"
@@ -117,6 +119,32 @@ def cloze_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
     ]
 
 
+_DELETION = re.compile(r"\{\{c\d+::")
+
+
+def deletions(card: Card) -> tuple[str, ...]:
+    """The text of each deletion ``cloze_fields`` numbers 1, 2, …; empty for an author's cloze."""
+    if card.kind != "cloze" or has_author_cloze(card.cloze):
+        return ()
+    found: list[str] = []
+
+    def visit(nodes: tuple[Inline, ...]) -> None:
+        for node in nodes:
+            if isinstance(node, Strong):
+                found.append(plain_text(node.children))
+            elif isinstance(node, (Emphasis, Link)):
+                visit(node.children)
+
+    visit(card.cloze)
+    return tuple(found)
+
+
+def renumber_cloze(text: str, numbers: tuple[int, ...]) -> str:
+    """A ``cloze_fields`` Text with its deletions numbered ``numbers`` instead of 1, 2, …"""
+    given = iter(numbers)
+    return _DELETION.sub(lambda match: f"{{{{c{next(given)}::", text)
+
+
 def _context(card: Card) -> str:
     return CONTEXT_SEPARATOR.join(escape(part) for part in card.context)
 
@@ -149,27 +177,3 @@ def deck_name(card: Card) -> str:
 def tags_for(card: Card) -> list[str]:
     tags = [card.note.category, *card.note.tags]
     return sorted({_TAG_UNSAFE.sub("_", tag) for tag in tags})
-
-
-def packed_note(card: Card, guid: str, media_files: media.MediaFiles) -> PackedNote:
-    """The Anki note a card becomes (its GUID and mtime may be set later by the build).
-
-    Raises NoteError for a missing image.
-    """
-    if card.kind == "cloze":
-        fields = cloze_fields(card, media_files)
-    else:
-        fields = basic_fields(card, media_files)
-    return PackedNote(
-        guid=guid,
-        key=card.key,
-        category=card.note.category,
-        deck=deck_name(card),
-        kind=card.kind,
-        fields=fields,
-        tags=tags_for(card),
-        file=card.note.source_key,
-        line=card.line,
-        section=list(card.context[1:]),
-        question=card.question,
-    )
