@@ -107,6 +107,7 @@ def _build(paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, 
 
 
 def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport) -> None:
+    started = clock.now()
     no_previous_state = store.get("tool") is None
     fresh = store.get("tool") != TOOL_KEY
     epoch_ms = store.get("epoch_ms") or int(time.time() * 1000)
@@ -184,10 +185,19 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
         paths_shown.setdefault(row.name, str(Path(row.root) / row.name))
         store.delete_file(row.name)
 
+    grouped: dict[tuple[str, str, str], int] = {}  # a renamed file or a moved section is one line, not one a card
     for found in assign.identify(store, reopened):
-        where = f"{paths_shown.get(found.file, found.file)}:{found.line}"
-        report.reassociations.append(found.reassociation.describe(where))
-    stamped = stamp(store, clock, sorted(name for names in reopened.values() for name in names), paths_shown, no_previous_state, forget_removed)
+        shown = paths_shown.get(found.file, found.file)
+        if found.reassociation.why == "reworded":
+            report.reassociations.append(found.reassociation.describe(f"{shown}:{found.line}"))
+        else:
+            old = found.reassociation.previous.file
+            group = (shown, paths_shown.get(old, old), found.reassociation.why)
+            grouped[group] = grouped.get(group, 0) + 1
+    for (new, old, why), count in sorted(grouped.items()):
+        cards = f"{count} card{'s' if count > 1 else ''}"
+        report.reassociations.append(f"{new}: kept {cards} from {old} (renamed)" if why == "renamed" else f"{new}: kept {cards} moved to another section")
+    stamped = stamp(store, clock, sorted(name for names in reopened.values() for name in names), paths_shown, started if no_previous_state else 0, forget_removed)
     report.deck_moves = stamped.deck_moves
 
     # Decks, from the state.
@@ -199,6 +209,9 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
         deck.basic, deck.cloze, deck.kept_removed = store.counts(category)
         report.decks.append(deck)
     if not dry_run:
+        # The lock first: if it cannot be saved, nothing else is; if a deck then fails, the state
+        # (which records the lock it saw) is not saved and the next build reads the lock again.
+        _save_locks(store, tree, relocked | set(reopened), refused, locks)
         for index, deck in enumerate(d for d in report.decks if d.category in writing):
             if progress:
                 progress("writing", index, len(writing))
@@ -211,7 +224,6 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
         if progress and writing:
             progress("writing", len(writing), len(writing))
         _remove_dropped_decks(store, out_dir, set(categories))
-        _save_locks(store, tree, relocked | set(reopened), refused, locks)
         store.set("tool", TOOL_KEY)
         store.set("epoch_ms", epoch_ms)
         try:

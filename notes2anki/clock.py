@@ -17,23 +17,17 @@ class Clock:
     def __init__(self, now=time.time, sleep=time.sleep) -> None:
         self._now = now
         self._sleep = sleep
-        self.started = int(now())
+
+    def now(self) -> int:
+        return int(self._now())
 
     def newer_than(self, previous: int) -> int:
-        """A time strictly newer than ``previous`` and never in the future."""
+        """A time strictly newer than ``previous`` and never in the future (it waits if it must)."""
         current = self._now()
         if previous >= int(current):
             self._sleep(previous + 1 - current + 0.01)
             current = self._now()
         return int(current)
-
-    def after_start(self) -> int:
-        """A time newer than any mtime a build that ended before this one started can have written.
-
-        A build with no state cannot know the mtimes the last one wrote; they are at most the
-        second this build started in.
-        """
-        return self.newer_than(self.started)
 
 
 class ManualClock(Clock):

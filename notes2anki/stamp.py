@@ -77,19 +77,20 @@ def stamp(
     clock: Clock,
     reopened: list[str],
     paths: dict[str, str],
-    no_previous_state: bool,
+    floor: int,
     forget_removed: bool,
 ) -> Stamped:
     """Stamp the staged notes into the state; ``reopened``: the note files read again or deleted.
 
-    ``paths``: file name → the path to show. ``no_previous_state``: the state was lost, so new
-    mtimes must be newer than anything the last build can have written.
+    ``paths``: file name → the path to show. ``floor``: a time every new mtime must be newer
+    than. With no state, that is the second the build started in: the last build (which had
+    ended by then) cannot have written a newer mtime, so the new ones always win in Anki.
     """
     stamped = Stamped()
     moves: dict[tuple[str, str, str], int] = defaultdict(int)
 
     def newer_than(previous: int) -> int:
-        return clock.newer_than(max(previous, clock.started) if no_previous_state else previous)
+        return clock.newer_than(max(previous, floor))
 
     batch: list[NoteRow] = []
     for note, numbers in store.staged():

@@ -155,6 +155,9 @@ class Store:
             self.db.execute("PRAGMA temp_store=FILE")
             self._check_or_create(existed)
             self.db.execute("BEGIN IMMEDIATE" if not read_only else "BEGIN")
+        except StoreDamaged:
+            self.close()
+            raise
         except sqlite3.OperationalError as error:  # a full disk, an unreadable folder: not damage
             self.close()
             raise OSError(f"cannot open {self.path}: {error}") from None
@@ -165,7 +168,9 @@ class Store:
     def _check_or_create(self, existed: bool) -> None:
         application = self.db.execute("PRAGMA application_id").fetchone()[0]
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if not existed or (application == 0 and not self.db.execute("SELECT name FROM sqlite_master").fetchall()):
+        if existed and application == 0 and not self.db.execute("SELECT name FROM sqlite_master").fetchall():
+            raise sqlite3.DatabaseError("the file is empty")
+        if not existed:
             self.db.execute("BEGIN")
             for table, columns in _TABLES.items():
                 self.db.execute(f"CREATE TABLE {table} ({columns})")
@@ -181,6 +186,11 @@ class Store:
             found = [row[1] for row in self.db.execute(f"PRAGMA table_info({table})")]
             if found != [column.split()[0] for column in columns.split(", ")]:
                 raise sqlite3.DatabaseError(f"table {table} has columns {found}")
+        if self.get("rows", {}) != self._row_counts():  # a row lost or added behind the build's back
+            raise StoreDamaged(f"{self.path}: its tables do not hold the rows the last build saved")
+
+    def _row_counts(self) -> dict[str, int]:
+        return {table: self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in _TABLES if table != "meta"}
 
     # --- reading, every row verified ---------------------------------------------------------
 
@@ -395,6 +405,8 @@ class Store:
         """The single point where a build's state becomes durable."""
         if self.read_only:
             return
+        if self.dirty:
+            self.set("rows", self._row_counts())
         try:
             self.db.execute("COMMIT" if self.dirty else "ROLLBACK")
         except sqlite3.Error as error:
