@@ -300,3 +300,59 @@ def test_title_change_reports_the_cards_anki_leaves_in_the_old_deck(loop: Loop, 
     assert (len(log.new), len(log.updated)) == (0, 5)
     assert loop.anki.deck_names() == {"AWS::Messaging"}  # what the report warns about: cards do not move
     loop.assert_history_kept()
+
+
+def test_cloze_numbers_follow_their_deletions(tmp_path: Path, anki: Anki) -> None:
+    """A deletion keeps its number while its text stays: Anki's card (and its history) per number stays with it."""
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    note = write_note(notes, "m.md", "---\ncategory: AWS\n---\n")
+    head = "---\ncategory: AWS\n---\n- Services that decouple producers from consumers on AWS include "
+
+    def rebuild(services: str) -> str:
+        note.write_text(head + services + "\n", "utf-8")
+        assert build([notes], out).errors == []
+        anki.import_package(out / "AWS.apkg")
+        (only,) = anki.notes().values()
+        return only.fields[0].split(" include ")[1]
+
+    def history() -> dict[int, int]:
+        return {anki.col.get_card(cid).ord + 1: count for cid, count in anki.review_counts().items()}
+
+    assert rebuild("**SQS**, **SNS** and **EventBridge**") == "{{c1::SQS}}, {{c2::SNS}} and {{c3::EventBridge}}"
+    anki.answer_all()
+    assert history() == {1: 1, 2: 1, 3: 1}
+    # A deletion removed leaves a gap: EventBridge keeps c3, and its card.
+    assert rebuild("**SQS**, SNS and **EventBridge**") == "{{c1::SQS}}, SNS and {{c3::EventBridge}}"
+    cards = {anki.col.get_card(cid).ord + 1: cid for cid in anki.col.find_cards("")}
+    assert anki.text(anki.col.get_card(cards[3]).render_output(reload=True).question_text).endswith("SQS, SNS and [...]")
+    # A deletion added takes a number never used before (not SNS's c2, whose card has SNS's history).
+    assert rebuild("**SQS**, SNS, **Kinesis** and **EventBridge**") == "{{c1::SQS}}, SNS, {{c4::Kinesis}} and {{c3::EventBridge}}"
+    # Deletions reordered keep their numbers.
+    assert rebuild("**EventBridge**, SNS, **Kinesis** and **SQS**") == "{{c3::EventBridge}}, SNS, {{c4::Kinesis}} and {{c1::SQS}}"
+    assert history() == {1: 1, 2: 1, 3: 1, 4: 0}  # every card kept its own history; the new one has none
+    # The numbers live in the lock file: a build with no state gives the same ones.
+    shutil.rmtree(out)
+    assert build([notes], out).errors == []
+    assert anki_notes_in(out / "AWS.apkg")[0][0].endswith("{{c3::EventBridge}}, SNS, {{c4::Kinesis}} and {{c1::SQS}}")
+
+
+def anki_notes_in(deck: Path) -> list[list[str]]:
+    import sqlite3
+    import zipfile
+
+    with zipfile.ZipFile(deck) as archive:
+        database = sqlite3.connect(":memory:")
+        database.deserialize(archive.read("collection.anki2"))
+    return [flds.split("\x1f") for (flds,) in database.execute("SELECT flds FROM notes")]
+
+
+def test_cloze_syntax_inside_a_deletion_is_text(tmp_path: Path, anki: Anki) -> None:
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    write_note(notes, "m.md", "---\ncategory: AWS\n---\n- **bold}}break** and **second**\n- **x::hint** is not a hint\n")
+    assert build([notes], out).errors == []
+    anki.import_package(out / "AWS.apkg")
+    answers = [answer for _, answer in anki.rendered()]
+    assert sum("m bold}}break and second m.md:4" in answer for answer in answers) == 2
+    assert any("x::hint is not a hint m.md:5" in answer for answer in answers)
+    questions = sorted(question for question, _ in anki.rendered())
+    assert questions == sorted(["m [...] and second", "m bold}}break and [...]", "m [...] is not a hint"])
