@@ -162,9 +162,34 @@ def test_disk_full_while_writing_keeps_the_previous_deck(notes_dir: Path, tmp_pa
     assert build(notes_dir, out) == 0  # and the next build, with room, goes through
 
 
-def test_killed_build_leaves_previous_decks_and_state_usable(tmp_path: Path) -> None:
+# Runs a build on several processes and kills it (SIGKILL, as `kill -9`) at a chosen point of its progress.
+KILLED_BUILD = """
+import multiprocessing, os, signal, sys
+from pathlib import Path
+from notes2anki import parallel
+from notes2anki.build import build
+parallel.JOBS_PER_PROCESS = 1  # workers, even for a small tree
+notes, out, stage, at, pids = sys.argv[1:]
+def progress(name, done, total):
+    if name == stage and done == int(at):
+        Path(pids).write_text(" ".join(str(child.pid) for child in multiprocessing.active_children()))
+        os.kill(os.getpid(), signal.SIGKILL)
+build([Path(notes)], Path(out), progress=progress)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(("stage", "at"), [("reading", 3), ("writing", 1)])
+def test_killed_build_leaves_previous_decks_and_state_usable_and_no_worker(tmp_path: Path, stage: str, at: int) -> None:
     notes = tmp_path / "notes"
-    for number in range(120):
+    for number in range(12):
         extra = "".join(f"- Extra {number}.{line} -> x\n" for line in range(30))
         write_note(notes, f"n{number:03}.md", GOOD.replace("Good", f"Cat{number % 3}") + extra)
     out = tmp_path / "out"
@@ -172,17 +197,25 @@ def test_killed_build_leaves_previous_decks_and_state_usable(tmp_path: Path) -> 
     before = snapshot(out)
     for path in notes.glob("*.md"):
         path.write_text(path.read_text("utf-8") + "- Added -> y\n", "utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "notes2anki", "build", str(notes), "-o", str(out)])
-    time.sleep(0.6)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    pids = tmp_path / "workers"
+    killed = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(notes), str(out), stage, str(at), str(pids)], check=False)
+    assert killed.returncode == -signal.SIGKILL
     after = snapshot(out)
-    for name, data in after.items():  # every file is either its old self or a complete new one
-        assert name in before or not name.endswith(".tmp")
-    for name in ("Cat0.apkg", "Cat1.apkg", "Cat2.apkg"):
-        assert after[name] == before[name] or after[name][:2] == b"PK"
-    assert build(notes, out) == 0
-    assert not [path for path in out.rglob("*.tmp")]
+    assert after[".notes2anki/state.sqlite"] == before[".notes2anki/state.sqlite"]  # the last committed state
+    for name in ("Cat0.apkg", "Cat1.apkg", "Cat2.apkg"):  # each deck is its old self or a complete new one
+        assert after[name] == before[name] or zipfile.ZipFile(out / name).testzip() is None
+    workers = [int(pid) for pid in pids.read_text().split()]
+    if stage == "reading":
+        assert workers, "the build ran no worker process"
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_alive, workers)), "workers outlived the build that started them"
+    assert build(notes, out) == 0  # the next build finishes the job
+    assert not [path for path in tmp_path.rglob("*.tmp")]
+    clean = tmp_path / "clean"
+    assert build(notes, clean) == 0
+    assert {n: {g: v[:3] for g, v in d.items()} for n, d in all_decks(out).items()} == {n: {g: v[:3] for g, v in d.items()} for n, d in all_decks(clean).items()}
 
 
 def test_build_never_writes_a_note(notes_dir: Path, tmp_path: Path) -> None:
