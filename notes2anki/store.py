@@ -93,7 +93,10 @@ class FileRow:
 
 @dataclass(frozen=True)
 class NoteRow:
-    """A packed note as stored: the note, the hashes that tell what changed, whether it was removed."""
+    """A packed note as stored: the note, the hashes that tell what changed, whether it was removed.
+
+    Its section (identity, not content) is kept with its lock entry, in ``cards``.
+    """
 
     note: PackedNote
     body: str  # hash of everything Anki stores but the Source field
