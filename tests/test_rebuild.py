@@ -258,7 +258,8 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     for number in range(25):
         write_note(notes, f"note{number:02}.md", f"- Question {number} -> Answer {number}\n")
-    assert "reading notes 25/25" in _build_output(notes, tmp_path / "tty", terminal=True)
+    shown = _build_output(notes, tmp_path / "tty", terminal=True)
+    assert "reading notes 25/25" in shown and "writing decks 1/1" in shown
     assert "reading notes" not in _build_output(notes, tmp_path / "pipe", terminal=False)
 
 
@@ -356,3 +357,23 @@ def test_cloze_syntax_inside_a_deletion_is_text(tmp_path: Path, anki: Anki) -> N
     assert any("x::hint is not a hint m.md:5" in answer for answer in answers)
     questions = sorted(question for question, _ in anki.rendered())
     assert questions == sorted(["m [...] and second", "m bold}}break and [...]", "m [...] is not a hint"])
+
+
+def test_progress_is_reported_while_reading_and_while_writing(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    for number in range(3):
+        write_note(notes, f"n{number}.md", f"---\ncategory: C{number}\n---\n- Q{number} -> A\n")
+    calls: list[tuple[str, int, int]] = []
+    build([notes], tmp_path / "out", progress=lambda stage, done, total: calls.append((stage, done, total)))
+    assert [call for call in calls if call[0] == "reading"] == [("reading", n, 3) for n in range(4)]
+    assert [call for call in calls if call[0] == "writing"] == [("writing", n, 3) for n in range(4)]
+
+
+def test_deck_description_from_front_matter_or_first_paragraph(tmp_path: Path, anki: Anki) -> None:
+    notes = tmp_path / "notes"
+    write_note(notes, "a.md", "---\ntitle: Described\ncategory: AWS\ndescription: 可用性の<まとめ>\n---\nFirst paragraph.\n\n- Q -> A\n")
+    write_note(notes, "b.md", "---\ntitle: Paragraph\ncategory: AWS\n---\n# Heading\n\nWhat this note is **about**.\n\n- Q -> A\n")
+    assert build([notes], tmp_path / "out").errors == []
+    anki.import_package(tmp_path / "out" / "AWS.apkg")
+    assert anki.col.decks.by_name("AWS::Described")["desc"] == "可用性の&lt;まとめ&gt;"
+    assert anki.col.decks.by_name("AWS::Paragraph")["desc"] == "What this note is about."
