@@ -92,7 +92,6 @@ def identify(store: Store, reopened: dict[str, set[str]]) -> list[Found]:
 
 def entry_for(guid, key, kind, file, section, question, deletions, numbers, top) -> Entry:
     """What the lock keeps of a note."""
-    pin = identity.pin_of(key)
-    base = identity.card_key(file, kind, section, question, pin)
-    apart = key[len(base) :] if key.startswith(base) else ""
-    return Entry(guid, file, section, kind, question, pin, tuple(zip(deletions, numbers)), top, apart)
+    apart = identity.apart_of(key)
+    pin = identity.pin_of(key[: len(key) - len(apart)])
+    return Entry(guid, file, section, kind, question, pin, tuple(zip(deletions, numbers)), top, apart, key)

@@ -13,7 +13,7 @@ from itertools import groupby
 from pathlib import Path
 
 from notes2anki.model import PackedNote
-from notes2anki.store import Store
+from notes2anki.store import Store, StoreDamaged
 
 _FILE_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
 MAX_NAME_BYTES = 120  # well inside every common file system's 255, with room for a suffix
@@ -68,4 +68,21 @@ def package(store: Store, category: str, epoch_ms: int) -> bytes:
     from notes2anki import package as writer  # genanki: imported only when a deck is written
 
     groups, media, descriptions = deck_input(store, category)
-    return writer.package_bytes(groups, media, epoch_ms, descriptions)
+    guids: set[str] = set()
+    count = 0
+
+    def checked():
+        """A damaged index could repeat or skip rows that each look whole: count them against the table."""
+        nonlocal count
+        for group in groups:
+            for note in group:
+                if note.guid in guids:
+                    raise StoreDamaged(f"{store.path}: the note {note.guid} is read twice")
+                guids.add(note.guid)
+            count += len(group)
+            yield group
+
+    data = writer.package_bytes(checked(), media, epoch_ms, descriptions)
+    if count != store.category_size(category):
+        raise StoreDamaged(f"{store.path}: the deck {category!r} does not get every note the state holds")
+    return data

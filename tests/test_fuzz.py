@@ -264,6 +264,6 @@ def test_damaged_state_and_lock_never_crash_nor_write_a_wrong_deck(tmp_path_fact
     if report.errors:  # a lock that had to be refused: nothing was written
         assert all("notes2anki.lock" in error.path for error in report.errors)
         return
-    assert decks == _deck_contents(clean / "out", with_guids=not lock_damage)
+    assert decks == _deck_contents(clean / "out", with_guids=not lock_damage), report
     guids = [row[0] for deck in _deck_contents(work / "out", with_guids=True).values() for row in deck]
     assert len(guids) == len(set(guids))  # never two notes with one GUID
