@@ -149,7 +149,8 @@ def _deck_contents(out: Path, with_guids: bool) -> dict[str, list]:
             database = sqlite3.connect(":memory:")
             database.deserialize(archive.read("collection.anki2"))
         rows = database.execute("SELECT guid, flds, tags FROM notes").fetchall()
-        decks[deck.name] = sorted(row if with_guids else row[1:] for row in rows)
+        # Without GUIDs (a lock edited by hand may legitimately hand a GUID to another card): the live cards.
+        decks[deck.name] = sorted(row if with_guids else row[1:] for row in rows if with_guids or "notes2anki::removed" not in row[2])
     return decks
 
 
