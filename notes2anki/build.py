@@ -177,7 +177,8 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
             continue
         key = str(packed.source.root.resolve())
         reopened.setdefault(key, set()).add(packed.source.name)
-        assign.stage(store, key, packed.notes)
+        for file, line, message in assign.stage(store, key, packed.notes):
+            report.warnings.append(NoteError(paths_shown.get(file, file), line, message))
         store.put_file(_file_row(packed, key))
     report.parsed = len(to_read)
     for row in deleted:

@@ -389,6 +389,12 @@ class Store:
     def is_staged(self, guid: str) -> bool:
         return self._staging and next(self._execute("SELECT 1 FROM staged WHERE guid = ?", (guid,)), None) is not None
 
+    def staged_file_with_key(self, key: str) -> str | None:
+        if not self._staging:
+            return None
+        row = next(self._execute("SELECT file FROM staged WHERE key = ? LIMIT 1", (key,)), None)
+        return row[0] if row else None
+
     def staged_guids(self) -> set[str]:
         return {guid for (guid,) in self._execute("SELECT guid FROM staged WHERE guid IS NOT NULL")} if self._staging else set()
 
