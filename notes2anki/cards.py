@@ -93,6 +93,7 @@ EMPTY_CLOZE = "a cloze deletion that is empty or numbered 0: it would ask for no
 EMPTY_ROW = "a table row with an empty question or answer"
 HEADER_ONLY = "a table with no question or answer columns"
 SUBHEADING = "a line that names what follows (a sub-heading)"
+INTRODUCTION = "a remark about the note or a summary (prose outside a subject's section), not a fact to learn"
 
 _AUTHOR_CLOZE = re.compile(r"\{\{c\d+::")
 _SEPARATOR_LINE = re.compile(r"^%$")
@@ -160,9 +161,10 @@ def _sections(note: Note, scope: Scope) -> list[_Section]:
     sections = [_Section(None, scope)]
     headings: list[tuple[int, str]] = []
     blocks = note.blocks
+    title = _title_heading(blocks)
     for index, block in enumerate(blocks):
         if isinstance(block, Heading):
-            if index == 0 and block.level == 1:
+            if block is title:
                 continue  # the document's own heading: it is the title, not a section
             headings = [(level, text) for level, text in headings if level < block.level]
             text = plain_text(block.inlines).strip()
@@ -179,6 +181,17 @@ def _sections(note: Note, scope: Scope) -> list[_Section]:
         else:
             sections[-1].blocks.append(block)
     return sections
+
+
+def _title_heading(blocks: list[Block]) -> Heading | None:
+    """The note's own ``# Title``: its first block, or the note's only level-1 heading when it
+    comes before every other heading."""
+    headings = [block for block in blocks if isinstance(block, Heading)]
+    if not headings or headings[0].level != 1:
+        return None
+    if blocks[0] is headings[0] or sum(1 for heading in headings if heading.level == 1) == 1:
+        return headings[0]
+    return None
 
 
 def _is_subheading(paragraph: Paragraph, following: Block | None, section: _Section) -> bool:
@@ -201,12 +214,18 @@ def _section_cards(section: _Section, result: Extraction) -> None:
         result.skipped.append(Skipped(scope.note, section.heading.line, scope.heading or "", EXPLICIT_ONLY))
     if not scope.explicit and isinstance(section.heading, Heading) and _question_section(section, result):
         return
-    first, previous = True, []
-    for index, block in enumerate(blocks):
+    first, previous, index = True, [], 0
+    if scope.heading and not scope.explicit and _prose_only(blocks) and _describes_by_prose(section):
+        result.cards.append(_basic(_above(scope), "description", blocks[0].line, (Text(scope.heading),), tuple(blocks)))
+        return
+    while index < len(blocks):
+        block = blocks[index]
         following = blocks[index + 1] if index + 1 < len(blocks) else None
+        index += 1
         if isinstance(block, Paragraph):
             if not _paragraph_cards(block, following, scope, first, result, previous):
-                continue  # a lead-in: the list after it is its answer, handled with it
+                index += 1  # a lead-in: the list after it is its answer, and was handled with it
+                previous = following.items
         elif isinstance(block, BulletList):
             _list_cards(block, scope, first, result)
             previous = block.items
@@ -264,7 +283,10 @@ def _paragraph_cards(
     if _is_lead_in(paragraph.inlines) and isinstance(following, BulletList):
         front = _without_trailing_colon(paragraph.inlines)
         result.cards.extend(_children_cards(scope, paragraph.line, front, following, paragraph.pin))
-        _list_cards(following, scope, False, result, announced=True)
+        before = len(result.skipped)
+        for item in following.items:
+            _item_cards(item, replace(scope, shown=True), result, previous=following.items)
+        del result.skipped[before:]
         return False
     if first and scope.heading and not wording.is_label_heading(scope.heading):
         described = _description(paragraph.inlines, scope.heading)
@@ -299,13 +321,14 @@ def _is_lead_in(inlines: Inlines) -> bool:
 # --- lists ------------------------------------------------------------------------------------
 
 
-def _list_cards(block: BulletList, scope: Scope, first: bool, result: Extraction, announced: bool = False) -> None:
+def _list_cards(block: BulletList, scope: Scope, first: bool, result: Extraction) -> None:
     """A list's items; under a heading, also the heading's description or its list of properties."""
     items = list(block.items)
-    if first and not announced and scope.heading and not scope.explicit and not wording.is_label_heading(scope.heading):
+    if first and scope.heading and not scope.explicit and not wording.is_label_heading(scope.heading):
         plain = [item for item in items if _is_property(item)]
-        describes = bool(items) and not scope.compared and _description(items[0].inlines, scope.heading) is not None
-        if plain and (scope.compared or not describes) and _property_lines(plain) >= 2 and 2 * len(plain) > len(items):
+        describes = bool(items) and not scope.compared and _describes(items[0], scope.heading)
+        flat = not any(item.children and _announces(plain_text(item.inlines), tuple(item.children)) for item in items)
+        if plain and flat and (scope.compared or not describes) and _property_lines(plain) >= 2 and 2 * len(plain) > len(items):
             back = (BulletList(plain[0].line, [_as_property(item) for item in plain], block.ordered),)
             result.cards.extend(_chunked(_above(scope), "section", plain[0].line, (Text(scope.heading),), back))
             for item in items:
@@ -314,7 +337,7 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, result: Extraction
                 else:
                     _item_cards(item, scope, result, previous=items)
             return
-        if describes:
+        if describes and _description(items[0].inlines, scope.heading) is not None:
             item = items.pop(0)
             extra = _extra(item, scope)
             described = _description(item.inlines, scope.heading)
@@ -322,6 +345,34 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, result: Extraction
             _nested_cards(item, scope, result, on_card=True)
     for item in items:
         _item_cards(item, scope, result, previous=block.items)
+
+
+def _describes(item: ListItem, heading: str) -> bool:
+    """The first item under a heading says what the heading is: a description, or its definition."""
+    if item.children and _announces(plain_text(item.inlines), tuple(item.children)):
+        return False
+    found = _card_line(item.inlines)
+    if isinstance(found, _LineCard) and found.rule == "definition":
+        return wording.normalised(plain_text(found.front)) == wording.normalised(heading)
+    return _description(item.inlines, heading) is not None
+
+
+def _announces(text: str, children: tuple[ListItem, ...]) -> bool:
+    return wording.announces_items(text) or _names_kinds(text, children)
+
+
+def _prose_only(blocks: list[Block]) -> bool:
+    return 0 < len(blocks) <= 3 and all(isinstance(block, Paragraph) for block in blocks)
+
+
+def _describes_by_prose(section: _Section) -> bool:
+    """A term heading over a few paragraphs of prose and nothing else: the prose explains it."""
+    heading, blocks = section.scope.heading, section.blocks
+    if not isinstance(section.heading, Heading) or wording.is_label_heading(heading) or wording.is_question(heading):
+        return False
+    if not wording.is_term(heading, longest=40) or _is_lead_in(blocks[-1].inlines):
+        return False
+    return all(_card_line(block.inlines) is None and not _is_skippable(block.inlines) for block in blocks)
 
 
 def _is_property(item: ListItem) -> bool:
@@ -334,7 +385,7 @@ def _is_property(item: ListItem) -> bool:
         and len(text) <= MAX_PROPERTY_LENGTH
         and _card_line(item.inlines) is None
         and not _is_skippable(item.inlines)
-        and not (item.children and wording.announces_items(text))
+        and not (item.children and _announces(text, tuple(item.children)))
     )
 
 
@@ -437,7 +488,7 @@ def _card_line(inlines: Inlines) -> _LineCard | str | None:
     colon, arrow = split.position(inlines, split.COLON_PATTERN), split.position(inlines, split.ARROW_PATTERN)
     if colon is not None and (arrow is None or colon < arrow):
         found = split.colon(inlines)
-        if wording.is_term(plain_text(found.left)):
+        if _is_term(found.left):
             return _LineCard("definition", found.left, found.right) if found.right else EMPTY_DEFINITION
     if arrow is not None:
         if split.arrows(inlines) > 1:
@@ -445,7 +496,7 @@ def _card_line(inlines: Inlines) -> _LineCard | str | None:
         found = split.arrow(inlines)
         return _LineCard("arrow", found.left, found.right) if found.left and found.right else EMPTY_ARROW_SIDE
     for found in (split.towa(inlines), split.equals(inlines)):
-        if found is not None and found.right and wording.is_term(plain_text(found.left)):
+        if found is not None and found.right and _is_term(found.left):
             return _LineCard("definition", found.left, found.right)
     english = _english_definition(inlines)
     if english is not None:
@@ -499,22 +550,33 @@ def _line_cards(
         return card
     if found == EMPTY_DEFINITION and children:
         front = split.colon(inlines).left
-        cards = _children_cards(scope, line, front, BulletList(line, list(children)), pin)
+        cards = _children_cards(scope, line, front, BulletList(line, list(children)), pin, body)
         result.cards.extend(cards)
         return cards[0] if cards else None
+    if found == EMPTY_DEFINITION and body:
+        card = _basic(scope, "definition", line, split.colon(inlines).left, body, pin=pin)
+        result.cards.append(card)
+        return card
     if isinstance(found, str):
         result.skipped.append(Skipped(note, line, text, found))
         return None
-    return _statement_cards(line, inlines, children, body, scope, result, pin)
+    return _statement_cards(line, inlines, children, body, scope, result, pin, paragraph=item is None)
 
 
 def _statement_cards(
-    line: int, inlines: Inlines, children: tuple[ListItem, ...], body: tuple[Block, ...], scope: Scope, result: Extraction, pin: str | None
+    line: int,
+    inlines: Inlines,
+    children: tuple[ListItem, ...],
+    body: tuple[Block, ...],
+    scope: Scope,
+    result: Extraction,
+    pin: str | None,
+    paragraph: bool,
 ) -> Card | None:
     """A line with no question and answer of its own: its children may be what it announces, or
     the reason for it; or one part of it is plainly the fact to recall; or it makes no card."""
     note, text = scope.note, plain_text(inlines).strip()
-    if children and (wording.announces_items(text) or _names_kinds(text, children)):
+    if children and _announces(text, children):
         cards = _children_cards(scope, line, _without_trailing_colon(inlines), BulletList(line, list(children)), pin)
         result.cards.extend(cards)
         return cards[0] if cards else None
@@ -525,6 +587,9 @@ def _statement_cards(
         result.cards.append(card)
         return card
     if scope.shown:
+        return None
+    if scope.heading is None and paragraph or scope.heading and wording.is_label_heading(scope.heading):
+        result.skipped.append(Skipped(note, line, text, INTRODUCTION if paragraph else PLAIN_STATEMENT))
         return None
     cloze = deletions.cloze_of(_unbold(inlines), scope.terms, scope.context)
     if cloze is not None:
@@ -543,6 +608,14 @@ def _names_kinds(text: str, children: tuple[ListItem, ...]) -> bool:
         and wording.is_noun_phrase(text) | (not wording.reads_as_sentence(text))
         and all(len(plain_text(child.inlines)) <= MAX_PROPERTY_LENGTH for child in children)
     )
+
+
+def _is_term(inlines: Inlines) -> bool:
+    """The left side of a definition names a thing: a short phrase, or code (``kubectl get pods``)."""
+    meaningful = [node for node in inlines if not (isinstance(node, Text) and not node.text.strip())]
+    if meaningful and all(isinstance(node, Code) for node in meaningful):
+        return len(plain_text(inlines)) <= split.MAX_TERM_LENGTH
+    return wording.is_term(plain_text(inlines))
 
 
 def _label(inlines: Inlines) -> bool:
@@ -596,13 +669,13 @@ def _description(inlines: Inlines, heading: str) -> Inlines | None:
 # --- children, reasons, references -------------------------------------------------------------
 
 
-def _children_cards(scope: Scope, line: int, front: Inlines, block: BulletList, pin: str | None) -> list[Card]:
+def _children_cards(scope: Scope, line: int, front: Inlines, block: BulletList, pin: str | None, body: tuple[Block, ...] = ()) -> list[Card]:
     """``front`` → the items it announces. An item that makes a definition card of its own is
     listed by its term only, so that no fact is on two cards."""
     items = [_as_answer_item(item) for item in block.items if plain_text(item.inlines).strip()]
     if not items or not plain_text(front).strip():
         return []
-    return _chunked(scope, "children", line, front, (BulletList(block.line, items, block.ordered),), pin=pin)
+    return _chunked(scope, "children", line, front, (*body, BulletList(block.line, items, block.ordered)), pin=pin)
 
 
 def _as_answer_item(item: ListItem) -> ListItem:
@@ -979,7 +1052,7 @@ def _defined_terms(blocks: list[Block]) -> frozenset[str]:
             found = split.colon(item.inlines)
             if found is not None and found.right and wording.is_term(plain_text(found.left)):
                 term = re.sub(r"[（(][^（()）]*[）)]$", "", plain_text(found.left).strip())
-                terms.add(wording.normalised(term))
+                terms.add(wording.folded(term))
             visit(item.children)
 
     for block in blocks:
@@ -988,7 +1061,7 @@ def _defined_terms(blocks: list[Block]) -> frozenset[str]:
         elif isinstance(block, Heading) or isinstance(block, Paragraph) and _whole_bold(block.inlines) is not None:
             text = plain_text(block.inlines).strip()
             if wording.is_term(text, longest=30) and not wording.is_label_heading(text):
-                terms.add(wording.normalised(re.sub(r"[（(][^（()）]*[）)]$", "", text)))
+                terms.add(wording.folded(re.sub(r"[（(][^（()）]*[）)]$", "", text)))
     return frozenset(term for term in terms if len(term) >= 2)
 
 

@@ -111,14 +111,21 @@ def _quoted(inlines: Inlines, terms: frozenset[str]) -> list[str]:
 
 def _known(inlines: Inlines, terms: frozenset[str]) -> list[str]:
     text = _texts(inlines)
-    key = wording.normalised(text)
-    found = [term for term in terms if term and term in key]
+    key = wording.folded(text)
+    found = [term for term in terms if term and _word_in(term, key)]
     found = [term for term in found if not any(term != other and term in other for other in found)]
     spans = [_original(text, term) for term in found]
     if wording.is_japanese(text):
         spans += [match.group() for match in _LATIN_NAME.finditer(text) if _named(match.group())]
     spans = [span for span in spans if span]
     return [span for span in spans if not any(span != other and wording.normalised(span) in wording.normalised(other) for other in spans)]
+
+
+def _word_in(term: str, key: str) -> bool:
+    """``term`` in ``key`` as a word of its own: ``ns`` is not in ``transport``."""
+    if not term.isascii():
+        return term in key
+    return re.search(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", key) is not None
 
 
 def _named(word: str) -> bool:
@@ -142,10 +149,10 @@ _FINDERS: list[tuple[Callable[[Inlines, frozenset[str]], list[str]], bool]] = [
 
 
 def _original(text: str, key: str) -> str | None:
-    """The span of ``text`` whose normalised form is ``key`` (terms are kept normalised)."""
+    """The span of ``text`` whose folded form is ``key`` (terms are kept folded)."""
     for start in range(len(text)):
         for end in range(start + 1, min(len(text), start + len(key) * 2 + 2) + 1):
-            if wording.normalised(text[start:end]) == key:
+            if wording.folded(text[start:end]) == key:
                 return text[start:end].strip()
     return None
 

@@ -25,9 +25,9 @@ TOWA_PATTERN = re.compile(r"(?<![\u3040-\u309f])とは(?!異な|違|別|関係|�
 # obsidian-spaced-repetition: ``front::back``, and ``front:::back`` for a card each way.
 DOUBLE_COLON_PATTERN = re.compile(r"(?<!:):{2,3}(?!:)")
 EQUALS_PATTERN = re.compile(r"(?<=\s)=(?=\s)")
-# ``std::sort``, ``fe80::1``: code names and addresses, not a card's two sides.
-_CODE_PATH = re.compile(r"(?:[A-Za-z_][\w.]*|[0-9A-Fa-f]{1,4})$")
-_CODE_PATH_TAIL = re.compile(r"^(?:[a-z_][\w.()<>]*|[0-9A-Fa-f]{1,4})(?:\s|$|[,.;)])")
+# ``std::sort``, ``Vec::new``, ``fe80::1``: code names and addresses, not a card's two sides.
+_CODE_NAME = re.compile(r"[A-Za-z0-9_]::?[a-z_]")
+_ADDRESS = re.compile(r"(?=.*\d)[0-9A-Fa-f:]+")
 
 MAX_TERM_LENGTH = 60
 
@@ -122,8 +122,9 @@ def double_colon(inlines: Inlines) -> Split | None:
     found = split_first(inlines, DOUBLE_COLON_PATTERN)
     if found is None or not found.left or not found.right:
         return None
-    before, after = plain_text(found.left), plain_text(found.right)
-    if not before[-1:].isspace() and not after[:1].isspace() and _CODE_PATH.search(before.split()[-1]) and _CODE_PATH_TAIL.match(after):
+    left, right = plain_text(found.left), plain_text(found.right)
+    token = (left.split() or [""])[-1] + found.separator + (right.split() or [""])[0] if left[-1:].strip() and right[:1].strip() else ""
+    if _CODE_NAME.fullmatch(left[-1:] + found.separator + right[:1]) or _ADDRESS.fullmatch(token):
         return None
     return found
 

@@ -38,7 +38,7 @@ _QUESTION_WORDS = re.compile(
     r"name|list|explain|describe|define)\b",
     re.IGNORECASE,
 )
-_JAPANESE_QUESTION = re.compile(r"(?:とは|は何|とは何|の違い|違いは|比較|どれ|どちら|なぜ|何か|いくつ|の意味)[?？]?$")
+_JAPANESE_QUESTION = re.compile(r"(?:とは|は何|とは何|違いは|どれ|どちら|なぜ|何か|いくつ|の意味)[?？]?$")
 _COMPARISON = re.compile(r"の違い|の比較|違いは|\bvs\.?\b|\bversus\b|比較", re.IGNORECASE)
 _SENTENCE_END = "。．.!！"
 _VERB = re.compile(
@@ -67,6 +67,11 @@ _EXAMPLE = re.compile(r"^(?:例[)）:：]|例えば|e\.g\.|for example|ex\.|exam
 def normalised(text: str) -> str:
     """Width, case and spacing removed: how two spellings of one word are compared."""
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def folded(text: str) -> str:
+    """Width and case removed, spacing collapsed: how a term is looked for in a statement."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def _key(text: str) -> str:
