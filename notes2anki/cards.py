@@ -214,7 +214,7 @@ def _section_cards(section: _Section, result: Extraction) -> None:
         result.skipped.append(Skipped(scope.note, section.heading.line, scope.heading or "", EXPLICIT_ONLY))
     if not scope.explicit and isinstance(section.heading, Heading) and _question_section(section, result):
         return
-    first, previous, index = True, [], 0
+    first, described, lists, previous, index = True, False, 0, [], 0
     if scope.heading and not scope.explicit and _prose_only(blocks) and _describes_by_prose(section):
         result.cards.append(_basic(_above(scope), "description", blocks[0].line, (Text(scope.heading),), tuple(blocks)))
         return
@@ -223,12 +223,14 @@ def _section_cards(section: _Section, result: Extraction) -> None:
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         index += 1
         if isinstance(block, Paragraph):
-            if not _paragraph_cards(block, following, scope, first, result, previous):
-                index += 1  # a lead-in: the list after it is its answer, and was handled with it
-                previous = following.items
+            made = _paragraph_cards(block, following, scope, first, result, previous)
+            described = described or made == "description"
+            if made == "lead-in":
+                index += 1  # the list after it is its answer, and was handled with it
+                previous, lists = following.items, lists + 1
         elif isinstance(block, BulletList):
-            _list_cards(block, scope, first, result)
-            previous = block.items
+            _list_cards(block, scope, lists == 0, described, result, previous)
+            previous, lists = block.items, lists + 1
         elif isinstance(block, Table):
             _table_cards(block, scope, result)
         elif isinstance(block, CodeBlock):
@@ -274,32 +276,33 @@ def _above(scope: Scope) -> Scope:
 
 def _paragraph_cards(
     paragraph: Paragraph, following: Block | None, scope: Scope, first: bool, result: Extraction, previous: list[ListItem]
-) -> bool:
-    """Cards of a paragraph; False when it is a lead-in whose list was handled with it."""
+) -> str | None:
+    """Cards of a paragraph. Returns ``"lead-in"`` when the list after it was handled with it,
+    and ``"description"`` when it described the section's heading."""
     note, text = scope.note, plain_text(paragraph.inlines).strip()
     if scope.explicit:
         result.skipped.append(Skipped(note, paragraph.line, text, EXPLICIT_ONLY))
-        return True
+        return None
     if _is_lead_in(paragraph.inlines) and isinstance(following, BulletList):
         front = _without_trailing_colon(paragraph.inlines)
         result.cards.extend(_children_cards(scope, paragraph.line, front, following, paragraph.pin))
         before = len(result.skipped)
-        for item in following.items:
-            _item_cards(item, replace(scope, shown=True), result, previous=following.items)
+        for position, item in enumerate(following.items):
+            _item_cards(item, replace(scope, shown=True), result, previous=following.items[:position])
         del result.skipped[before:]
-        return False
+        return "lead-in"
     if first and scope.heading and not wording.is_label_heading(scope.heading):
         described = _description(paragraph.inlines, scope.heading)
         if described is not None:
             result.cards.append(_basic(_above(scope), "description", paragraph.line, (Text(scope.heading),), (Paragraph(paragraph.line, described),), pin=paragraph.pin))
-            return True
+            return "description"
     lines = _lines(paragraph)
     if len(lines) > 1 and any(_card_line(inlines) is not None for _, inlines in lines):
         for number, inlines in lines:
             _line_cards(number, inlines, (), scope, result, None, previous=previous)
     else:
         _line_cards(paragraph.line, paragraph.inlines, (), scope, result, paragraph.pin, previous=previous)
-    return True
+    return None
 
 
 def _lines(paragraph: Paragraph) -> list[tuple[int, Inlines]]:
@@ -321,21 +324,22 @@ def _is_lead_in(inlines: Inlines) -> bool:
 # --- lists ------------------------------------------------------------------------------------
 
 
-def _list_cards(block: BulletList, scope: Scope, first: bool, result: Extraction) -> None:
-    """A list's items; under a heading, also the heading's description or its list of properties."""
+def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, result: Extraction, before: list[ListItem]) -> None:
+    """A list's items; the first list under a heading may also give the heading's description
+    (unless a paragraph gave it) or its list of properties."""
     items = list(block.items)
     if first and scope.heading and not scope.explicit and not wording.is_label_heading(scope.heading):
         plain = [item for item in items if _is_property(item)]
-        describes = bool(items) and not scope.compared and _describes(items[0], scope.heading)
+        describes = bool(items) and not scope.compared and not described and _describes(items[0], scope.heading)
         flat = not any(item.children and _announces(plain_text(item.inlines), tuple(item.children)) for item in items)
         if plain and flat and (scope.compared or not describes) and _property_lines(plain) >= 2 and 2 * len(plain) > len(items):
             back = (BulletList(plain[0].line, [_as_property(item) for item in plain], block.ordered),)
             result.cards.extend(_chunked(_above(scope), "section", plain[0].line, (Text(scope.heading),), back))
-            for item in items:
+            for position, item in enumerate(items):
                 if item in plain:
                     _nested_cards(item, scope, result, on_card=True)
                 else:
-                    _item_cards(item, scope, result, previous=items)
+                    _item_cards(item, scope, result, previous=items[:position] if position else before)
             return
         if describes and _description(items[0].inlines, scope.heading) is not None:
             item = items.pop(0)
@@ -344,12 +348,14 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, result: Extraction
             result.cards.append(_basic(_above(scope), "description", item.line, (Text(scope.heading),), (Paragraph(item.line, described),), extra, item.pin))
             _nested_cards(item, scope, result, on_card=True)
     for item in items:
-        _item_cards(item, scope, result, previous=block.items)
+        position = block.items.index(item)
+        _item_cards(item, scope, result, previous=block.items[:position] if position else before)
 
 
 def _describes(item: ListItem, heading: str) -> bool:
     """The first item under a heading says what the heading is: a description, or its definition."""
-    if item.children and _announces(plain_text(item.inlines), tuple(item.children)):
+    text = plain_text(item.inlines)
+    if item.children and _announces(text, tuple(item.children)) and not wording.is_description(text):
         return False
     found = _card_line(item.inlines)
     if isinstance(found, _LineCard) and found.rule == "definition":
@@ -358,7 +364,8 @@ def _describes(item: ListItem, heading: str) -> bool:
 
 
 def _announces(text: str, children: tuple[ListItem, ...]) -> bool:
-    return wording.announces_items(text) or _names_kinds(text, children)
+    """Items nested under ``text`` answer it: it announces them, or it is a name they explain."""
+    return bool(children) and (wording.announces_items(text) or wording.is_term(text, longest=30))
 
 
 def _prose_only(blocks: list[Block]) -> bool:
@@ -426,9 +433,9 @@ def _nested_cards(item: ListItem, scope: Scope, result: Extraction, on_card: boo
     if not item.children:
         return
     inner = scope.nested(item.inlines, shown=on_card)
-    for child in item.children:
+    for position, child in enumerate(item.children):
         before = len(result.skipped)
-        _item_cards(child, inner, result, previous=item.children)
+        _item_cards(child, inner, result, previous=item.children[:position])
         if on_card:
             del result.skipped[before:]
 
@@ -479,7 +486,7 @@ class _LineCard:
 def _card_line(inlines: Inlines) -> _LineCard | str | None:
     """The card a line makes by its own text; a reason string when it looks like one but is not."""
     if _has_deletions(inlines):
-        return _LineCard("cloze", cloze=_deletions(inlines))
+        return _LineCard("cloze", cloze=_deletions(inlines, bold=False))
     found = split.double_colon(inlines)
     if found is not None:
         return _LineCard("flashcard", found.left, found.right, reversed=found.separator == ":::")
@@ -600,16 +607,6 @@ def _statement_cards(
     return None
 
 
-def _names_kinds(text: str, children: tuple[ListItem, ...]) -> bool:
-    """A short name over two or more short items: the items are its kinds or parts."""
-    return (
-        len(children) >= 2
-        and len(text) <= 30
-        and wording.is_noun_phrase(text) | (not wording.reads_as_sentence(text))
-        and all(len(plain_text(child.inlines)) <= MAX_PROPERTY_LENGTH for child in children)
-    )
-
-
 def _is_term(inlines: Inlines) -> bool:
     """The left side of a definition names a thing: a short phrase, or code (``kubectl get pods``)."""
     meaningful = [node for node in inlines if not (isinstance(node, Text) and not node.text.strip())]
@@ -661,7 +658,7 @@ def _description(inlines: Inlines, heading: str) -> Inlines | None:
     if rest is not None and not wording.is_japanese(text):
         rest = re.sub(r"^(?:is|are)\s+", "", rest).rstrip(".")
         return (Text(rest),) if rest else None
-    if wording.is_noun_phrase(text) and not (wording.is_japanese(text) and "。" in text.rstrip("。")):
+    if wording.is_description(text) and not (wording.is_japanese(text) and "。" in text.rstrip("。")):
         return _trimmed(inlines)
     return None
 
@@ -686,9 +683,10 @@ def _as_answer_item(item: ListItem) -> ListItem:
 
 
 def _reference(inlines: Inlines) -> bool:
-    found = split.colon(inlines)
-    if found is not None and wording.is_reference(plain_text(found.left)):
-        return True
+    """A line about something it only points at: ``前者：…``, ``後者 -> …``, ``前者は…、後者は…``."""
+    for found in (split.colon(inlines), split.arrow(inlines)):
+        if found is not None and wording.is_reference(plain_text(found.left)):
+            return True
     return _REFERENCE_PAIR.match(plain_text(inlines).strip()) is not None
 
 
@@ -699,7 +697,7 @@ def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extracti
     if pair:
         statements = [("前者", (Text(pair.group("first")),)), ("後者", (Text(pair.group("second")),))]
     else:
-        found = split.colon(inlines)
+        found = split.colon(inlines) or split.arrow(inlines)
         statements = [(plain_text(found.left).strip(), found.right)]
     candidates = _previous_pair(scope, result, previous)
     if candidates is None or any(word not in ("前者", "後者") for word, _ in statements):
@@ -713,11 +711,10 @@ def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extracti
 
 
 def _previous_pair(scope: Scope, result: Extraction, previous) -> tuple | None:
-    """The two items a 前者/後者 line can refer to: the last two-item list before it."""
+    """The two items a 前者/後者 line refers to: the two items right before it, when there are
+    exactly two (a two-item list just above, or its first two siblings)."""
     items = [item for item in previous if plain_text(item.inlines).strip()]
-    if len(items) != 2:
-        return None
-    return tuple(items)
+    return tuple(items) if len(items) == 2 else None
 
 
 def _attach(referent: ListItem, statement: Inlines, line: int, scope: Scope, result: Extraction) -> Card | None:
@@ -754,7 +751,7 @@ def _logseq_card(item: ListItem, scope: Scope, result: Extraction) -> Card | Non
     """A Logseq block tagged ``#card``: a cloze if it holds deletions, else block → children."""
     note, text = scope.note, plain_text(item.inlines).strip()
     if _has_deletions(item.inlines):
-        card = _cloze(scope, "logseq", item.line, _deletions(item.inlines), _extra(item, scope), item.pin)
+        card = _cloze(scope, "logseq", item.line, _deletions(item.inlines, bold=False), _extra(item, scope), item.pin)
     elif item.children or item.body:
         back = tuple(item.body) + ((BulletList(item.children[0].line, item.children),) if item.children else ())
         card = _basic(scope, "logseq", item.line, item.inlines, _answer(back), pin=item.pin)
@@ -791,7 +788,7 @@ def _flashcard_cards(block: Flashcard, scope: Scope, result: Extraction) -> None
         result.skipped.append(Skipped(scope.note, block.line, text, f"{UNKNOWN_TYPE} ({block.syntax})"))
         return
     if block.kind == "cloze":
-        cloze = _deletions(front)
+        cloze = _deletions(front, bold=False)
         if not _has_deletions(front) or not _valid_deletions(cloze):
             result.skipped.append(Skipped(scope.note, block.line, text, EMPTY_CLOZE))
             return
@@ -885,14 +882,15 @@ def _has_deletions(inlines: Inlines) -> bool:
     return any(isinstance(node, (Deletion, Mark)) or hasattr(node, "children") and _has_deletions(node.children) for node in inlines)
 
 
-def _deletions(inlines: Inlines) -> Inlines:
-    """The text with each bold or highlighted span as a deletion; written deletions kept."""
+def _deletions(inlines: Inlines, bold: bool = True) -> Inlines:
+    """The text with each highlighted span (and, unless the author marked deletions another way,
+    each bold one) as a deletion; deletions written as such are kept."""
     nodes: list[Inline] = []
     for node in inlines:
-        if isinstance(node, (Strong, Mark)):
+        if isinstance(node, Mark) or isinstance(node, Strong) and bold:
             nodes.append(Deletion(node.children))
         elif isinstance(node, (Emphasis, Link)):
-            nodes.append(replace(node, children=_deletions(node.children)))
+            nodes.append(replace(node, children=_deletions(node.children, bold)))
         else:
             nodes.append(node)
     return tuple(nodes)
