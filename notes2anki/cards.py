@@ -70,6 +70,25 @@ from notes2anki.model import (
     plain_text,
 )
 
+# The card rules, in the order they are tried (the names ``notes2anki cards`` shows).
+RULES = (
+    "flashcard",
+    "logseq",
+    "details",
+    "question",
+    "cloze",
+    "table",
+    "comparison",
+    "arrow",
+    "definition",
+    "description",
+    "section",
+    "children",
+    "reason",
+    "purpose",
+    "reference",
+    "fact",
+)
 MAX_PARENT_CONTEXT = 40
 MAX_BACK_ITEMS = 7  # a longer list is split into cards of at most this many items
 MAX_PROPERTY_LENGTH = 80  # longer lines are statements of their own, not properties of a heading
@@ -92,7 +111,6 @@ UNKNOWN_TYPE = "a note type notes2anki does not know"
 EMPTY_CLOZE = "a cloze deletion that is empty or numbered 0: it would ask for nothing"
 EMPTY_ROW = "a table row with an empty question or answer"
 HEADER_ONLY = "a table with no question or answer columns"
-SUBHEADING = "a line that names what follows (a sub-heading)"
 INTRODUCTION = "a remark about the note or a summary (prose outside a subject's section), not a fact to learn"
 
 _AUTHOR_CLOZE = re.compile(r"\{\{c\d+::")
@@ -297,7 +315,7 @@ def _paragraph_cards(
             result.cards.append(_basic(_above(scope), "description", paragraph.line, (Text(scope.heading),), (Paragraph(paragraph.line, described),), pin=paragraph.pin))
             return "description"
     lines = _lines(paragraph)
-    if len(lines) > 1 and any(_card_line(inlines) is not None for _, inlines in lines):
+    if len(lines) > 1 and any(_card_line(inlines) is not None or _reference(inlines) for _, inlines in lines):
         for number, inlines in lines:
             _line_cards(number, inlines, (), scope, result, None, previous=previous)
     else:
@@ -332,7 +350,8 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
         plain = [item for item in items if _is_property(item)]
         describes = bool(items) and not scope.compared and not described and _describes(items[0], scope.heading)
         flat = not any(item.children and _announces(plain_text(item.inlines), tuple(item.children)) for item in items)
-        if plain and flat and (scope.compared or not describes) and _property_lines(plain) >= 2 and 2 * len(plain) > len(items):
+        variant = scope.compared or len(scope.context) > 2  # a sub-section: one kind of its parent's subject
+        if plain and flat and variant and not describes:
             back = (BulletList(plain[0].line, [_as_property(item) for item in plain], block.ordered),)
             result.cards.extend(_chunked(_above(scope), "section", plain[0].line, (Text(scope.heading),), back))
             for position, item in enumerate(items):
@@ -394,10 +413,6 @@ def _is_property(item: ListItem) -> bool:
         and not _is_skippable(item.inlines)
         and not (item.children and _announces(text, tuple(item.children)))
     )
-
-
-def _property_lines(items: list[ListItem]) -> int:
-    return sum(1 + sum(1 for child in item.children if _is_property(child) and not child.children) for item in items)
 
 
 def _as_property(item: ListItem) -> ListItem:
@@ -551,9 +566,9 @@ def _line_cards(
             card = None
         else:
             card = _basic(scope, found.rule, line, found.front, (Paragraph(line, found.back),), extra, pin)
-            if found.reversed:
-                result.cards.append(_basic(scope, found.rule, line, found.back, (Paragraph(line, found.front),), pin=None))
         result.cards.append(card)
+        if found.reversed:
+            result.cards.append(_basic(scope, found.rule, line, found.back, (Paragraph(line, found.front),)))
         return card
     if found == EMPTY_DEFINITION and children:
         front = split.colon(inlines).left
@@ -727,6 +742,7 @@ def _attach(referent: ListItem, statement: Inlines, line: int, scope: Scope, res
             return result.cards[index]
     card = _basic(scope, "reference", line, subject, (Paragraph(line, statement),))
     result.cards.append(card)
+    result.skipped[:] = [skipped for skipped in result.skipped if skipped.line != referent.line]  # on this card now
     return card
 
 
@@ -821,10 +837,11 @@ def _block_lines(blocks: tuple[Block, ...]) -> list[Inlines]:
 def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
     """Rows as cards: Q/A columns found by name, a two-column table, or a comparison."""
     note = scope.note
+    header = " | ".join(plain_text(cell).strip() for cell in table.header.cells)
     names = [wording.normalised(plain_text(cell)).strip(".:：#") for cell in table.header.cells]
     columns = {role: next((i for i, name in enumerate(names) if name in words), None) for role, words in _QA_COLUMNS.items()}
     if scope.explicit:
-        result.skipped.append(Skipped(note, table.line, " | ".join(names), EXPLICIT_ONLY))
+        result.skipped.append(Skipped(note, table.line, header, EXPLICIT_ONLY))
         return
     if columns["question"] is not None and columns["answer"] is not None and columns["question"] != columns["answer"]:
         _qa_rows(table, scope, result, columns)
@@ -833,7 +850,7 @@ def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
     elif len(names) >= 3:
         _comparison_rows(table, scope, result)
     else:
-        result.skipped.append(Skipped(note, table.line, " | ".join(names), HEADER_ONLY))
+        result.skipped.append(Skipped(note, table.line, header, HEADER_ONLY))
 
 
 def _qa_rows(table: Table, scope: Scope, result: Extraction, columns: dict[str, int | None], header: bool = False) -> None:
@@ -945,7 +962,7 @@ def _chunked(
         chunk = BulletList(items[start].line, items[start:end], lists[0].ordered)
         label = f"{start + 1}–{end} of {len(items)}" if lists[0].ordered else f"{part + 1}/{parts}"
         suffix = (Text(f" ({label})"),)
-        key = None if part == 0 else f"{plain_text(front)}\x1fpart {part + 1}"
+        key = None if part == 0 else f"{plain_text(front)} (part {part + 1})"
         cards.append(_basic(scope, rule, items[start].line, front + suffix, (chunk,), pin=pin if part == 0 else None, question_key=key or plain_text(front)))
         start = end
     return cards
@@ -1042,21 +1059,12 @@ def _has_flashcard_item(items: list[ListItem]) -> bool:
 
 
 def _defined_terms(blocks: list[Block]) -> frozenset[str]:
-    """Terms the note defines (``term：…``) or heads a section with: parts worth hiding in a fact."""
+    """Terms the note heads a section with: parts worth hiding in a fact. (Terms defined in list
+    items are not used: removing one item must not change the cards of the others.)"""
     terms: set[str] = set()
 
-    def visit(items: list[ListItem]) -> None:
-        for item in items:
-            found = split.colon(item.inlines)
-            if found is not None and found.right and wording.is_term(plain_text(found.left)):
-                term = re.sub(r"[（(][^（()）]*[）)]$", "", plain_text(found.left).strip())
-                terms.add(wording.folded(term))
-            visit(item.children)
-
     for block in blocks:
-        if isinstance(block, BulletList):
-            visit(block.items)
-        elif isinstance(block, Heading) or isinstance(block, Paragraph) and _whole_bold(block.inlines) is not None:
+        if isinstance(block, Heading) or isinstance(block, Paragraph) and _whole_bold(block.inlines) is not None:
             text = plain_text(block.inlines).strip()
             if wording.is_term(text, longest=30) and not wording.is_label_heading(text):
                 terms.add(wording.folded(re.sub(r"[（(][^（()）]*[）)]$", "", text)))

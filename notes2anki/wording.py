@@ -172,6 +172,8 @@ def is_description(text: str) -> bool:
     if not is_japanese(text):
         return True
     bare = _TRAILING_BRACKETS.sub("", text)
+    if "は" in bare:  # a topic: the phrase says something of another subject (「…のはSNS」)
+        return False
     return _KIND_NOUN.search(bare) is not None or (len(bare) >= 15 and _PARTICLE.search(bare) is not None)
 
 
