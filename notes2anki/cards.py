@@ -55,6 +55,7 @@ from notes2anki.model import (
     Link,
     ListItem,
     Mark,
+    Math,
     Note,
     NoteError,
     Paragraph,
@@ -68,6 +69,7 @@ from notes2anki.model import (
     TableRow,
     block_text,
     plain_text,
+    title_heading,
 )
 
 # The card rules, in the order they are tried (the names ``notes2anki cards`` shows).
@@ -116,12 +118,10 @@ INTRODUCTION = "a remark about the note or a summary (prose outside a subject's 
 _AUTHOR_CLOZE = re.compile(r"\{\{c\d+::")
 _SEPARATOR_LINE = re.compile(r"^%$")
 _REVEAL = re.compile(r"表示|クリック|展開|開く|見る|答え$|解答$|\b(?:show|hide|expand|click|reveal|toggle|answer|solution)\b", re.IGNORECASE)
-_ENGLISH_DEFINITION = re.compile(
-    r"^(?:(?:an?|the)\s+)?(?P<term>[^,;:]{1,60}?)\s+(?:is|are)\s+(?P<meaning>(?:an?|the|one of)\s.+?)[.。]?$",
-    re.IGNORECASE,
-)
 _PURPOSE = re.compile(r"^(?P<goal>.{2,60}?(?:[うくぐすつぬぶむる]|ため))には[、，,]\s*(?P<way>.+)$")
 _REFERENCE_PAIR = re.compile(r"^前者は(?P<first>.+?)[、，,]\s*後者は(?P<second>.+?)[。．]?$")
+# A first column headed like this holds what is compared, not the things: 「| 観点 | A | B |」.
+_ASPECT_COLUMNS = ("観点", "比較項目", "項目", "比較", "aspect", "feature", "property", "criterion", "criteria", "item", "")
 _QA_COLUMNS = {
     "question": ("question", "q", "front", "term", "word", "name", "concept", "keyword", "問題", "問い", "質問", "用語", "名前", "単語", "キーワード", "略語"),
     "answer": ("answer", "a", "back", "definition", "meaning", "答え", "解答", "回答", "意味", "説明", "定義", "正解", "正式名称"),
@@ -179,7 +179,7 @@ def _sections(note: Note, scope: Scope) -> list[_Section]:
     sections = [_Section(None, scope)]
     headings: list[tuple[int, str]] = []
     blocks = note.blocks
-    title = _title_heading(blocks)
+    title = title_heading(blocks)
     for index, block in enumerate(blocks):
         if isinstance(block, Heading):
             if block is title:
@@ -201,24 +201,13 @@ def _sections(note: Note, scope: Scope) -> list[_Section]:
     return sections
 
 
-def _title_heading(blocks: list[Block]) -> Heading | None:
-    """The note's own ``# Title``: its first block, or the note's only level-1 heading when it
-    comes before every other heading."""
-    headings = [block for block in blocks if isinstance(block, Heading)]
-    if not headings or headings[0].level != 1:
-        return None
-    if blocks[0] is headings[0] or sum(1 for heading in headings if heading.level == 1) == 1:
-        return headings[0]
-    return None
-
-
 def _is_subheading(paragraph: Paragraph, following: Block | None, section: _Section) -> bool:
     """A bold-only line (``**Kinesis Data Streams**``), or a short title line right over a list."""
     nodes = [node for node in paragraph.inlines if not (isinstance(node, Text) and not node.text.strip())]
     if len(nodes) == 1 and isinstance(nodes[0], Strong) and not _card_line(nodes[0].children):
         return True
     text = plain_text(paragraph.inlines).strip()
-    if not (isinstance(following, BulletList) and following.line == paragraph.line + 1):
+    if not (isinstance(following, BulletList) and following.line == paragraph.line + 1) or not text[:1].isalnum():
         return False
     if text.endswith((":", "：")) or len(text) > 40 or any(isinstance(node, SoftBreak) for node in paragraph.inlines):
         return False
@@ -244,8 +233,9 @@ def _section_cards(section: _Section, result: Extraction) -> None:
             made = _paragraph_cards(block, following, scope, first, result, previous)
             described = described or made == "description"
             if made == "lead-in":
-                index += 1  # the list after it is its answer, and was handled with it
-                previous, lists = following.items, lists + 1
+                index += 1  # the block after it is its answer, and was handled with it
+                if isinstance(following, BulletList):
+                    previous, lists = following.items, lists + 1
         elif isinstance(block, BulletList):
             _list_cards(block, scope, lists == 0, described, result, previous)
             previous, lists = block.items, lists + 1
@@ -269,6 +259,8 @@ def _question_section(section: _Section, result: Extraction) -> bool:
     separator = next((i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and _SEPARATOR_LINE.match(plain_text(b.inlines).strip())), None)
     if separator is not None:
         before, after = blocks[:separator], blocks[separator + 1 :]
+        if not after:  # a closing ``%``: the heading asks, the body answers
+            before, after = [], before
         if not after:
             return False
         if before and all(isinstance(block, Paragraph) for block in before):
@@ -295,29 +287,26 @@ def _above(scope: Scope) -> Scope:
 def _paragraph_cards(
     paragraph: Paragraph, following: Block | None, scope: Scope, first: bool, result: Extraction, previous: list[ListItem]
 ) -> str | None:
-    """Cards of a paragraph. Returns ``"lead-in"`` when the list after it was handled with it,
-    and ``"description"`` when it described the section's heading."""
+    """Cards of a paragraph. Returns ``"lead-in"`` when the block after it is its answer and was
+    handled with it, and ``"description"`` when it described the section's heading."""
     note, text = scope.note, plain_text(paragraph.inlines).strip()
     if scope.explicit:
         result.skipped.append(Skipped(note, paragraph.line, text, EXPLICIT_ONLY))
         return None
-    if _is_lead_in(paragraph.inlines) and isinstance(following, BulletList):
-        front = _without_trailing_colon(paragraph.inlines)
-        result.cards.extend(_children_cards(scope, paragraph.line, front, following, paragraph.pin))
-        before = len(result.skipped)
-        for position, item in enumerate(following.items):
-            _item_cards(item, replace(scope, shown=True), result, previous=following.items[:position])
-        del result.skipped[before:]
+    lines = _lines(paragraph)
+    lead = _lead_in(lines, following)
+    if lead:
+        before, front = lines[: len(lines) - lead], _joined([inlines for _, inlines in lines[len(lines) - lead :]], SoftBreak())
+        _paragraph_lines(before, scope, result, previous)
+        _lead_in_cards(lines[len(lines) - lead][0], _without_trailing_colon(front), following, scope, result, paragraph.pin)
         return "lead-in"
     if first and scope.heading and not wording.is_label_heading(scope.heading):
         described = _description(paragraph.inlines, scope.heading)
         if described is not None:
             result.cards.append(_basic(_above(scope), "description", paragraph.line, (Text(scope.heading),), (Paragraph(paragraph.line, described),), pin=paragraph.pin))
             return "description"
-    lines = _lines(paragraph)
-    if len(lines) > 1 and any(_card_line(inlines) is not None or _reference(inlines) for _, inlines in lines):
-        for number, inlines in lines:
-            _line_cards(number, inlines, (), scope, result, None, previous=previous)
+    if len(lines) > 1 and (sum(1 for _, inlines in lines if _structured(inlines)) >= 2 or _has_qa_pair(lines)):
+        _paragraph_lines(lines, scope, result, previous)
     else:
         _line_cards(paragraph.line, paragraph.inlines, (), scope, result, paragraph.pin, previous=previous)
     return None
@@ -334,9 +323,88 @@ def _lines(paragraph: Paragraph) -> list[tuple[int, Inlines]]:
     return [(number, _trimmed(tuple(nodes))) for number, nodes in lines if plain_text(tuple(nodes)).strip()]
 
 
+def _structured(inlines: Inlines) -> bool:
+    """A line that is a card, a reference or a label by itself: lines like it are read one by one."""
+    return _card_line(inlines) is not None or _reference(inlines) or _qa_side(inlines) is not None
+
+
+def _paragraph_lines(lines: list[tuple[int, Inlines]], scope: Scope, result: Extraction, previous: list[ListItem]) -> None:
+    """A paragraph read line by line: ``Q:``/``A:`` pairs, and each other line on its own."""
+    index = 0
+    while index < len(lines):
+        number, inlines = lines[index]
+        pair = _qa_pair(inlines, lines[index + 1][1]) if index + 1 < len(lines) else None
+        if pair is not None:
+            result.cards.append(_basic(scope, "flashcard", number, pair[0], (Paragraph(lines[index + 1][0], pair[1]),)))
+            index += 2
+            continue
+        _line_cards(number, inlines, (), scope, result, None, previous=previous)
+        index += 1
+
+
+_QUESTION_LABELS = ("q", "question", "問", "問題", "質問", "問い")
+_ANSWER_LABELS = ("a", "answer", "答", "答え", "解答", "回答")
+
+
+def _qa_side(inlines: Inlines) -> tuple[str, Inlines] | None:
+    """``Q: …`` or ``A: …`` (also ``Q.``, ``問：``): which side, and its text."""
+    text = plain_text(inlines).strip()
+    match = re.match(r"^([A-Za-z]+|[^\x00-\x7f]{1,2})\s*[:：.．]\s*", text)
+    if match is None or not isinstance(inlines[0], Text) or not inlines[0].text.lstrip().startswith(match.group(1)):
+        return None
+    label = wording.folded(match.group(1))
+    side = "q" if label in _QUESTION_LABELS else "a" if label in _ANSWER_LABELS else None
+    if side is None:
+        return None
+    rest = inlines[0].text.lstrip()[len(match.group()) :]
+    return side, _trimmed(((Text(rest),) if rest else ()) + inlines[1:])
+
+
+def _qa_pair(question: Inlines, answer: Inlines) -> tuple[Inlines, Inlines] | None:
+    first, second = _qa_side(question), _qa_side(answer)
+    if first and second and first[0] == "q" and second[0] == "a" and first[1] and second[1]:
+        return first[1], second[1]
+    return None
+
+
+def _has_qa_pair(lines: list[tuple[int, Inlines]]) -> bool:
+    return any(_qa_pair(a, b) is not None for (_, a), (_, b) in zip(lines, lines[1:]))
+
+
+def _lead_in(lines: list[tuple[int, Inlines]], following: Block | None) -> int:
+    """How many of a paragraph's last lines introduce the block after it (they end with a colon,
+    and the block is a list, code or math); 0 when they do not."""
+    if not lines or not _is_lead_in(lines[-1][1]) or not _answers_lead_in(following):
+        return 0
+    count = 1
+    while count < len(lines) and not _structured(lines[-count - 1][1]):
+        count += 1
+    return count
+
+
+def _answers_lead_in(block: Block | None) -> bool:
+    return isinstance(block, (BulletList, CodeBlock)) or (
+        isinstance(block, Paragraph) and len(block.inlines) == 1 and isinstance(block.inlines[0], Math) and block.inlines[0].display
+    )
+
+
+def _lead_in_cards(line: int, front: Inlines, following: Block, scope: Scope, result: Extraction, pin: str | None) -> None:
+    """A lead-in and what it introduces: a list (its items keep the lead-in as context), or a
+    block of code or math."""
+    if not isinstance(following, BulletList):
+        result.cards.append(_basic(scope, "definition", line, front, (following,), pin=pin))
+        return
+    result.cards.extend(_children_cards(scope, line, front, following, pin))
+    inner = scope.nested(front, shown=True)
+    before = len(result.skipped)
+    for position, item in enumerate(following.items):
+        _item_cards(item, inner, result, previous=following.items[:position])
+    del result.skipped[before:]
+
+
 def _is_lead_in(inlines: Inlines) -> bool:
     text = plain_text(inlines).strip()
-    return text.endswith((":", "：")) and not wording.is_label(text.rstrip(":：")) and split.colon(_without_trailing_colon(inlines)) is None
+    return text.endswith((":", "：")) and not _label(inlines) and split.colon(_without_trailing_colon(inlines)) is None
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -348,10 +416,11 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
     items = list(block.items)
     if first and scope.heading and not scope.explicit and not wording.is_label_heading(scope.heading):
         plain = [item for item in items if _is_property(item)]
-        describes = bool(items) and not scope.compared and not described and _describes(items[0], scope.heading)
+        describes = bool(items) and not block.ordered and not scope.compared and not described and _describes(items[0], scope.heading)
         flat = not any(item.children and _announces(plain_text(item.inlines), tuple(item.children)) for item in items)
         variant = scope.compared or len(scope.context) > 2  # a sub-section: one kind of its parent's subject
-        if plain and flat and variant and not describes:
+        names = len(items) >= 2 and all(_is_name(item) for item in items)  # the heading's parts or kinds
+        if plain and flat and (variant or names) and not describes:
             back = (BulletList(plain[0].line, [_as_property(item) for item in plain], block.ordered),)
             result.cards.extend(_chunked(_above(scope), "section", plain[0].line, (Text(scope.heading),), back))
             for position, item in enumerate(items):
@@ -396,9 +465,15 @@ def _describes_by_prose(section: _Section) -> bool:
     heading, blocks = section.scope.heading, section.blocks
     if not isinstance(section.heading, Heading) or wording.is_label_heading(heading) or wording.is_question(heading):
         return False
-    if not wording.is_term(heading, longest=40) or _is_lead_in(blocks[-1].inlines):
+    if not wording.is_term(heading, longest=40) or wording.is_comparison(heading) or _is_lead_in(blocks[-1].inlines):
         return False
-    return all(_card_line(block.inlines) is None and not _is_skippable(block.inlines) for block in blocks)
+    return not any(_structured(inlines) or _is_skippable(inlines) for block in blocks for _, inlines in _lines(block))
+
+
+def _is_name(item: ListItem) -> bool:
+    """A bare name with nothing under it (``物理層``, ``Pending``)."""
+    text = plain_text(item.inlines).strip()
+    return not item.children and not item.body and wording.is_term(text, longest=30) and _card_line(item.inlines) is None
 
 
 def _is_property(item: ListItem) -> bool:
@@ -517,7 +592,7 @@ def _card_line(inlines: Inlines) -> _LineCard | str | None:
             return FLOW
         found = split.arrow(inlines)
         return _LineCard("arrow", found.left, found.right) if found.left and found.right else EMPTY_ARROW_SIDE
-    for found in (split.towa(inlines), split.equals(inlines)):
+    for found in (split.towa(inlines), split.equals(inlines), split.dash(inlines)):
         if found is not None and found.right and _is_term(found.left):
             return _LineCard("definition", found.left, found.right)
     english = _english_definition(inlines)
@@ -641,18 +716,29 @@ def _label(inlines: Inlines) -> bool:
 
 
 def _english_definition(inlines: Inlines) -> _LineCard | None:
-    """``A MAC address is a 48-bit hardware address …``: the term, and what it is."""
-    if len(inlines) != 1 or not isinstance(inlines[0], Text):
-        found = _ENGLISH_DEFINITION.match(plain_text(inlines).strip())
-        if found is None or not all(isinstance(node, (Text, Code)) for node in inlines):
-            return None
-    found = _ENGLISH_DEFINITION.match(plain_text(inlines).strip())
-    if found is None or wording.is_japanese(found.group()):
+    """``A MAC address is a 48-bit hardware address …``, ``etcd, a key-value store …``: the term
+    (without its article), and what it is."""
+    if wording.is_japanese(plain_text(inlines)):
         return None
-    term = found.group("term").strip()
-    if not wording.is_term(term) or len(term.split()) > 5 or term[:1].islower() and " " in term and False:
-        return None
-    return _LineCard("definition", (Text(term),), (Text(found.group("meaning").strip()),))
+    for found in (split.is_a(inlines), split.appositive(inlines)):
+        if found is None or not found.right:
+            continue
+        term = _without_article(found.left)
+        if _is_term(term) and len(plain_text(term).split()) <= 5:
+            return _LineCard("definition", term, _without_final_period(found.right))
+    return None
+
+
+def _without_article(inlines: Inlines) -> Inlines:
+    if inlines and isinstance(inlines[0], Text):
+        return _trimmed((Text(wording.without_article(inlines[0].text)),) + inlines[1:])
+    return inlines
+
+
+def _without_final_period(inlines: Inlines) -> Inlines:
+    if inlines and isinstance(inlines[-1], Text) and inlines[-1].text.endswith(".") and not inlines[-1].text.endswith(".."):
+        return _trimmed(inlines[:-1] + (Text(inlines[-1].text[:-1]),))
+    return inlines
 
 
 def _purpose(inlines: Inlines) -> _LineCard | None:
@@ -665,7 +751,8 @@ def _purpose(inlines: Inlines) -> _LineCard | None:
 
 def _description(inlines: Inlines, heading: str) -> Inlines | None:
     """What a line says of the heading above it, when it describes it (``…するサービス``,
-    ``A fully managed queue …``, ``A Service exposes …``); None when it does not."""
+    ``A fully managed queue …``, ``A Service exposes …``); None when it does not. A bare name
+    (``物理層``) is not a description: it is one of the heading's parts."""
     text = plain_text(inlines).strip()
     if not text or _card_line(inlines) is not None or _is_skippable(inlines) or wording.is_question(text):
         return None
@@ -673,7 +760,9 @@ def _description(inlines: Inlines, heading: str) -> Inlines | None:
     if rest is not None and not wording.is_japanese(text):
         rest = re.sub(r"^(?:is|are)\s+", "", rest).rstrip(".")
         return (Text(rest),) if rest else None
-    if wording.is_description(text) and not (wording.is_japanese(text) and "。" in text.rstrip("。")):
+    first = re.split(r"(?<=[。.])\s*", text, maxsplit=1)[0]
+    long_enough = len(first) >= 8 if wording.is_japanese(first) else len(first.split()) >= 3
+    if long_enough and wording.is_description(first):
         return _trimmed(inlines)
     return None
 
@@ -685,15 +774,23 @@ def _children_cards(scope: Scope, line: int, front: Inlines, block: BulletList, 
     """``front`` → the items it announces. An item that makes a definition card of its own is
     listed by its term only, so that no fact is on two cards."""
     items = [_as_answer_item(item) for item in block.items if plain_text(item.inlines).strip()]
-    if not items or not plain_text(front).strip():
+    text = plain_text(front).strip()
+    if not items or not text:
         return []
+    terms_only = all(not item.children and not item.body and _defines_itself(original) for item, original in zip(items, block.items))
+    if terms_only and not (wording.announces_items(text) or wording.is_term(text, longest=30)):
+        return []  # 「For node i:」 over 「left child: 2i+1」: the items carry the facts, a list of their names none
     return _chunked(scope, "children", line, front, (*body, BulletList(block.line, items, block.ordered)), pin=pin)
 
 
-def _as_answer_item(item: ListItem) -> ListItem:
+def _defines_itself(item: ListItem) -> bool:
     found = _card_line(item.inlines)
-    if isinstance(found, _LineCard) and found.rule in ("definition", "flashcard") and found.back:
-        return ListItem(item.line, found.front)
+    return isinstance(found, _LineCard) and found.rule in ("definition", "flashcard") and bool(found.back)
+
+
+def _as_answer_item(item: ListItem) -> ListItem:
+    if _defines_itself(item):
+        return ListItem(item.line, _card_line(item.inlines).front)
     return ListItem(item.line, item.inlines, [_as_answer_item(child) for child in item.children], body=item.body)
 
 
@@ -847,8 +944,10 @@ def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
         _qa_rows(table, scope, result, columns)
     elif len(names) == 2:
         _qa_rows(table, scope, result, {"question": 0, "answer": 1, "extra": None, "tags": None}, header=True)
-    elif len(names) >= 3:
+    elif len(names) >= 3 and (not names[0] or wording.is_label(names[0]) or names[0] in _ASPECT_COLUMNS):
         _comparison_rows(table, scope, result)
+    elif len(names) >= 3:
+        _attribute_cells(table, scope, result)
     else:
         result.skipped.append(Skipped(note, table.line, header, HEADER_ONLY))
 
@@ -875,6 +974,20 @@ def _cells(row: TableRow):
         return row.cells[index] if index is not None and index < len(row.cells) else ()
 
     return cell
+
+
+def _attribute_cells(table: Table, scope: Scope, result: Extraction) -> None:
+    """``| Attack | Description | Mitigation |``: one card per cell, the row's name on the front
+    and the column's name in the context, so that each card holds one fact."""
+    for column, name in enumerate(table.header.cells[1:], start=1):
+        inner = replace(scope, context=(*scope.context, plain_text(name).strip()))
+        for row in table.rows:
+            label, value = (row.cells + ((),) * len(table.header.cells))[0], _cells(row)(column)
+            if plain_text(label).strip() and plain_text(value).strip():
+                result.cards.append(_basic(inner, "table", row.line, label, (Paragraph(row.line, value),)))
+    for row in table.rows:
+        if not plain_text(row.cells[0] if row.cells else ()).strip() or not any(plain_text(cell).strip() for cell in row.cells[1:]):
+            result.skipped.append(Skipped(scope.note, row.line, " | ".join(plain_text(cell).strip() for cell in row.cells), EMPTY_ROW))
 
 
 def _comparison_rows(table: Table, scope: Scope, result: Extraction) -> None:
@@ -904,7 +1017,7 @@ def _deletions(inlines: Inlines, bold: bool = True) -> Inlines:
     each bold one) as a deletion; deletions written as such are kept."""
     nodes: list[Inline] = []
     for node in inlines:
-        if isinstance(node, Mark) or isinstance(node, Strong) and bold:
+        if isinstance(node, Mark) or isinstance(node, Strong) and bold and not wording.is_emphasis_word(plain_text(node.children)):
             nodes.append(Deletion(node.children))
         elif isinstance(node, (Emphasis, Link)):
             nodes.append(replace(node, children=_deletions(node.children, bold)))
@@ -926,8 +1039,10 @@ def has_author_cloze(inlines: Inlines) -> bool:
 
 
 def _bold_inside(inlines: Inlines) -> bool:
-    """Bold spans inside a sentence; a line bold from end to end is emphasis, not a deletion."""
-    return any(isinstance(node, Strong) for node in inlines) and _whole_bold(inlines) is None
+    """Bold spans inside a sentence that name something. A line bold from end to end, or a bold
+    ``not`` or 「必ず」, is emphasis, not a deletion."""
+    bold = [node for node in inlines if isinstance(node, Strong) and not wording.is_emphasis_word(plain_text(node.children))]
+    return bool(bold) and _whole_bold(inlines) is None
 
 
 def _whole_bold(inlines: Inlines) -> Inlines | None:
@@ -1009,11 +1124,11 @@ def _cloze(scope: Scope, rule: str, line: int, inlines: Inlines, extra: tuple[Bl
     )
 
 
-def _joined(lines: list[Inlines]) -> Inlines:
+def _joined(lines: list[Inlines], separator: Inline = LineBreak()) -> Inlines:
     joined: list[Inline] = []
     for line in lines:
         if joined:
-            joined.append(LineBreak())
+            joined.append(separator)
         joined.extend(line)
     return tuple(joined)
 

@@ -5,14 +5,15 @@ one part of it is plainly what a learner must recall. Candidates are looked for 
 and the first kind that is found decides; a kind with more than one candidate decides only where
 each makes a card of its own (numbers, the focus of each clause of 「…のはX、…のはY」):
 
-1. a code span (``localhost``): exactly one;
+1. a code span (``localhost``): exactly one, and not the statement's subject (near its start);
 2. numbers with their unit (``5TB``, ``35日``, ``30 seconds``): each one;
 3. the focus of a cleft sentence (「フィルタリング機能があるのはSNS」): each one;
 4. a quoted term (「トピック」, "fan-out"): each one (the author marked them as terms);
 5. a term the note defines elsewhere, or a product-like name (``DynamoDB Streams``, ``TTL``) in a
    Japanese statement: exactly one;
 6. a number without a unit (「上限は1,000」), when it is the only number;
-7. the subject of 「XはY」, or an acronym that opens an English statement: exactly one.
+7. the subject of 「XはY」 or of an English ``X verbs …``, when it is a technical name (katakana,
+   or Latin with a capital, digit or hyphen inside: not 「容量」 or "Pods").
 
 A candidate that also appears elsewhere in the statement would give the answer away, and one
 that is (nearly) the whole statement asks nothing: neither is used.
@@ -38,7 +39,7 @@ _QUOTED = re.compile(r"「(?P<a>[^「」]{1,30})」|『(?P<b>[^『』]{1,30})』
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9_.\-/\u30a0-\u30ff])[A-Za-z][A-Za-z0-9_\-./+]*(?:\s[A-Z][A-Za-z0-9_\-./+]*)*(?![A-Za-z0-9_\-/\u30a0-\u30ff])")
 _BARE_NUMBER = re.compile(r"(?<![A-Za-z0-9_.,:])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9:])")
 _JAPANESE_SUBJECT = re.compile(r"^(?P<subject>[^、。はがのをにで（(]{0,19}[^、。はがのをにでとも（(])は(?!ない)")
-_ACRONYM_SUBJECT = re.compile(r"^(?P<subject>[A-Z][A-Z0-9\-]{1,7})\s")
+_ENGLISH_SUBJECT = re.compile(r"^(?:(?:An?|The)\s+)?(?P<subject>[A-Za-z][\w\-.]*)\s+(?!is\b|are\b)[a-z]+s\b")
 _MIN_LEFT = 6  # characters a statement must keep around its deletions to still ask something
 
 
@@ -51,15 +52,16 @@ def cloze_of(inlines: Inlines, terms: frozenset[str], context: tuple[str, ...] =
     shown = {wording.normalised(part) for part in context}
     codes = [index for index, node in enumerate(inlines) if isinstance(node, Code)]
     if codes:
-        if len(codes) == 1 and _usable(text, inlines[codes[0]].text):
+        opening = len(plain_text(inlines[: codes[0]]).split()) <= 2  # the statement's subject: 「Python's `dict` …」
+        if len(codes) == 1 and not opening and _usable(text, inlines[codes[0]].text):
             index = codes[0]
             return inlines[:index] + (Deletion((inlines[index],)),) + inlines[index + 1 :]
         return None
     for finder, several in _FINDERS:
-        spans = finder(inlines, terms)
+        spans = [span for span in finder(inlines, terms) if not any(wording.normalised(span) in part for part in shown)]
         if not spans:
             continue
-        chosen = [span for span in spans if _usable(text, span, listing=finder is not _clefts) and wording.normalised(span) not in shown]
+        chosen = [span for span in spans if _usable(text, span, listing=finder is not _clefts)]
         if not chosen or (len(set(chosen)) > 1 and not several) or len(chosen) != len(spans):
             return None
         return _delete(inlines, list(dict.fromkeys(chosen)))
@@ -100,7 +102,21 @@ def _texts(inlines: Inlines) -> str:
 
 
 def _numbers(inlines: Inlines, terms: frozenset[str]) -> list[str]:
-    return [match.group().strip() for match in _NUMBER.finditer(_texts(inlines))]
+    """Numbers with a unit; a count (「2種類」) only when the things counted are not listed in the
+    statement, and never 「1つ」."""
+    text = _texts(inlines)
+    listed = any(marker in text for marker in ("、", "・", "と", "や", ",", " and "))
+    found = []
+    for match in _NUMBER.finditer(text):
+        number = match.group().strip()
+        count = _COUNT.search(number)
+        if count and (listed or number.startswith(("1つ", "1個", "1種類"))):
+            continue
+        found.append(number)
+    return found
+
+
+_COUNT = re.compile(r"(?:つ|種類|個|段階|件|台|人)$")
 
 
 def _bare_number(inlines: Inlines, terms: frozenset[str]) -> list[str]:
@@ -142,9 +158,17 @@ def _named(word: str) -> bool:
 
 
 def _subject(inlines: Inlines, terms: frozenset[str]) -> list[str]:
+    """The named term a statement is about: 「楽観ロックは…」, ``BFS finds …``, ``A DaemonSet runs …``."""
     text = _texts(inlines).strip()
-    match = _JAPANESE_SUBJECT.match(text) if wording.is_japanese(text) else _ACRONYM_SUBJECT.match(text)
-    return [match.group("subject").strip()] if match and wording.is_term(match.group("subject")) else []
+    match = _JAPANESE_SUBJECT.match(text) if wording.is_japanese(text) else _ENGLISH_SUBJECT.match(text)
+    if match is None or not wording.is_term(match.group("subject")):
+        return []
+    subject = match.group("subject").strip()
+    return [subject] if _NAMED_TERM.search(subject) else []
+
+
+# A technical name: katakana, or Latin with a capital, digit or hyphen inside (``DaemonSet``, ``S3``).
+_NAMED_TERM = re.compile(r"[\u30a0-\u30ff]{2}|[A-Za-z][A-Za-z0-9]*[A-Z0-9\-][A-Za-z0-9\-]*|^[A-Z]{2,}")
 
 
 _FINDERS: list[tuple[Callable[[Inlines, frozenset[str]], list[str]], bool]] = [

@@ -114,8 +114,10 @@ def plain_text(inlines: Inlines, code: bool = True) -> str:
     keeps its delimiters (``\\(x\\)``), which is how Anki's MathJax reads it.
     """
     parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, (Text, RawHtml)) or isinstance(node, Code) and code:
+    for index, node in enumerate(inlines):
+        if isinstance(node, SoftBreak):
+            parts.append(soft_break(inlines, index))
+        elif isinstance(node, (Text, RawHtml)) or isinstance(node, Code) and code:
             parts.append(node.text)
         elif isinstance(node, Math):
             parts.append(f"\\[{node.text}\\]" if node.display else f"\\({node.text}\\)")
@@ -123,9 +125,21 @@ def plain_text(inlines: Inlines, code: bool = True) -> str:
             parts.append(plain_text(node.children, code))
         elif isinstance(node, Image):
             parts.append(node.alt)
-        elif isinstance(node, (LineBreak, SoftBreak)):
+        elif isinstance(node, LineBreak):
             parts.append(" ")
     return "".join(parts)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
+def soft_break(inlines: Inlines, index: int) -> str:
+    """What the end of a source line inside a paragraph becomes: a space, or nothing between two
+    Japanese or Chinese characters (a line wrapped in the middle of a sentence)."""
+    before = plain_text(inlines[:index])[-1:]
+    after = plain_text(inlines[index + 1 :])[:1]
+    return "" if before and after and _is_cjk(before) and _is_cjk(after) else " "
 
 
 # --- outline of a note -----------------------------------------------------------------------
@@ -218,13 +232,25 @@ class Flashcard:
 Block = Union[Heading, Paragraph, BulletList, Table, CodeBlock, Quote, Details, Flashcard]
 
 
+def title_heading(blocks: list[Block]) -> Heading | None:
+    """The note's own ``# Title``: its first block, or the note's only level-1 heading when it
+    comes before every other heading (after tags or properties, say)."""
+    headings = [block for block in blocks if isinstance(block, Heading)]
+    if not headings or headings[0].level != 1:
+        return None
+    if blocks[0] is headings[0] or sum(1 for heading in headings if heading.level == 1) == 1:
+        return headings[0]
+    return None
+
+
 def block_text(blocks: tuple[Block, ...] | list[Block]) -> str:
     """The words of some blocks as plain text, a line per paragraph, list item or code line."""
     return "\n".join(line for _, line in block_lines(blocks))
 
 
 def block_lines(blocks, depth: int = 0):
-    """(depth, text) of each line a reader sees in some blocks: paragraphs, items, code lines."""
+    """(depth, text) of each line a reader sees in some blocks: paragraphs, items, code lines
+    (those with depth -1)."""
     for block in blocks:
         if isinstance(block, (Paragraph, Heading)):
             yield depth, plain_text(block.inlines).strip()
@@ -233,8 +259,8 @@ def block_lines(blocks, depth: int = 0):
                 yield depth, plain_text(item.inlines).strip()
                 yield from block_lines(item.body, depth + 1)
                 yield from block_lines([BulletList(item.line, item.children)], depth + 1) if item.children else ()
-        elif isinstance(block, CodeBlock):
-            yield from ((depth, line) for line in block.text.rstrip("\n").split("\n"))
+        elif isinstance(block, CodeBlock):  # depth -1: a code line, whose spacing is its own
+            yield from ((-1, line) for line in block.text.rstrip("\n").split("\n"))
         elif isinstance(block, Quote):
             yield from block_lines(block.blocks, depth)
         elif isinstance(block, Table):

@@ -21,7 +21,7 @@ from typing import Any
 
 import mistune
 
-from notes2anki import flashcards, frontmatter
+from notes2anki import flashcards, frontmatter, wording
 from notes2anki.model import (
     Block,
     BulletList,
@@ -50,6 +50,7 @@ from notes2anki.model import (
     TableRow,
     Text,
     plain_text,
+    title_heading,
 )
 from notes2anki.source import read_text, source_key
 
@@ -300,9 +301,8 @@ def _title(meta: dict, properties: dict[str, str], blocks: list[Block], path: Pa
     for title in (meta.get("title"), properties.get("title")):
         if title not in (None, ""):
             return str(title).strip()
-    if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
-        return plain_text(blocks[0].inlines).strip()
-    return path.stem
+    heading = title_heading(blocks)
+    return plain_text(heading.inlines).strip() if heading is not None else path.stem
 
 
 def _category(meta: dict) -> str:
@@ -361,9 +361,40 @@ def _blocks(tokens: list[Token]) -> list[Block]:
         elif kind == "block_code":
             blocks.append(_code(token))
         elif kind == "block_quote":
-            blocks.extend(_blocks(token["children"]))
+            blocks.extend(_quote(token))
         index += 1
     return blocks
+
+
+_CALLOUT = re.compile(r"^\[!(?P<type>[A-Za-z-]+)\][+-]?\s*")
+
+
+def _quote(token: Token) -> list[Block]:
+    """A block quote's blocks. An Obsidian callout (``> [!note] Title``) titled with a question
+    is a hidden answer, like ``<details>``; another title names what follows (a sub-heading)."""
+    inner = _blocks(token["children"])
+    first = inner[0] if inner else None
+    if not (isinstance(first, Paragraph) and first.inlines and isinstance(first.inlines[0], Text)):
+        return inner
+    marker = _CALLOUT.match(first.inlines[0].text)
+    if marker is None:
+        return inner
+    lines = _split_lines((Text(first.inlines[0].text[marker.end() :]),) + first.inlines[1:])
+    title, rest = _trim(lines[0]), [line for line in lines[1:] if line]
+    body: list[Block] = [Paragraph(first.line + 1, _rejoined(rest))] if rest else []
+    body.extend(inner[1:])
+    if title and wording.is_question(plain_text(title)):
+        return [Details(first.line, title, tuple(body))]
+    return ([Paragraph(first.line, (Strong(title),))] if title else []) + body
+
+
+def _rejoined(lines: list[Inlines]) -> Inlines:
+    joined: list[Inline] = []
+    for line in lines:
+        if joined:
+            joined.append(SoftBreak())
+        joined.extend(line)
+    return tuple(joined)
 
 
 def _code(token: Token) -> CodeBlock:
@@ -490,14 +521,7 @@ def _without_properties(inlines: Inlines) -> Inlines:
     """Lines that are Logseq or Dataview properties (``collapsed:: true``) are not text."""
     lines = _split_lines(inlines)
     kept = [line for line in lines if not (line and isinstance(line[0], Text) and _PROPERTY.match(plain_text(line, code=False)))]
-    if len(kept) == len(lines):
-        return inlines
-    joined: list[Inline] = []
-    for line in kept:
-        if joined:
-            joined.append(SoftBreak())
-        joined.extend(line)
-    return tuple(joined)
+    return inlines if len(kept) == len(lines) else _rejoined(kept)
 
 
 def _leading_lines(inlines: Inlines, kept: Inlines) -> int:

@@ -45,6 +45,7 @@ from notes2anki.model import (
     Text,
     block_lines,
     plain_text,
+    soft_break,
 )
 from notes2anki.state import PackedNote
 
@@ -80,7 +81,7 @@ class Renderer:
     numbers: list[int] = field(default_factory=list)  # cloze numbers given so far
 
     def inlines(self, nodes: Inlines, deleting: bool = False) -> str:
-        return "".join(self._node(node, deleting) for node in nodes)
+        return "".join(soft_break(nodes, index) if isinstance(node, SoftBreak) else self._node(node, deleting) for index, node in enumerate(nodes))
 
     def _node(self, node: Inline, deleting: bool) -> str:
         if isinstance(node, Text):
@@ -110,8 +111,6 @@ class Renderer:
             return f'<img src="{escape(name)}" alt="{escape(node.alt)}">'
         if isinstance(node, LineBreak):
             return "<br>"
-        if isinstance(node, SoftBreak):
-            return " "
         if isinstance(node, RawHtml):
             return escape(node.text)
         raise TypeError(f"unknown inline node {node!r}")
@@ -236,8 +235,8 @@ def cloze_text(inlines: Inlines, numbers: list[int] | None = None) -> str:
 
 
 def text_lines(blocks: tuple[Block, ...]) -> list[str]:
-    """Blocks as plain text: a line per paragraph line, list item and code line."""
-    return [("  " * depth) + line for depth, line in block_lines(blocks) if line.strip()]
+    """Blocks as plain text: a line per paragraph, list item and code line (code keeps its indent)."""
+    return [line if depth < 0 else line.strip() for depth, line in block_lines(blocks) if line.strip()]
 
 
 def card_text(card: Card) -> dict[str, str]:
@@ -245,8 +244,8 @@ def card_text(card: Card) -> dict[str, str]:
     if card.kind == "cloze":
         front, back = " ".join(cloze_text(card.cloze).split()), ""
     else:
-        front, back = " ".join(plain_text(card.front).split()), "\n".join(line.strip() for line in text_lines(card.back))
-    return {"front": front, "back": back, "extra": "\n".join(line.strip() for line in text_lines(card.extra))}
+        front, back = " ".join(plain_text(card.front).split()), "\n".join(text_lines(card.back))
+    return {"front": front, "back": back, "extra": "\n".join(text_lines(card.extra))}
 
 
 def deck_name(card: Card) -> str:

@@ -25,9 +25,15 @@ TOWA_PATTERN = re.compile(r"(?<![\u3040-\u309f])とは(?!異な|違|別|関係|�
 # obsidian-spaced-repetition: ``front::back``, and ``front:::back`` for a card each way.
 DOUBLE_COLON_PATTERN = re.compile(r"(?<!:):{2,3}(?!:)")
 EQUALS_PATTERN = re.compile(r"(?<=\s)=(?=\s)")
-# ``std::sort``, ``Vec::new``, ``fe80::1``: code names and addresses, not a card's two sides.
-_CODE_NAME = re.compile(r"[A-Za-z0-9_]::?[a-z_]")
+# ``fe80::1``: an address, not a card's two sides (code names such as ``std::sort`` belong in
+# backticks, where no separator is looked for).
 _ADDRESS = re.compile(r"(?=.*\d)[0-9A-Fa-f:]+")
+# ``Term — explanation``: a dash between spaces.
+DASH_PATTERN = re.compile(r"(?<=\s)[—–](?=\s)")
+# ``A MAC address is a 48-bit hardware address``: "is a", "are the".
+IS_A_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=(?:an?|the|one of)\s)")
+# ``etcd, a consistent key-value store``: a name, then what it is.
+APPOSITIVE_PATTERN = re.compile(r",\s+(?=(?:an?|the)\s)")
 
 MAX_TERM_LENGTH = 60
 
@@ -113,6 +119,18 @@ def towa(inlines: Inlines) -> Split | None:
     return split_first(inlines, TOWA_PATTERN)
 
 
+def dash(inlines: Inlines) -> Split | None:
+    return split_first(inlines, DASH_PATTERN)
+
+
+def is_a(inlines: Inlines) -> Split | None:
+    return split_first(inlines, IS_A_PATTERN)
+
+
+def appositive(inlines: Inlines) -> Split | None:
+    return split_first(inlines, APPOSITIVE_PATTERN)
+
+
 def equals(inlines: Inlines) -> Split | None:
     return split_first(inlines, EQUALS_PATTERN) if count(inlines, EQUALS_PATTERN) == 1 else None
 
@@ -124,7 +142,7 @@ def double_colon(inlines: Inlines) -> Split | None:
         return None
     left, right = plain_text(found.left), plain_text(found.right)
     token = (left.split() or [""])[-1] + found.separator + (right.split() or [""])[0] if left[-1:].strip() and right[:1].strip() else ""
-    if _CODE_NAME.fullmatch(left[-1:] + found.separator + right[:1]) or _ADDRESS.fullmatch(token):
+    if _ADDRESS.fullmatch(token):
         return None
     return found
 

@@ -18,7 +18,8 @@ LABELS = frozenset(
     source, sources, link, links, url, tags, tag, back, front, score, summary, overview, update, edit,
     still to check, to check, to do, check later, question, answer, 参考, 参考文献, 参考リンク, メモ, 注, 注意,
     注意点, 備考, 補足, 例, 例え, 例えば, 具体例, ポイント, まとめ, 感想, 疑問, 課題, あとで, 後で, 要確認, 確認,
-    未確認, タグ, 出典, リンク, 目次""".split(",")
+    未確認, タグ, 出典, リンク, 目次, related, see also, cf, 関連, 覚え方, 語呂合わせ, 語呂, 覚えかた, mnemonic,
+    q, a""".split(",")
 )
 # Words that point at something else in the note instead of naming it.
 REFERENCES = frozenset("前者 後者 上記 以下 下記 これ それ あれ こちら 同上 同様 above below this that these those former latter it".split())
@@ -186,6 +187,17 @@ def announces_items(text: str) -> bool:
 def is_reason(text: str) -> bool:
     """A line that gives a reason (``…ため``, ``because …``)."""
     return _REASON.search(text.strip()) is not None
+
+
+# Words an author bolds for emphasis, not as the thing to recall: 「**必ず**」, "does **not**".
+EMPHASIS_WORDS = frozenset(
+    "not no never only always all none must cannot can't don't doesn't won't isn't aren't "
+    "ない しない できない 必ず のみ だけ しか 絶対 常に 不可 禁止 注意".split()
+)
+
+
+def is_emphasis_word(text: str) -> bool:
+    return _key(text) in EMPHASIS_WORDS
 
 
 def is_example(text: str) -> bool:
