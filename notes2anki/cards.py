@@ -113,6 +113,8 @@ UNKNOWN_TYPE = "a note type notes2anki does not know"
 EMPTY_CLOZE = "a cloze deletion that is empty or numbered 0: it would ask for nothing"
 EMPTY_ROW = "a table row with an empty question or answer"
 HEADER_ONLY = "a table with no question or answer columns"
+FRAGMENT = "a fragment (it starts with punctuation): it continues a line before it"
+REMARK_CALLOUT = "a tip, quote or example callout: a remark, not a fact to learn"
 INTRODUCTION = "a remark about the note or a summary (prose outside a subject's section), not a fact to learn"
 
 _AUTHOR_CLOZE = re.compile(r"\{\{c\d+::")
@@ -149,7 +151,7 @@ class Scope:
     shown: bool = False  # the items here already show on their parent's card
 
     def nested(self, parent: Inlines, shown: bool) -> Scope:
-        return replace(self, context=(*self.context, _shortened(plain_text(parent))), heading=None, shown=shown)
+        return replace(self, context=(*self.context, _shortened(plain_text(parent).strip().rstrip(":："))), heading=None, shown=shown)
 
 
 @dataclass
@@ -248,9 +250,24 @@ def _section_cards(section: _Section, result: Extraction) -> None:
         elif isinstance(block, Flashcard):
             _flashcard_cards(block, scope, result)
         elif isinstance(block, Quote):
-            for inner in block.blocks:
-                _section_cards(_Section(None, scope, [inner]), result)
+            _callout_cards(block, scope, result)
         first = False
+
+
+# Callouts that hold the author's remarks rather than facts.
+_REMARK_CALLOUTS = ("tip", "hint", "todo", "quote", "cite", "example", "bug")
+
+
+def _callout_cards(callout: Quote, scope: Scope, result: Extraction) -> None:
+    """An Obsidian callout: a remark (tip, quote, example), or a small section of its own whose
+    title, if it has one, joins the context of its cards."""
+    if callout.callout in _REMARK_CALLOUTS:
+        first = plain_text(callout.title).strip() or block_text(callout.blocks).split("\n")[0]
+        result.skipped.append(Skipped(scope.note, callout.line, first, REMARK_CALLOUT))
+        return
+    title = plain_text(callout.title).strip()
+    inner = replace(scope, context=(*scope.context, title), heading=title) if title else scope
+    _section_cards(_Section(None, inner, list(callout.blocks)), result)
 
 
 def _question_section(section: _Section, result: Extraction) -> bool:
@@ -307,6 +324,8 @@ def _paragraph_cards(
             return "description"
     if len(lines) > 1 and (sum(1 for _, inlines in lines if _structured(inlines)) >= 2 or _has_qa_pair(lines)):
         _paragraph_lines(lines, scope, result, previous)
+    elif len(_statements(lines)) > 1:
+        _paragraph_lines(_statements(lines), scope, result, previous)
     else:
         _line_cards(paragraph.line, paragraph.inlines, (), scope, result, paragraph.pin, previous=previous)
     return None
@@ -321,6 +340,21 @@ def _lines(paragraph: Paragraph) -> list[tuple[int, Inlines]]:
         else:
             lines[-1][1].append(node)
     return [(number, _trimmed(tuple(nodes))) for number, nodes in lines if plain_text(tuple(nodes)).strip()]
+
+
+_SENTENCE_END = ("。", ".", "!", "?", "！", "？", "．")
+
+
+def _statements(lines: list[tuple[int, Inlines]]) -> list[tuple[int, Inlines]]:
+    """A paragraph's lines joined where a sentence was wrapped: a line that does not end a
+    sentence runs on into the next."""
+    statements: list[tuple[int, list[Inline]]] = []
+    for number, inlines in lines:
+        if statements and not plain_text(tuple(statements[-1][1])).rstrip().endswith(_SENTENCE_END):
+            statements[-1][1].extend((SoftBreak(), *inlines))
+        else:
+            statements.append((number, list(inlines)))
+    return [(number, tuple(nodes)) for number, nodes in statements]
 
 
 def _structured(inlines: Inlines) -> bool:
@@ -422,7 +456,8 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
         names = len(items) >= 2 and all(_is_name(item) for item in items)  # the heading's parts or kinds
         if plain and flat and (variant or names) and not describes:
             back = (BulletList(plain[0].line, [_as_property(item) for item in plain], block.ordered),)
-            result.cards.extend(_chunked(_above(scope), "section", plain[0].line, (Text(scope.heading),), back))
+            front = f"{scope.heading} ({len(plain)})" if names and not variant else scope.heading
+            result.cards.extend(_chunked(_above(scope), "section", plain[0].line, (Text(front),), back))
             for position, item in enumerate(items):
                 if item in plain:
                     _nested_cards(item, scope, result, on_card=True)
@@ -684,6 +719,9 @@ def _statement_cards(
         result.cards.append(card)
         return card
     if scope.shown:
+        return None
+    if not text[:1].isalnum() and text[:1] not in "（(「『\"'`$\\":
+        result.skipped.append(Skipped(note, line, text, FRAGMENT))
         return None
     if scope.heading is None and paragraph or scope.heading and wording.is_label_heading(scope.heading):
         result.skipped.append(Skipped(note, line, text, INTRODUCTION if paragraph else PLAIN_STATEMENT))
@@ -1017,7 +1055,7 @@ def _deletions(inlines: Inlines, bold: bool = True) -> Inlines:
     each bold one) as a deletion; deletions written as such are kept."""
     nodes: list[Inline] = []
     for node in inlines:
-        if isinstance(node, Mark) or isinstance(node, Strong) and bold and not wording.is_emphasis_word(plain_text(node.children)):
+        if isinstance(node, Mark) or isinstance(node, Strong) and bold and not wording.is_emphasis(plain_text(node.children)):
             nodes.append(Deletion(node.children))
         elif isinstance(node, (Emphasis, Link)):
             nodes.append(replace(node, children=_deletions(node.children, bold)))
@@ -1041,7 +1079,7 @@ def has_author_cloze(inlines: Inlines) -> bool:
 def _bold_inside(inlines: Inlines) -> bool:
     """Bold spans inside a sentence that name something. A line bold from end to end, or a bold
     ``not`` or 「必ず」, is emphasis, not a deletion."""
-    bold = [node for node in inlines if isinstance(node, Strong) and not wording.is_emphasis_word(plain_text(node.children))]
+    bold = [node for node in inlines if isinstance(node, Strong) and not wording.is_emphasis(plain_text(node.children))]
     return bool(bold) and _whole_bold(inlines) is None
 
 

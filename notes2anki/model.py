@@ -200,8 +200,12 @@ class CodeBlock:
 
 @dataclass
 class Quote:
+    """A block quote inside a list item, or an Obsidian callout (``> [!note] Title``)."""
+
     line: int
     blocks: tuple[Block, ...]
+    callout: str = ""  # the callout's type (``note``, ``tip``), lower case; "" for a plain quote
+    title: Inlines = ()
 
 
 @dataclass

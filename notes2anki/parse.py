@@ -370,8 +370,8 @@ _CALLOUT = re.compile(r"^\[!(?P<type>[A-Za-z-]+)\][+-]?\s*")
 
 
 def _quote(token: Token) -> list[Block]:
-    """A block quote's blocks. An Obsidian callout (``> [!note] Title``) titled with a question
-    is a hidden answer, like ``<details>``; another title names what follows (a sub-heading)."""
+    """A block quote's blocks, or an Obsidian callout (``> [!note] Title``): a ``Quote`` with its
+    type and title, or, when the title asks a question, a hidden answer like ``<details>``."""
     inner = _blocks(token["children"])
     first = inner[0] if inner else None
     if not (isinstance(first, Paragraph) and first.inlines and isinstance(first.inlines[0], Text)):
@@ -385,7 +385,7 @@ def _quote(token: Token) -> list[Block]:
     body.extend(inner[1:])
     if title and wording.is_question(plain_text(title)):
         return [Details(first.line, title, tuple(body))]
-    return ([Paragraph(first.line, (Strong(title),))] if title else []) + body
+    return [Quote(first.line, tuple(body), marker.group("type").lower(), title)]
 
 
 def _rejoined(lines: list[Inlines]) -> Inlines:

@@ -196,8 +196,15 @@ EMPHASIS_WORDS = frozenset(
 )
 
 
-def is_emphasis_word(text: str) -> bool:
-    return _key(text) in EMPHASIS_WORDS
+_AUXILIARIES = frozenset("do does did is are was were will would can could should be has have".split())
+
+
+def is_emphasis(text: str) -> bool:
+    """Bold text that only stresses (``not``, ``does not``, 「必ず」): nothing to recall in it."""
+    words = _key(text).split()
+    return bool(words) and all(word in EMPHASIS_WORDS or word in _AUXILIARIES for word in words) and any(
+        word in EMPHASIS_WORDS for word in words
+    )
 
 
 def is_example(text: str) -> bool:
