@@ -34,10 +34,9 @@ nested under a card's line that make no card of their own go to its Extra field.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
-from notes2anki import deletions, split, wording
+from notes2anki import deletions, identity, split, wording
 from notes2anki.model import (
     Block,
     BulletList,
@@ -57,7 +56,6 @@ from notes2anki.model import (
     Mark,
     Math,
     Note,
-    NoteError,
     Paragraph,
     Quote,
     RawHtml,
@@ -117,7 +115,6 @@ FRAGMENT = "a fragment (it starts with punctuation): it continues a line before 
 REMARK_CALLOUT = "a tip, quote or example callout: a remark, not a fact to learn"
 INTRODUCTION = "a remark about the note or a summary (prose outside a subject's section), not a fact to learn"
 
-_AUTHOR_CLOZE = re.compile(r"\{\{c\d+::")
 _SEPARATOR_LINE = re.compile(r"^%$")
 _REVEAL = re.compile(r"表示|クリック|展開|開く|見る|答え$|解答$|\b(?:show|hide|expand|click|reveal|toggle|answer|solution)\b", re.IGNORECASE)
 _PURPOSE = re.compile(r"^(?P<goal>.{2,60}?(?:[うくぐすつぬぶむる]|ため))には[、，,]\s*(?P<way>.+)$")
@@ -1069,13 +1066,6 @@ def _valid_deletions(inlines: Inlines) -> bool:
     return bool(found) and all(plain_text(node.children).strip() and node.number != 0 for node in found)
 
 
-def has_author_cloze(inlines: Inlines) -> bool:
-    """Deletions the author wrote as ``{{c1::…}}`` (outside code): kept as written."""
-    return _AUTHOR_CLOZE.search(plain_text(inlines, code=False)) is not None or any(
-        isinstance(node, Deletion) and node.number is not None for node in inlines
-    )
-
-
 def _bold_inside(inlines: Inlines) -> bool:
     """Bold spans inside a sentence that name something. A line bold from end to end, or a bold
     ``not`` or 「必ず」, is emphasis, not a deletion."""
@@ -1227,57 +1217,6 @@ def _defined_terms(blocks: list[Block]) -> frozenset[str]:
 # --- identity ---------------------------------------------------------------------------------------
 
 
-def identity_key(file: str, kind: str, section: tuple[str, ...], question: str) -> str:
-    """What makes a card the same card across builds: its note file, section, type and question.
-
-    The note's title is left out (the file already names the note) and so are the answer,
-    tags and line. Text is NFKC-normalised, case-folded and stripped of spaces so that fixing
-    width, case or spacing (a lint fix) keeps the card and its review history.
-    """
-    return "\x1f".join(_normalise(part) for part in (file, kind, *section, question))
-
-
-_PIN_PREFIX = "pin\x1f"
-
-
-def pin_key(pin: str) -> str:
-    """A pinned identity (``<!-- notes2anki-id: NAME -->``) holds wherever the card moves."""
-    return _PIN_PREFIX + pin
-
-
-def pin_of(key: str) -> str | None:
-    """The pin an identity key was made from, if it was pinned."""
-    return key[len(_PIN_PREFIX) :] if key.startswith(_PIN_PREFIX) else None
-
-
 def _key(scope: Scope, kind: str, question: str, pin: str | None) -> str:
-    if pin:
-        return pin_key(pin)
-    return identity_key(scope.note.source_key, kind, scope.context[1:], question)
+    return identity.card_key(scope.note.source_key, kind, scope.context[1:], question, pin)
 
-
-def _normalise(text: str) -> str:
-    """Width, case and spacing do not make a different question (``AutoScaling``/``Auto Scaling``)."""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def identity_clashes(cards: list[Card]) -> list[tuple[Card, Card]]:
-    """Pairs (first, clashing) of cards that would share a GUID: Anki would merge them."""
-    first_by_key: dict[str, Card] = {}
-    clashes = []
-    for card in cards:
-        first = first_by_key.setdefault(card.key, card)
-        if first is not card:
-            clashes.append((first, card))
-    return clashes
-
-
-def clash_error(first: Card, clash: Card) -> NoteError:
-    return NoteError(clash.note.display, clash.line, clash_message(f"line {first.line}"))
-
-
-def clash_message(first_place: str) -> str:
-    return (
-        f"this card has the same identity as the card at {first_place} (same section and question); "
-        "reword one of them, or Anki would merge the two"
-    )

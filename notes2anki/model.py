@@ -369,3 +369,30 @@ class Skipped:
     line: int
     text: str
     reason: str
+
+
+# --- what a build packs and remembers --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PackedNote:
+    """One Anki note as it goes into a package and as the build state keeps it.
+
+    Immutable: the identity stage gives a GUID and the stamp stage an mtime by making a new
+    value (``dataclasses.replace``), never by changing one.
+    """
+
+    key: str  # identity key (see ``identity.card_key``)
+    category: str
+    deck: str
+    kind: str  # "basic" or "cloze"
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    file: str  # source file, relative to the notes folder
+    line: int
+    section: tuple[str, ...]  # headings above the card, for the lock file
+    question: str  # plain text, for reports and the lock file
+    deletions: tuple[str, ...] = ()  # a cloze's deletions (normalised text), numbered 1, 2, … in ``fields``
+    guid: str = ""
+    mtime: int = 0
+

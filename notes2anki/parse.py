@@ -230,9 +230,10 @@ def parse_note(path: Path, root: Path) -> Note:
     return parse_text(text, path, root)
 
 
-def parse_text(text: str, path: Path, root: Path) -> Note:
+def parse_text(text: str, path: Path, root: Path, positions: bool = False) -> Note:
+    """``positions``: front matter that knows each key's line (for lint findings), at a cost."""
     display = str(path)
-    front, body = frontmatter.split(text, display)
+    front, body = frontmatter.split(text, display, positions)
     lines = body.split("\n")
     fragments = flashcards.find(lines, front.end_line)
     if fragments:

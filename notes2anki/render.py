@@ -47,7 +47,6 @@ from notes2anki.model import (
     plain_text,
     soft_break,
 )
-from notes2anki.state import PackedNote
 
 CONTEXT_SEPARATOR = " › "
 CODE_CLASS = "n2a-code"
@@ -108,6 +107,8 @@ class Renderer:
             if media.is_remote(node.url):
                 return escape(f"[{node.alt or 'image'}]")
             name = self.media_files.name_for(self.card.note, node.url, self.card.line)
+            if name is None:  # missing or refused: the build warns, the card keeps its words
+                return escape(f"[{node.alt or 'image'}]")
             return f'<img src="{escape(name)}" alt="{escape(node.alt)}">'
         if isinstance(node, LineBreak):
             return "<br>"
@@ -211,6 +212,35 @@ def cloze_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
     ]
 
 
+_DELETION = re.compile(r"\{\{c\d+::")
+
+
+def deletions(card: Card) -> tuple[str, ...]:
+    """The text of each deletion ``cloze_fields`` numbers 1, 2, … itself; empty when the author
+    numbered them (``{{c2::…}}``), since those numbers are kept as written."""
+    if card.kind != "cloze":
+        return ()
+    found: list[Deletion] = []
+
+    def visit(nodes: Inlines) -> None:
+        for node in nodes:
+            if isinstance(node, Deletion):
+                found.append(node)
+            elif isinstance(node, (Strong, Emphasis, Mark, Link)):
+                visit(node.children)
+
+    visit(card.cloze)
+    if any(node.number is not None for node in found):
+        return ()
+    return tuple(plain_text(node.children) for node in found)
+
+
+def renumber_cloze(text: str, numbers: tuple[int, ...]) -> str:
+    """A ``cloze_fields`` Text with its deletions numbered ``numbers`` instead of 1, 2, …"""
+    given = iter(numbers)
+    return _DELETION.sub(lambda match: f"{{{{c{next(given)}::", text)
+
+
 def _context(card: Card) -> str:
     return CONTEXT_SEPARATOR.join(escape(part) for part in card.context)
 
@@ -255,27 +285,3 @@ def deck_name(card: Card) -> str:
 def tags_for(card: Card) -> list[str]:
     tags = [card.note.category, *card.note.tags, *card.tags]
     return sorted({_TAG_UNSAFE.sub("_", tag) for tag in tags})
-
-
-def packed_note(card: Card, guid: str, media_files: media.MediaFiles) -> PackedNote:
-    """The Anki note a card becomes (its GUID and mtime may be set later by the build).
-
-    Raises NoteError for a missing image.
-    """
-    if card.kind == "cloze":
-        fields = cloze_fields(card, media_files)
-    else:
-        fields = basic_fields(card, media_files)
-    return PackedNote(
-        guid=guid,
-        key=card.key,
-        category=card.note.category,
-        deck=deck_name(card),
-        kind=card.kind,
-        fields=fields,
-        tags=tags_for(card),
-        file=card.note.source_key,
-        line=card.line,
-        section=list(card.context[1:]),
-        question=card.question,
-    )
