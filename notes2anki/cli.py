@@ -51,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=_build)
 
     cards = commands.add_parser("cards", help="print the cards notes make, and the items that make none")
-    cards.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="PATH")
+    cards.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="PATH", help="notes folder(s) or files (default: notes)")
+    cards.add_argument(
+        "--format", choices=("text", "json"), default="text", dest="output_format", help="text for reading (default), json for tools"
+    )
     cards.set_defaults(run=_cards)
 
     lint = commands.add_parser("lint", help="check notes for what breaks cards and terminology")
@@ -192,34 +195,61 @@ def _cards(args: argparse.Namespace) -> int:
     from notes2anki import render
     from notes2anki.pipeline import read_tree
 
-    entries: list[tuple[str, int, list[str]]] = []
-    errors = []
-    cards = skipped = notes = 0
+    cards, skipped, errors, notes = [], [], [], 0
     for read in read_tree(args.paths):
         if read.note is None:
             errors.append(read.error)
             continue
         notes += 1
-        cards += len(read.cards)
-        skipped += len(read.skipped)
-        for card in read.cards:
-            lines = [f"{card.source}: {card.rule} ({card.kind})  [{' › '.join(card.context)}]"]
-            if card.kind == "cloze":
-                lines.append(f"    C  {render.preview_cloze(card)}")
-            else:
-                lines.append(f"    Q  {render.preview(card.front)}")
-                lines.append(f"    A  {' '.join(filter(None, (render.preview(card.back), render.preview_items(card.back_list))))}")
-            if card.extra:
-                lines.append(f"    +  {render.preview_items(card.extra)}")
-            entries.append((card.note.display, card.line, lines))
-        for item in read.skipped:
-            entries.append((item.note.display, item.line, [f"{item.note.display}:{item.line}: no card: {item.reason}: {item.text}"]))
-    for _, _, lines in sorted(entries, key=lambda entry: (entry[0], entry[1])):
-        print("\n".join(lines))
+        cards.extend(read.cards)
+        skipped.extend(read.skipped)
+    if args.output_format == "json":
+        _print_cards_json(cards, skipped, render)
+    else:
+        _print_cards_text(cards, skipped, render)
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
-    print(f"{_count(cards, 'card')}, {_count(skipped, 'item')} without a card, {_count(notes, 'note')}")
+    if args.output_format == "text":
+        print(f"{_count(len(cards), 'card')}, {_count(len(skipped), 'item')} without a card, {_count(notes, 'note')}")
     return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def _print_cards_text(cards, skipped, render) -> None:
+    entries: list[tuple[str, int, list[str]]] = []
+    for card in cards:
+        text = render.card_text(card)
+        lines = [f"{card.source}: {card.rule} ({card.kind})  [{' › '.join(card.context)}]"]
+        if card.kind == "cloze":
+            lines.append(f"    C  {text['front']}")
+        else:
+            lines.append(f"    Q  {text['front']}")
+            lines.append(f"    A  {_one_line(text['back'])}")
+        if text["extra"]:
+            lines.append(f"    +  {_one_line(text['extra'])}")
+        entries.append((card.note.display, card.line, lines))
+    for item in skipped:
+        entries.append((item.note.display, item.line, [f"{item.note.display}:{item.line}: no card: {item.reason}: {item.text}"]))
+    for _, _, lines in sorted(entries, key=lambda entry: (entry[0], entry[1])):
+        print("\n".join(lines))
+
+
+def _one_line(text: str) -> str:
+    """Answer lines side by side, as a terminal line: ``• a • b`` for several."""
+    lines = text.split("\n")
+    return lines[0] if len(lines) == 1 else " ".join(f"• {line}" for line in lines)
+
+
+def _print_cards_json(cards, skipped, render) -> None:
+    import json
+
+    output = {
+        "cards": [
+            {"path": card.note.display, "line": card.line, "rule": card.rule, "type": card.kind, "context": list(card.context), **render.card_text(card)}
+            for card in cards
+        ],
+        "skipped": [{"path": item.note.display, "line": item.line, "text": item.text, "reason": item.reason} for item in skipped],
+    }
+    print(json.dumps(output, ensure_ascii=False, indent=1))
 
 
 def _count(number: int, noun: str) -> str:

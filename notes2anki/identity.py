@@ -123,8 +123,7 @@ def _told_apart(card: Card, first: Card, key: str, taken: dict[str, Card]) -> tu
 
 
 def _answer(card: Card) -> str:
-    items = " ".join(plain_text(item.inlines) for item in card.back_list)
-    return f"{plain_text(card.back)} {items}"
+    return card.answer
 
 
 # --- the lock file's part: recognising a card that changed -----------------------------------

@@ -191,7 +191,7 @@ def test_identity_clash_builds_both_cards_and_warns(notes_dir: Path, tmp_path: P
     note = write_note(
         notes_dir,
         "dup.md",
-        "---\ncategory: AWS\n---\n## S\n\n- Same question -> one\n- Same question -> two\n- Note: 後で確認\n- Note: 後で確認\n- -d：削除\n- -D：強制削除\n",
+        "---\ncategory: AWS\n---\n## S\n\n- Same question -> one\n- Same question -> two\n- キャッシュ：後で確認\n- キャッシュ：後で確認\n- -d：削除\n- -D：強制削除\n",
     )
     assert build(notes_dir, tmp_path / "build") == 0
     err = capsys.readouterr().err

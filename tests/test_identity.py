@@ -24,7 +24,7 @@ def test_key_ignores_width_case_spacing_title_answer_and_line() -> None:
 
 
 def test_clashes_are_told_apart_by_case_then_answer_then_order() -> None:
-    cards = _cards("- -d：削除\n- -D：強制削除\n- EC2 → S3\n- EC2 → RDS\n- Note: 後で確認\n- Note: 後で確認\n")
+    cards = _cards("- -d：削除\n- -D：強制削除\n- EC2 → S3\n- EC2 → RDS\n- キャッシュ：後で確認\n- キャッシュ：後で確認\n")
     keys, warnings = identity.resolve_clashes(cards)
     assert len(set(keys)) == 6
     assert [w.line for w in warnings] == [7, 9, 11]
