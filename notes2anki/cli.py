@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--watch", action="store_true", help="rebuild whenever a note changes (Ctrl-C to stop)")
     build.set_defaults(run=_build)
 
+    preview = commands.add_parser("preview", help="write HTML pages that show every card as Anki will")
+    preview.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="NOTES", help="notes folder(s) or files (default: notes)")
+    preview.add_argument("-o", "--out", type=Path, default=Path("build/preview"), help="output folder (default: build/preview)")
+    preview.add_argument("--open", action="store_true", help="open the pages in the web browser")
+    preview.set_defaults(run=_preview)
+
     cards = commands.add_parser("cards", help="print the cards notes make, and the items that make none")
     cards.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="PATH")
     cards.set_defaults(run=_cards)
@@ -180,6 +186,25 @@ def _watch(args: argparse.Namespace) -> int:
                 print(f"notes2anki: {error}", file=sys.stderr)
             sys.stdout.flush()
         time.sleep(0.5)
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from notes2anki.preview import preview
+
+    try:
+        report = preview(args.paths, args.out)
+    except OSError as error:
+        print(f"notes2anki: cannot write the preview into {args.out}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    notes = len({card.file for category in report.categories for card in category.cards})
+    print(f"{report.index}: {_count(report.cards, 'card')} from {_count(notes, 'note')}, {_count(report.skipped, 'item')} without a card")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(report.index.resolve().as_uri())
+    return EXIT_FINDINGS if report.errors else EXIT_OK
 
 
 def _cards(args: argparse.Namespace) -> int:
