@@ -193,16 +193,21 @@ def _watch(args: argparse.Namespace) -> int:
 
     output = args.out.resolve()
 
+    watched = sorted({root_of(path).resolve() for path in args.paths})
+
     class Inputs(DefaultFilter):
-        """Everything under the notes folders but the build's own output and lock files."""
+        """What the build reads: the notes folders' files but hidden ones (the build ignores them
+        and keeps its temporary files there), the lock file and the output folder."""
 
         def __call__(self, change, path: str) -> bool:
             resolved = Path(path).resolve()
             if resolved == output or output in resolved.parents or resolved.name == LOCK_FILE:
                 return False
+            inside = [resolved.relative_to(root).parts for root in watched if root in resolved.parents]
+            if any(part.startswith(".") for parts in inside for part in parts):
+                return False
             return super().__call__(change, path)
 
-    watched = sorted({root_of(path).resolve() for path in args.paths})
     config = Path("pyproject.toml")
     if config.is_file():
         watched.append(config.resolve())
