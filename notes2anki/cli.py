@@ -157,7 +157,7 @@ def _print_build(report, verbose: bool, dry_run: bool) -> None:
 
 def _progress():
     """A progress bar per stage the build reports, on a terminal only (never in CI, a file or a
-    pipe), and only for a build that takes long enough to need one."""
+    pipe); each bar is cleared when its stage ends, so the report stays as it was."""
     import os
 
     if not sys.stderr.isatty() or os.environ.get("CI"):
@@ -170,7 +170,7 @@ def _progress():
         if stage not in bars:
             for bar in bars.values():
                 bar.close()
-            bars[stage] = tqdm(total=total, desc=stage, unit="", delay=0.5, leave=False, file=sys.stderr)
+            bars[stage] = tqdm(total=total, desc=stage, unit="", leave=False, file=sys.stderr)
         bar = bars[stage]
         bar.total = total
         bar.update(done - bar.n)

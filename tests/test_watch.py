@@ -1,13 +1,17 @@
 """``notes2anki build --watch``: a running watcher rebuilds when a note or an image changes,
-and not when the build writes its own files."""
+and not when the build writes its own files. And the progress display: on a terminal only."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import queue
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import threading
 import time
 import zipfile
@@ -90,3 +94,36 @@ def test_watch_rebuilds_on_image_and_note_edits_only(notes_dir: Path, tmp_path: 
         status = watcher.stop()
     assert status == 130
     assert "interrupted" in watcher.wait_for("interrupted")[-1]
+
+
+def _stderr(notes: Path, out: Path, terminal: bool) -> str:
+    """What a build writes to stderr, on a pseudo-terminal or a pipe, outside CI."""
+    environment = {key: value for key, value in os.environ.items() if key != "CI"}
+    command = [sys.executable, "-m", "notes2anki", "build", str(notes), "-o", str(out)]
+    if not terminal:
+        return subprocess.run(command, capture_output=True, text=True, env=environment, check=True).stderr
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal has a size
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=follower, env=environment, check=True)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal's other end is closed: all is read
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    return output.decode()
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    for number in range(25):
+        write_note(notes, f"note{number:02}.md", f"- Question {number} -> Answer {number}\n")
+    shown = _stderr(notes, tmp_path / "tty", terminal=True)
+    assert "reading notes:" in shown and "/25 [" in shown  # a bar of the 25 notes read
+    assert shown.endswith("\r")  # and cleared: the report is what stays on the screen
+    assert _stderr(notes, tmp_path / "pipe", terminal=False) == ""
