@@ -262,8 +262,10 @@ def _preview(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
-    notes = len({card.file for category in report.categories for card in category.cards})
-    print(f"{report.index}: {_count(report.cards, 'card')} from {_count(notes, 'note')}, {_count(report.skipped, 'item')} without a card")
+    print(
+        f"{report.index}: {_count(report.notes, 'card')} from {_count(report.files, 'note')} "
+        f"({report.cards} to review in Anki: one per cloze deletion), {_count(report.skipped, 'item')} without a card"
+    )
     if args.open:
         import webbrowser
 

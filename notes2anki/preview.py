@@ -210,6 +210,9 @@ class PreviewReport:
     categories: list[Category] = field(default_factory=list)
     errors: list[NoteError] = field(default_factory=list)
 
+    notes: int = 0  # notes2anki cards (Anki notes); ``cards`` counts what Anki will ask
+    files: int = 0
+
     @property
     def cards(self) -> int:
         return sum(len(category.cards) for category in self.categories)
@@ -257,7 +260,7 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
 
     loaded = load_notes(paths)
     extracted = extract_cards(loaded.notes)
-    report = PreviewReport(out_dir / "index.html", errors=list(loaded.errors))
+    report = PreviewReport(out_dir / "index.html", errors=list(loaded.errors), files=len(loaded.notes))
     categories: dict[str, Category] = {}
 
     def category(name: str) -> Category:
@@ -273,6 +276,7 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
             report.errors.append(error)
             continue
         category(card.note.category).cards.extend(cards_of(packed, card.rule, card.note.display, card.line))
+        report.notes += 1
     for skipped in sorted(extracted.skipped, key=lambda skipped: (skipped.note.display, skipped.line)):
         category(skipped.note.category).skipped.append(skipped)
     report.categories = [categories[name] for name in sorted(categories)]
@@ -483,7 +487,7 @@ def _index_page(report: PreviewReport) -> str:
 <style>{_PAGE_CSS}</style>
 </head>
 <body class="n2a-p">
-<div class="n2a-p-bar"><h1>notes2anki preview</h1><span class="n2a-p-count">{report.cards} cards, {report.skipped} items without a card</span></div>
+<div class="n2a-p-bar"><h1>notes2anki preview</h1><span class="n2a-p-count">{report.cards} cards to review, {report.skipped} items without a card</span></div>
 <main class="n2a-p-main">
 <table class="n2a-p-index"><tr><th>category</th><th>cards</th><th>decks</th><th>no card</th></tr>{rows}</table>
 {problems}

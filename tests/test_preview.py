@@ -83,7 +83,7 @@ def test_command_writes_pages_and_reports(notes: Path, tmp_path: Path, capsys) -
     out = tmp_path / "preview"
     assert main(["preview", str(notes), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert f"{out / 'index.html'}: 10 cards from 2 notes, 1 item without a card" in printed
+    assert f"{out / 'index.html'}: 7 cards from 2 notes (10 to review in Anki: one per cloze deletion), 1 item without a card" in printed
     assert sorted(path.name for path in out.glob("*.html")) == ["AWS.html", "Computer Science.html", "index.html"]
     assert [path.name for path in (out / "media").iterdir()][0].startswith("arch-")
     (notes / "network.md").rename(notes / "network.txt")  # a category that disappears loses its page
