@@ -263,8 +263,8 @@ def _preview(args: argparse.Namespace) -> int:
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     print(
-        f"{report.index}: {_count(report.notes, 'card')} from {_count(report.files, 'note')} "
-        f"({report.cards} to review in Anki: one per cloze deletion), {_count(report.skipped, 'item')} without a card"
+        f"{report.index}: {_count(report.made, 'card')} from {_count(report.files, 'note')} "
+        f"({report.to_review} to review in Anki: one per cloze deletion), {_count(report.skipped, 'item')} without a card"
     )
     if args.open:
         import webbrowser

@@ -210,11 +210,12 @@ class PreviewReport:
     categories: list[Category] = field(default_factory=list)
     errors: list[NoteError] = field(default_factory=list)
 
-    notes: int = 0  # notes2anki cards (Anki notes); ``cards`` counts what Anki will ask
-    files: int = 0
+    made: int = 0  # cards the notes made (one Anki note each)
+    files: int = 0  # note files read
 
     @property
-    def cards(self) -> int:
+    def to_review(self) -> int:
+        """The cards Anki will ask: one per Basic note, one per deletion number of a Cloze note."""
         return sum(len(category.cards) for category in self.categories)
 
     @property
@@ -276,7 +277,7 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
             report.errors.append(error)
             continue
         category(card.note.category).cards.extend(cards_of(packed, card.rule, card.note.display, card.line))
-        report.notes += 1
+        report.made += 1
     for skipped in sorted(extracted.skipped, key=lambda skipped: (skipped.note.display, skipped.line)):
         category(skipped.note.category).skipped.append(skipped)
     report.categories = [categories[name] for name in sorted(categories)]
@@ -487,7 +488,7 @@ def _index_page(report: PreviewReport) -> str:
 <style>{_PAGE_CSS}</style>
 </head>
 <body class="n2a-p">
-<div class="n2a-p-bar"><h1>notes2anki preview</h1><span class="n2a-p-count">{report.cards} cards to review, {report.skipped} items without a card</span></div>
+<div class="n2a-p-bar"><h1>notes2anki preview</h1><span class="n2a-p-count">{report.to_review} cards to review, {report.skipped} items without a card</span></div>
 <main class="n2a-p-main">
 <table class="n2a-p-index"><tr><th>category</th><th>cards</th><th>decks</th><th>no card</th></tr>{rows}</table>
 {problems}
