@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from notes2anki import render
-from notes2anki.model import NoteError, Skipped
+from notes2anki.model import Card, NoteError, Skipped
 from notes2anki.pipeline import extract_cards, load_notes
 
 MEDIA_DIR = "media"  # like Anki's collection.media: one flat folder, names made unique by content
@@ -223,23 +223,22 @@ class PreviewReport:
         return sum(len(category.skipped) for category in self.categories)
 
 
-def cards_of(packed, rule: str, file: str, line: int) -> list[PreviewCard]:
-    """The cards Anki makes of one packed note, rendered with its notetype's templates."""
+def cards_of(card: Card, fields: list[str]) -> list[PreviewCard]:
+    """The cards Anki makes of one note's fields, rendered with its notetype's templates."""
     from notes2anki.package import BASIC_MODEL, CLOZE_MODEL  # the objects that go into the deck
 
-    model = CLOZE_MODEL if packed.kind == "cloze" else BASIC_MODEL
-    fields = dict(zip((spec["name"] for spec in model.fields), packed.fields))
+    model = CLOZE_MODEL if card.kind == "cloze" else BASIC_MODEL
+    named = dict(zip((spec["name"] for spec in model.fields), fields, strict=True))
     result = []
     for template in model.templates:
-        if packed.kind == "cloze":
-            numbers = cloze_numbers(fields[_cloze_field(template["qfmt"])])
-            variants = [(number, f"Cloze {number}") for number in numbers]
+        if card.kind == "cloze":
+            variants = [(number, f"Cloze {number}") for number in cloze_numbers(named[_cloze_field(template["qfmt"])])]
         else:
             variants = [(None, template["name"])]
         for number, name in variants:
-            question = render_template(template["qfmt"], fields, number)
-            answer = render_template(template["afmt"], fields, number, front_side=question)
-            result.append(PreviewCard(packed.deck, model.name, name, rule, file, line, question, answer))
+            question = render_template(template["qfmt"], named, number)
+            answer = render_template(template["afmt"], named, number, front_side=question)
+            result.append(PreviewCard(render.deck_name(card), model.name, name, card.rule, card.note.display, card.line, question, answer))
     return result
 
 
@@ -259,9 +258,8 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
     from notes2anki.build import deck_file_name
     from notes2anki.media import MediaFiles
 
-    loaded = load_notes(paths)
-    extracted = extract_cards(loaded.notes)
-    report = PreviewReport(out_dir / "index.html", errors=list(loaded.errors), files=len(loaded.notes))
+    cards, skipped, errors, files = _read(paths)
+    report = PreviewReport(out_dir / "index.html", errors=errors, files=files)
     categories: dict[str, Category] = {}
 
     def category(name: str) -> Category:
@@ -270,19 +268,28 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
         return categories[name]
 
     media_files = MediaFiles()
-    for card in sorted(extracted.cards, key=lambda card: (card.note.display, card.line)):
+    for card in sorted(cards, key=lambda card: (card.note.display, card.line)):
+        render_fields = render.cloze_fields if card.kind == "cloze" else render.basic_fields
         try:
-            packed = render.packed_note(card, "", media_files)
+            fields = render_fields(card, media_files)  # what the deck gets
         except NoteError as error:
             report.errors.append(error)
             continue
-        category(card.note.category).cards.extend(cards_of(packed, card.rule, card.note.display, card.line))
+        category(card.note.category).cards.extend(cards_of(card, fields))
         report.made += 1
-    for skipped in sorted(extracted.skipped, key=lambda skipped: (skipped.note.display, skipped.line)):
-        category(skipped.note.category).skipped.append(skipped)
+    for item in sorted(skipped, key=lambda item: (item.note.display, item.line)):
+        category(item.note.category).skipped.append(item)
     report.categories = [categories[name] for name in sorted(categories)]
     _write(report, out_dir, media_files.files)
     return report
+
+
+def _read(paths: list[Path]) -> tuple[list[Card], list[Skipped], list[NoteError], int]:
+    """The cards and the items without one of every note under ``paths``, the notes that could
+    not be read, and how many could."""
+    loaded = load_notes(paths)
+    extracted = extract_cards(loaded.notes)
+    return extracted.cards, extracted.skipped, list(loaded.errors), len(loaded.notes)
 
 
 def _write(report: PreviewReport, out_dir: Path, media: dict[str, Path]) -> None:
