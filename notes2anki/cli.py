@@ -12,9 +12,10 @@ from pathlib import Path
 
 from notes2anki import __version__
 from notes2anki.lint.formats import FORMATS
-from notes2anki.push import DEFAULT_URL, KEY_VARIABLE, URL_VARIABLE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+ANKICONNECT_URL = "http://127.0.0.1:8765"  # where the AnkiConnect add-on listens unless told otherwise
+URL_VARIABLE, KEY_VARIABLE = "NOTES2ANKI_ANKI_URL", "NOTES2ANKI_API_KEY"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,9 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     push.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="NOTES", help="notes folder(s) or files (default: notes)")
     push.add_argument("-o", "--out", type=Path, default=Path("build"), help="output folder (default: build)")
     push.add_argument("-v", "--verbose", action="store_true", help="list each card added, changed, moved or removed")
-    push.add_argument("--anki-url", metavar="URL", help=f"AnkiConnect's address (default: ${URL_VARIABLE}, else {DEFAULT_URL})")
+    push.add_argument("--anki-url", metavar="URL", help=f"AnkiConnect's address (default: ${URL_VARIABLE}, else {ANKICONNECT_URL})")
     push.add_argument("--api-key", metavar="KEY", help=f"AnkiConnect's apiKey, if it set one (default: ${KEY_VARIABLE})")
-    push.set_defaults(run=_push)
+    push.set_defaults(run=_push, dry_run=False, forget_removed=False)
 
     preview = commands.add_parser("preview", help="write HTML pages that show every card as Anki will")
     preview.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="NOTES", help="notes folder(s) or files (default: notes)")
@@ -232,13 +233,12 @@ def _shown(path: Path) -> str:
 def _push(args: argparse.Namespace) -> int:
     import os
 
-    from notes2anki.push import AnkiConnect, AnkiConnectError
+    from notes2anki.push import AnkiConnect, AnkiConnectError, KeyRefused
 
-    args.dry_run = args.forget_removed = False
     status, report = _build_once(args)
     if report is None:
         return status
-    client = AnkiConnect(args.anki_url or os.environ.get(URL_VARIABLE) or DEFAULT_URL, args.api_key or os.environ.get(KEY_VARIABLE))
+    client = AnkiConnect(args.anki_url or os.environ.get(URL_VARIABLE) or ANKICONNECT_URL, args.api_key or os.environ.get(KEY_VARIABLE))
     decks = [deck for deck in report.decks if not deck.error and deck.path.exists()]
     try:
         client.check()
@@ -246,7 +246,8 @@ def _push(args: argparse.Namespace) -> int:
             pushed = client.import_deck(deck.path, deck.category)
             print(f"{deck.path}: imported into Anki, which now has {_count(pushed.cards_after, 'card')} in {deck.category} ({pushed.cards_after - pushed.cards_before} new)")
     except AnkiConnectError as error:
-        print(f"notes2anki: {error}", file=sys.stderr)
+        hint = f": give its apiKey setting with --api-key or ${KEY_VARIABLE}" if isinstance(error, KeyRefused) else ""
+        print(f"notes2anki: {error}{hint}", file=sys.stderr)
         print(f"notes2anki: the decks are in {args.out}; import them with File › Import instead", file=sys.stderr)
         return EXIT_ERROR
     return status

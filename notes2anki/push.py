@@ -10,17 +10,21 @@ Library code: returns results and raises ``AnkiConnectError``, never prints (``c
 from __future__ import annotations
 
 import json
+import socket
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_URL = "http://127.0.0.1:8765"
 API_VERSION = 6  # the AnkiConnect API version these requests are written for
-URL_VARIABLE = "NOTES2ANKI_ANKI_URL"
-KEY_VARIABLE = "NOTES2ANKI_API_KEY"
 
 
 class AnkiConnectError(Exception):
     """AnkiConnect could not be reached, or refused a request: the message says which, and why."""
+
+
+class KeyRefused(AnkiConnectError):
+    """AnkiConnect has an API key set, and the request did not carry it."""
 
 
 @dataclass
@@ -34,16 +38,12 @@ class Pushed:
 
 
 class AnkiConnect:
-    def __init__(self, url: str = DEFAULT_URL, key: str | None = None, timeout: float = 300) -> None:
+    def __init__(self, url: str, key: str | None = None, timeout: float = 300) -> None:
         self.url = url
         self.key = key
         self.timeout = timeout  # a large deck takes Anki a while to import
 
     def call(self, action: str, **params):
-        import socket  # the command line imports this module's names: keep them cheap
-        import urllib.error
-        import urllib.request
-
         request = {"action": action, "version": API_VERSION, "params": params}
         if self.key:
             request["key"] = self.key
@@ -62,8 +62,11 @@ class AnkiConnect:
             raise AnkiConnectError(f"{self.url} did not answer as AnkiConnect does (no JSON reply)") from None
         if not isinstance(answer, dict) or set(answer) != {"result", "error"}:
             raise AnkiConnectError(f"{self.url} did not answer as AnkiConnect does: {str(answer)[:200]}")
-        if answer["error"] is not None:
-            raise AnkiConnectError(_explain(str(answer["error"])))
+        error = answer["error"]
+        if error is not None:
+            if "api key" in str(error).lower():
+                raise KeyRefused(f"AnkiConnect refused the API key ({error})")
+            raise AnkiConnectError(f"Anki says: {error}")
         return answer["result"]
 
     def check(self) -> int:
@@ -81,12 +84,6 @@ class AnkiConnect:
         if self.call("importPackage", path=str(path.resolve())) is not True:
             raise AnkiConnectError(f"Anki did not import {path}: no collection is open (choose a profile in Anki)")
         return Pushed(path, category, before, self.cards_in(category))
-
-
-def _explain(error: str) -> str:
-    if "api key" in error.lower():
-        return f"AnkiConnect refused the API key ({error}): give its apiKey setting with --api-key or ${KEY_VARIABLE}"
-    return f"Anki says: {error}"
 
 
 def _search_text(name: str) -> str:
