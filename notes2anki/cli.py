@@ -240,6 +240,9 @@ def _push(args: argparse.Namespace) -> int:
         return status
     client = AnkiConnect(args.anki_url or os.environ.get(URL_VARIABLE) or ANKICONNECT_URL, args.api_key or os.environ.get(KEY_VARIABLE))
     decks = [deck for deck in report.decks if not deck.error and deck.path.exists()]
+    for deck in report.decks:
+        if deck.error:
+            print(f"{deck.path}: not sent to Anki: this build could not write it", file=sys.stderr)
     try:
         client.check()
         for deck in decks:
