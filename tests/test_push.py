@@ -125,3 +125,19 @@ def test_anki_not_running_is_said_plainly_and_the_decks_are_still_built(notes_di
     assert "is Anki running, with the AnkiConnect add-on (2055492159) installed?" in err
     assert "Traceback" not in err
     assert (tmp_path / "build" / "AWS.apkg").is_file()
+
+
+def test_a_deck_the_build_could_not_write_is_not_sent(ankiconnect, anki, notes_dir, tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("NOTES2ANKI_API_KEY", "secret")
+    write_note(notes_dir, "aws.md", NOTE)
+    write_note(notes_dir, "net.md", "---\ncategory: Networking\n---\n- Diagram -> ![d](d.png)\n")
+    (notes_dir / "d.png").write_bytes(b"\x89PNG")
+    out = str(tmp_path / "build")
+    assert main(["push", str(notes_dir), "-o", out, "--anki-url", ankiconnect.url]) == 0
+    (notes_dir / "d.png").unlink()
+    capsys.readouterr()
+    assert main(["push", str(notes_dir), "-o", out, "--anki-url", ankiconnect.url]) == 1
+    captured = capsys.readouterr()
+    assert "Networking.apkg: not sent to Anki: this build could not write it" in captured.err
+    assert "AWS.apkg: imported into Anki" in captured.out
+    assert ankiconnect.actions.count("importPackage") == 3
