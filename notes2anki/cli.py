@@ -67,7 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     preview.set_defaults(run=_preview)
 
     cards = commands.add_parser("cards", help="print the cards notes make, and the items that make none")
-    cards.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="PATH")
+    cards.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="PATH", help="notes folder(s) or files (default: notes)")
+    cards.add_argument(
+        "--format", choices=("text", "json"), default="text", dest="output_format", help="text for reading (default), json for tools"
+    )
     cards.set_defaults(run=_cards)
 
     lint = commands.add_parser("lint", help="check notes for what breaks cards and terminology")
@@ -283,28 +286,56 @@ def _cards(args: argparse.Namespace) -> int:
 
     loaded = load_notes(args.paths)
     extracted = extract_cards(loaded.notes)
+    if args.output_format == "json":
+        _print_cards_json(extracted)
+    else:
+        _print_cards_text(extracted, render)
+    for error in loaded.errors:
+        print(f"error: {error}", file=sys.stderr)
+    if args.output_format == "text":
+        print(
+            f"{_count(len(extracted.cards), 'card')}, {_count(len(extracted.skipped), 'item')} without a card, "
+            f"{_count(len(loaded.notes), 'note')}"
+        )
+    return EXIT_FINDINGS if loaded.errors else EXIT_OK
+
+
+def _print_cards_text(extracted, render) -> None:
     entries: list[tuple[str, int, list[str]]] = []
     for card in extracted.cards:
+        text = render.card_text(card)
         lines = [f"{card.source}: {card.rule} ({card.kind})  [{' › '.join(card.context)}]"]
         if card.kind == "cloze":
-            lines.append(f"    C  {render.preview_cloze(card)}")
+            lines.append(f"    C  {text['front']}")
         else:
-            lines.append(f"    Q  {render.preview(card.front)}")
-            lines.append(f"    A  {' '.join(filter(None, (render.preview(card.back), render.preview_items(card.back_list))))}")
-        if card.extra:
-            lines.append(f"    +  {render.preview_items(card.extra)}")
+            lines.append(f"    Q  {text['front']}")
+            lines.append(f"    A  {_one_line(text['back'])}")
+        if text["extra"]:
+            lines.append(f"    +  {_one_line(text['extra'])}")
         entries.append((card.note.display, card.line, lines))
     for skipped in extracted.skipped:
         entries.append((skipped.note.display, skipped.line, [f"{skipped.note.display}:{skipped.line}: no card: {skipped.reason}: {skipped.text}"]))
     for _, _, lines in sorted(entries, key=lambda entry: (entry[0], entry[1])):
         print("\n".join(lines))
-    for error in loaded.errors:
-        print(f"error: {error}", file=sys.stderr)
-    print(
-        f"{_count(len(extracted.cards), 'card')}, {_count(len(extracted.skipped), 'item')} without a card, "
-        f"{_count(len(loaded.notes), 'note')}"
-    )
-    return EXIT_FINDINGS if loaded.errors else EXIT_OK
+
+
+def _one_line(text: str) -> str:
+    """Answer lines side by side, as a terminal line: ``• a • b`` for several."""
+    lines = text.split("\n")
+    return lines[0] if len(lines) == 1 else " ".join(f"• {line}" for line in lines)
+
+
+def _print_cards_json(extracted) -> None:
+    import json
+
+    from notes2anki import render
+
+    cards = [
+        {"path": card.note.display, "line": card.line, "rule": card.rule, "type": card.kind, "context": list(card.context), **render.card_text(card)}
+        for card in extracted.cards
+    ]
+    skipped = [{"path": s.note.display, "line": s.line, "text": s.text, "reason": s.reason} for s in extracted.skipped]
+    print(json.dumps({"cards": cards, "skipped": skipped}, ensure_ascii=False, indent=1))
 
 
 def _count(number: int, noun: str) -> str:

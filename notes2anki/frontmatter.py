@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ruamel.yaml import YAML
@@ -10,6 +11,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from notes2anki.model import NoteError
 
 _FENCE = "---"
+_TOML_FENCE = "+++"
 _CLOSERS = ("---", "...")
 
 
@@ -33,6 +35,8 @@ def split(text: str, display: str) -> tuple[FrontMatter, str]:
     Keeping the blank lines makes every line number the parser finds a line number in the file.
     """
     lines = text.split("\n")
+    if lines and lines[0].rstrip() == _TOML_FENCE:
+        return _split_toml(lines, display)
     end = closing_line(lines)
     if end == 0:
         return FrontMatter({}, 0), text
@@ -40,6 +44,22 @@ def split(text: str, display: str) -> tuple[FrontMatter, str]:
         raise NoteError(display, 1, "front matter starts with '---' but is never closed")
     body = "\n" * end + "\n".join(lines[end:])
     return FrontMatter(load("\n".join(lines[1 : end - 1]), display), end), body
+
+
+def _split_toml(lines: list[str], display: str) -> tuple[FrontMatter, str]:
+    """``+++``-fenced TOML front matter (Hugo, Zola), loaded with the standard library."""
+    import tomllib
+
+    end = next((index + 1 for index in range(1, len(lines)) if lines[index].rstrip() == _TOML_FENCE), None)
+    if end is None:
+        raise NoteError(display, 1, "front matter starts with '+++' but is never closed")
+    try:
+        data = tomllib.loads("\n".join(lines[1 : end - 1]))
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"\(at line (\d+)", str(error))
+        line = int(where.group(1)) + 1 if where else 1
+        raise NoteError(display, line, f"invalid TOML in front matter: {str(error).split(' (at')[0]}") from None
+    return FrontMatter(data, end), "\n" * end + "\n".join(lines[end:])
 
 
 def closing_line(lines: list[str]) -> int | None:
