@@ -105,28 +105,26 @@ class _Deletion:
 
 
 def _parse_clozes(text: str) -> list[str | _Deletion]:
-    """Text and (nested) deletions; an unclosed ``{{cN::`` and a stray ``}}`` stay text."""
+    """Text and (nested) deletions; a stray ``}}`` stays text."""
     top: list[str | _Deletion] = []
-    open_: list[tuple[_Deletion, str]] = []  # each open deletion, and its opener as written
+    open_: list[_Deletion] = []
 
-    def add(*nodes: str | _Deletion) -> None:
-        (open_[-1][0].children if open_ else top).extend(node for node in nodes if node != "")
+    def add(node: str | _Deletion) -> None:
+        if node != "":
+            (open_[-1].children if open_ else top).append(node)
 
     position = 0
     for token in _CLOZE_TOKEN.finditer(text):
         add(text[position : token.start()])
         position = token.end()
         if token.group(1) is not None:
-            open_.append((_Deletion(int(token.group(1))), token.group(0)))
+            open_.append(_Deletion(int(token.group(1))))
         elif open_:
-            add(open_.pop()[0])  # into its parent deletion, or the top level
+            add(open_.pop())  # into its parent deletion, or the top level
         else:
             add("}}")
     add(text[position:])
-    while open_:  # never closed: the opener and what followed are plain text
-        deletion, opener = open_.pop()
-        add(opener, *deletion.children)
-    return top
+    return top  # a deletion never closed is left out, with what followed it, as Anki does
 
 
 def cloze_numbers(text: str) -> list[int]:
@@ -225,21 +223,34 @@ class PreviewReport:
 
 def cards_of(card: Card, fields: list[str]) -> list[PreviewCard]:
     """The cards Anki makes of one note's fields, rendered with its notetype's templates."""
-    from notes2anki.package import BASIC_MODEL, CLOZE_MODEL  # the objects that go into the deck
+    notetype = _notetype(card.kind).name
+    return [
+        PreviewCard(render.deck_name(card), notetype, name, card.rule, card.note.display, card.line, question, answer)
+        for name, question, answer in anki_cards(card.kind, fields)
+    ]
 
-    model = CLOZE_MODEL if card.kind == "cloze" else BASIC_MODEL
+
+def anki_cards(kind: str, fields: list[str]) -> list[tuple[str, str, str]]:
+    """(name, question HTML, answer HTML) of each card Anki makes of a note of the ``kind``
+    notetype: one per template, or one per deletion number of a cloze."""
+    model = _notetype(kind)
     named = dict(zip((spec["name"] for spec in model.fields), fields, strict=True))
     result = []
     for template in model.templates:
-        if card.kind == "cloze":
+        if kind == "cloze":
             variants = [(number, f"Cloze {number}") for number in cloze_numbers(named[_cloze_field(template["qfmt"])])]
         else:
             variants = [(None, template["name"])]
         for number, name in variants:
             question = render_template(template["qfmt"], named, number)
-            answer = render_template(template["afmt"], named, number, front_side=question)
-            result.append(PreviewCard(render.deck_name(card), model.name, name, card.rule, card.note.display, card.line, question, answer))
+            result.append((name, question, render_template(template["afmt"], named, number, front_side=question)))
     return result
+
+
+def _notetype(kind: str):
+    from notes2anki.package import BASIC_MODEL, CLOZE_MODEL  # the objects that go into the deck
+
+    return CLOZE_MODEL if kind == "cloze" else BASIC_MODEL
 
 
 def _cloze_field(template: str) -> str:
@@ -475,9 +486,7 @@ def _skipped_html(item: Skipped) -> str:
 
 
 def _notetype_css() -> str:
-    from notes2anki.package import BASIC_MODEL, CLOZE_MODEL
-
-    return "\n".join(dict.fromkeys(model.css for model in (BASIC_MODEL, CLOZE_MODEL)))
+    return "\n".join(dict.fromkeys(_notetype(kind).css for kind in ("basic", "cloze")))
 
 
 def _index_page(report: PreviewReport) -> str:
