@@ -70,6 +70,25 @@ from notes2anki.model import (
     plain_text,
 )
 
+# The card rules, in the order they are tried (the names ``notes2anki cards`` shows).
+RULES = (
+    "flashcard",
+    "logseq",
+    "details",
+    "question",
+    "cloze",
+    "table",
+    "comparison",
+    "arrow",
+    "definition",
+    "description",
+    "section",
+    "children",
+    "reason",
+    "purpose",
+    "reference",
+    "fact",
+)
 MAX_PARENT_CONTEXT = 40
 MAX_BACK_ITEMS = 7  # a longer list is split into cards of at most this many items
 MAX_PROPERTY_LENGTH = 80  # longer lines are statements of their own, not properties of a heading
@@ -92,7 +111,6 @@ UNKNOWN_TYPE = "a note type notes2anki does not know"
 EMPTY_CLOZE = "a cloze deletion that is empty or numbered 0: it would ask for nothing"
 EMPTY_ROW = "a table row with an empty question or answer"
 HEADER_ONLY = "a table with no question or answer columns"
-SUBHEADING = "a line that names what follows (a sub-heading)"
 INTRODUCTION = "a remark about the note or a summary (prose outside a subject's section), not a fact to learn"
 
 _AUTHOR_CLOZE = re.compile(r"\{\{c\d+::")
@@ -214,7 +232,7 @@ def _section_cards(section: _Section, result: Extraction) -> None:
         result.skipped.append(Skipped(scope.note, section.heading.line, scope.heading or "", EXPLICIT_ONLY))
     if not scope.explicit and isinstance(section.heading, Heading) and _question_section(section, result):
         return
-    first, previous, index = True, [], 0
+    first, described, lists, previous, index = True, False, 0, [], 0
     if scope.heading and not scope.explicit and _prose_only(blocks) and _describes_by_prose(section):
         result.cards.append(_basic(_above(scope), "description", blocks[0].line, (Text(scope.heading),), tuple(blocks)))
         return
@@ -223,12 +241,14 @@ def _section_cards(section: _Section, result: Extraction) -> None:
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         index += 1
         if isinstance(block, Paragraph):
-            if not _paragraph_cards(block, following, scope, first, result, previous):
-                index += 1  # a lead-in: the list after it is its answer, and was handled with it
-                previous = following.items
+            made = _paragraph_cards(block, following, scope, first, result, previous)
+            described = described or made == "description"
+            if made == "lead-in":
+                index += 1  # the list after it is its answer, and was handled with it
+                previous, lists = following.items, lists + 1
         elif isinstance(block, BulletList):
-            _list_cards(block, scope, first, result)
-            previous = block.items
+            _list_cards(block, scope, lists == 0, described, result, previous)
+            previous, lists = block.items, lists + 1
         elif isinstance(block, Table):
             _table_cards(block, scope, result)
         elif isinstance(block, CodeBlock):
@@ -274,32 +294,33 @@ def _above(scope: Scope) -> Scope:
 
 def _paragraph_cards(
     paragraph: Paragraph, following: Block | None, scope: Scope, first: bool, result: Extraction, previous: list[ListItem]
-) -> bool:
-    """Cards of a paragraph; False when it is a lead-in whose list was handled with it."""
+) -> str | None:
+    """Cards of a paragraph. Returns ``"lead-in"`` when the list after it was handled with it,
+    and ``"description"`` when it described the section's heading."""
     note, text = scope.note, plain_text(paragraph.inlines).strip()
     if scope.explicit:
         result.skipped.append(Skipped(note, paragraph.line, text, EXPLICIT_ONLY))
-        return True
+        return None
     if _is_lead_in(paragraph.inlines) and isinstance(following, BulletList):
         front = _without_trailing_colon(paragraph.inlines)
         result.cards.extend(_children_cards(scope, paragraph.line, front, following, paragraph.pin))
         before = len(result.skipped)
-        for item in following.items:
-            _item_cards(item, replace(scope, shown=True), result, previous=following.items)
+        for position, item in enumerate(following.items):
+            _item_cards(item, replace(scope, shown=True), result, previous=following.items[:position])
         del result.skipped[before:]
-        return False
+        return "lead-in"
     if first and scope.heading and not wording.is_label_heading(scope.heading):
         described = _description(paragraph.inlines, scope.heading)
         if described is not None:
             result.cards.append(_basic(_above(scope), "description", paragraph.line, (Text(scope.heading),), (Paragraph(paragraph.line, described),), pin=paragraph.pin))
-            return True
+            return "description"
     lines = _lines(paragraph)
-    if len(lines) > 1 and any(_card_line(inlines) is not None for _, inlines in lines):
+    if len(lines) > 1 and any(_card_line(inlines) is not None or _reference(inlines) for _, inlines in lines):
         for number, inlines in lines:
             _line_cards(number, inlines, (), scope, result, None, previous=previous)
     else:
         _line_cards(paragraph.line, paragraph.inlines, (), scope, result, paragraph.pin, previous=previous)
-    return True
+    return None
 
 
 def _lines(paragraph: Paragraph) -> list[tuple[int, Inlines]]:
@@ -321,21 +342,23 @@ def _is_lead_in(inlines: Inlines) -> bool:
 # --- lists ------------------------------------------------------------------------------------
 
 
-def _list_cards(block: BulletList, scope: Scope, first: bool, result: Extraction) -> None:
-    """A list's items; under a heading, also the heading's description or its list of properties."""
+def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, result: Extraction, before: list[ListItem]) -> None:
+    """A list's items; the first list under a heading may also give the heading's description
+    (unless a paragraph gave it) or its list of properties."""
     items = list(block.items)
     if first and scope.heading and not scope.explicit and not wording.is_label_heading(scope.heading):
         plain = [item for item in items if _is_property(item)]
-        describes = bool(items) and not scope.compared and _describes(items[0], scope.heading)
+        describes = bool(items) and not scope.compared and not described and _describes(items[0], scope.heading)
         flat = not any(item.children and _announces(plain_text(item.inlines), tuple(item.children)) for item in items)
-        if plain and flat and (scope.compared or not describes) and _property_lines(plain) >= 2 and 2 * len(plain) > len(items):
+        variant = scope.compared or len(scope.context) > 2  # a sub-section: one kind of its parent's subject
+        if plain and flat and variant and not describes:
             back = (BulletList(plain[0].line, [_as_property(item) for item in plain], block.ordered),)
             result.cards.extend(_chunked(_above(scope), "section", plain[0].line, (Text(scope.heading),), back))
-            for item in items:
+            for position, item in enumerate(items):
                 if item in plain:
                     _nested_cards(item, scope, result, on_card=True)
                 else:
-                    _item_cards(item, scope, result, previous=items)
+                    _item_cards(item, scope, result, previous=items[:position] if position else before)
             return
         if describes and _description(items[0].inlines, scope.heading) is not None:
             item = items.pop(0)
@@ -344,12 +367,14 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, result: Extraction
             result.cards.append(_basic(_above(scope), "description", item.line, (Text(scope.heading),), (Paragraph(item.line, described),), extra, item.pin))
             _nested_cards(item, scope, result, on_card=True)
     for item in items:
-        _item_cards(item, scope, result, previous=block.items)
+        position = block.items.index(item)
+        _item_cards(item, scope, result, previous=block.items[:position] if position else before)
 
 
 def _describes(item: ListItem, heading: str) -> bool:
     """The first item under a heading says what the heading is: a description, or its definition."""
-    if item.children and _announces(plain_text(item.inlines), tuple(item.children)):
+    text = plain_text(item.inlines)
+    if item.children and _announces(text, tuple(item.children)) and not wording.is_description(text):
         return False
     found = _card_line(item.inlines)
     if isinstance(found, _LineCard) and found.rule == "definition":
@@ -358,7 +383,8 @@ def _describes(item: ListItem, heading: str) -> bool:
 
 
 def _announces(text: str, children: tuple[ListItem, ...]) -> bool:
-    return wording.announces_items(text) or _names_kinds(text, children)
+    """Items nested under ``text`` answer it: it announces them, or it is a name they explain."""
+    return bool(children) and (wording.announces_items(text) or wording.is_term(text, longest=30))
 
 
 def _prose_only(blocks: list[Block]) -> bool:
@@ -387,10 +413,6 @@ def _is_property(item: ListItem) -> bool:
         and not _is_skippable(item.inlines)
         and not (item.children and _announces(text, tuple(item.children)))
     )
-
-
-def _property_lines(items: list[ListItem]) -> int:
-    return sum(1 + sum(1 for child in item.children if _is_property(child) and not child.children) for item in items)
 
 
 def _as_property(item: ListItem) -> ListItem:
@@ -426,9 +448,9 @@ def _nested_cards(item: ListItem, scope: Scope, result: Extraction, on_card: boo
     if not item.children:
         return
     inner = scope.nested(item.inlines, shown=on_card)
-    for child in item.children:
+    for position, child in enumerate(item.children):
         before = len(result.skipped)
-        _item_cards(child, inner, result, previous=item.children)
+        _item_cards(child, inner, result, previous=item.children[:position])
         if on_card:
             del result.skipped[before:]
 
@@ -479,7 +501,7 @@ class _LineCard:
 def _card_line(inlines: Inlines) -> _LineCard | str | None:
     """The card a line makes by its own text; a reason string when it looks like one but is not."""
     if _has_deletions(inlines):
-        return _LineCard("cloze", cloze=_deletions(inlines))
+        return _LineCard("cloze", cloze=_deletions(inlines, bold=False))
     found = split.double_colon(inlines)
     if found is not None:
         return _LineCard("flashcard", found.left, found.right, reversed=found.separator == ":::")
@@ -544,9 +566,9 @@ def _line_cards(
             card = None
         else:
             card = _basic(scope, found.rule, line, found.front, (Paragraph(line, found.back),), extra, pin)
-            if found.reversed:
-                result.cards.append(_basic(scope, found.rule, line, found.back, (Paragraph(line, found.front),), pin=None))
         result.cards.append(card)
+        if found.reversed:
+            result.cards.append(_basic(scope, found.rule, line, found.back, (Paragraph(line, found.front),)))
         return card
     if found == EMPTY_DEFINITION and children:
         front = split.colon(inlines).left
@@ -600,16 +622,6 @@ def _statement_cards(
     return None
 
 
-def _names_kinds(text: str, children: tuple[ListItem, ...]) -> bool:
-    """A short name over two or more short items: the items are its kinds or parts."""
-    return (
-        len(children) >= 2
-        and len(text) <= 30
-        and wording.is_noun_phrase(text) | (not wording.reads_as_sentence(text))
-        and all(len(plain_text(child.inlines)) <= MAX_PROPERTY_LENGTH for child in children)
-    )
-
-
 def _is_term(inlines: Inlines) -> bool:
     """The left side of a definition names a thing: a short phrase, or code (``kubectl get pods``)."""
     meaningful = [node for node in inlines if not (isinstance(node, Text) and not node.text.strip())]
@@ -661,7 +673,7 @@ def _description(inlines: Inlines, heading: str) -> Inlines | None:
     if rest is not None and not wording.is_japanese(text):
         rest = re.sub(r"^(?:is|are)\s+", "", rest).rstrip(".")
         return (Text(rest),) if rest else None
-    if wording.is_noun_phrase(text) and not (wording.is_japanese(text) and "。" in text.rstrip("。")):
+    if wording.is_description(text) and not (wording.is_japanese(text) and "。" in text.rstrip("。")):
         return _trimmed(inlines)
     return None
 
@@ -686,9 +698,10 @@ def _as_answer_item(item: ListItem) -> ListItem:
 
 
 def _reference(inlines: Inlines) -> bool:
-    found = split.colon(inlines)
-    if found is not None and wording.is_reference(plain_text(found.left)):
-        return True
+    """A line about something it only points at: ``前者：…``, ``後者 -> …``, ``前者は…、後者は…``."""
+    for found in (split.colon(inlines), split.arrow(inlines)):
+        if found is not None and wording.is_reference(plain_text(found.left)):
+            return True
     return _REFERENCE_PAIR.match(plain_text(inlines).strip()) is not None
 
 
@@ -699,7 +712,7 @@ def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extracti
     if pair:
         statements = [("前者", (Text(pair.group("first")),)), ("後者", (Text(pair.group("second")),))]
     else:
-        found = split.colon(inlines)
+        found = split.colon(inlines) or split.arrow(inlines)
         statements = [(plain_text(found.left).strip(), found.right)]
     candidates = _previous_pair(scope, result, previous)
     if candidates is None or any(word not in ("前者", "後者") for word, _ in statements):
@@ -713,11 +726,10 @@ def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extracti
 
 
 def _previous_pair(scope: Scope, result: Extraction, previous) -> tuple | None:
-    """The two items a 前者/後者 line can refer to: the last two-item list before it."""
+    """The two items a 前者/後者 line refers to: the two items right before it, when there are
+    exactly two (a two-item list just above, or its first two siblings)."""
     items = [item for item in previous if plain_text(item.inlines).strip()]
-    if len(items) != 2:
-        return None
-    return tuple(items)
+    return tuple(items) if len(items) == 2 else None
 
 
 def _attach(referent: ListItem, statement: Inlines, line: int, scope: Scope, result: Extraction) -> Card | None:
@@ -730,6 +742,7 @@ def _attach(referent: ListItem, statement: Inlines, line: int, scope: Scope, res
             return result.cards[index]
     card = _basic(scope, "reference", line, subject, (Paragraph(line, statement),))
     result.cards.append(card)
+    result.skipped[:] = [skipped for skipped in result.skipped if skipped.line != referent.line]  # on this card now
     return card
 
 
@@ -754,7 +767,7 @@ def _logseq_card(item: ListItem, scope: Scope, result: Extraction) -> Card | Non
     """A Logseq block tagged ``#card``: a cloze if it holds deletions, else block → children."""
     note, text = scope.note, plain_text(item.inlines).strip()
     if _has_deletions(item.inlines):
-        card = _cloze(scope, "logseq", item.line, _deletions(item.inlines), _extra(item, scope), item.pin)
+        card = _cloze(scope, "logseq", item.line, _deletions(item.inlines, bold=False), _extra(item, scope), item.pin)
     elif item.children or item.body:
         back = tuple(item.body) + ((BulletList(item.children[0].line, item.children),) if item.children else ())
         card = _basic(scope, "logseq", item.line, item.inlines, _answer(back), pin=item.pin)
@@ -791,7 +804,7 @@ def _flashcard_cards(block: Flashcard, scope: Scope, result: Extraction) -> None
         result.skipped.append(Skipped(scope.note, block.line, text, f"{UNKNOWN_TYPE} ({block.syntax})"))
         return
     if block.kind == "cloze":
-        cloze = _deletions(front)
+        cloze = _deletions(front, bold=False)
         if not _has_deletions(front) or not _valid_deletions(cloze):
             result.skipped.append(Skipped(scope.note, block.line, text, EMPTY_CLOZE))
             return
@@ -824,10 +837,11 @@ def _block_lines(blocks: tuple[Block, ...]) -> list[Inlines]:
 def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
     """Rows as cards: Q/A columns found by name, a two-column table, or a comparison."""
     note = scope.note
+    header = " | ".join(plain_text(cell).strip() for cell in table.header.cells)
     names = [wording.normalised(plain_text(cell)).strip(".:：#") for cell in table.header.cells]
     columns = {role: next((i for i, name in enumerate(names) if name in words), None) for role, words in _QA_COLUMNS.items()}
     if scope.explicit:
-        result.skipped.append(Skipped(note, table.line, " | ".join(names), EXPLICIT_ONLY))
+        result.skipped.append(Skipped(note, table.line, header, EXPLICIT_ONLY))
         return
     if columns["question"] is not None and columns["answer"] is not None and columns["question"] != columns["answer"]:
         _qa_rows(table, scope, result, columns)
@@ -836,7 +850,7 @@ def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
     elif len(names) >= 3:
         _comparison_rows(table, scope, result)
     else:
-        result.skipped.append(Skipped(note, table.line, " | ".join(names), HEADER_ONLY))
+        result.skipped.append(Skipped(note, table.line, header, HEADER_ONLY))
 
 
 def _qa_rows(table: Table, scope: Scope, result: Extraction, columns: dict[str, int | None], header: bool = False) -> None:
@@ -885,14 +899,15 @@ def _has_deletions(inlines: Inlines) -> bool:
     return any(isinstance(node, (Deletion, Mark)) or hasattr(node, "children") and _has_deletions(node.children) for node in inlines)
 
 
-def _deletions(inlines: Inlines) -> Inlines:
-    """The text with each bold or highlighted span as a deletion; written deletions kept."""
+def _deletions(inlines: Inlines, bold: bool = True) -> Inlines:
+    """The text with each highlighted span (and, unless the author marked deletions another way,
+    each bold one) as a deletion; deletions written as such are kept."""
     nodes: list[Inline] = []
     for node in inlines:
-        if isinstance(node, (Strong, Mark)):
+        if isinstance(node, Mark) or isinstance(node, Strong) and bold:
             nodes.append(Deletion(node.children))
         elif isinstance(node, (Emphasis, Link)):
-            nodes.append(replace(node, children=_deletions(node.children)))
+            nodes.append(replace(node, children=_deletions(node.children, bold)))
         else:
             nodes.append(node)
     return tuple(nodes)
@@ -947,7 +962,7 @@ def _chunked(
         chunk = BulletList(items[start].line, items[start:end], lists[0].ordered)
         label = f"{start + 1}–{end} of {len(items)}" if lists[0].ordered else f"{part + 1}/{parts}"
         suffix = (Text(f" ({label})"),)
-        key = None if part == 0 else f"{plain_text(front)}\x1fpart {part + 1}"
+        key = None if part == 0 else f"{plain_text(front)} (part {part + 1})"
         cards.append(_basic(scope, rule, items[start].line, front + suffix, (chunk,), pin=pin if part == 0 else None, question_key=key or plain_text(front)))
         start = end
     return cards
@@ -1044,21 +1059,12 @@ def _has_flashcard_item(items: list[ListItem]) -> bool:
 
 
 def _defined_terms(blocks: list[Block]) -> frozenset[str]:
-    """Terms the note defines (``term：…``) or heads a section with: parts worth hiding in a fact."""
+    """Terms the note heads a section with: parts worth hiding in a fact. (Terms defined in list
+    items are not used: removing one item must not change the cards of the others.)"""
     terms: set[str] = set()
 
-    def visit(items: list[ListItem]) -> None:
-        for item in items:
-            found = split.colon(item.inlines)
-            if found is not None and found.right and wording.is_term(plain_text(found.left)):
-                term = re.sub(r"[（(][^（()）]*[）)]$", "", plain_text(found.left).strip())
-                terms.add(wording.folded(term))
-            visit(item.children)
-
     for block in blocks:
-        if isinstance(block, BulletList):
-            visit(block.items)
-        elif isinstance(block, Heading) or isinstance(block, Paragraph) and _whole_bold(block.inlines) is not None:
+        if isinstance(block, Heading) or isinstance(block, Paragraph) and _whole_bold(block.inlines) is not None:
             text = plain_text(block.inlines).strip()
             if wording.is_term(text, longest=30) and not wording.is_label_heading(text):
                 terms.add(wording.folded(re.sub(r"[（(][^（()）]*[）)]$", "", text)))

@@ -11,7 +11,8 @@ each makes a card of its own (numbers, the focus of each clause of 「…のはX
 4. a quoted term (「トピック」, "fan-out"): each one (the author marked them as terms);
 5. a term the note defines elsewhere, or a product-like name (``DynamoDB Streams``, ``TTL``) in a
    Japanese statement: exactly one;
-6. the subject of 「XはY」, or an acronym that opens an English statement: exactly one.
+6. a number without a unit (「上限は1,000」), when it is the only number;
+7. the subject of 「XはY」, or an acronym that opens an English statement: exactly one.
 
 A candidate that also appears elsewhere in the statement would give the answer away, and one
 that is (nearly) the whole statement asks nothing: neither is used.
@@ -35,7 +36,8 @@ _CLEFT = re.compile(r"のは(?P<focus>[^、。，,（(]{1,30}?)(?=[、。，,]|$
 _QUOTED = re.compile(r"「(?P<a>[^「」]{1,30})」|『(?P<b>[^『』]{1,30})』|“(?P<c>[^“”]{1,30})”|\"(?P<d>[^\"]{1,30})\"")
 # ASCII words (a Japanese statement's product names), not joined to katakana (「APIコール」 is one word).
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9_.\-/\u30a0-\u30ff])[A-Za-z][A-Za-z0-9_\-./+]*(?:\s[A-Z][A-Za-z0-9_\-./+]*)*(?![A-Za-z0-9_\-/\u30a0-\u30ff])")
-_JAPANESE_SUBJECT = re.compile(r"^(?P<subject>[^、。はがのをにで（(]{1,20})は(?!ない)")
+_BARE_NUMBER = re.compile(r"(?<![A-Za-z0-9_.,:])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9:])")
+_JAPANESE_SUBJECT = re.compile(r"^(?P<subject>[^、。はがのをにで（(]{0,19}[^、。はがのをにでとも（(])は(?!ない)")
 _ACRONYM_SUBJECT = re.compile(r"^(?P<subject>[A-Z][A-Z0-9\-]{1,7})\s")
 _MIN_LEFT = 6  # characters a statement must keep around its deletions to still ask something
 
@@ -57,16 +59,16 @@ def cloze_of(inlines: Inlines, terms: frozenset[str], context: tuple[str, ...] =
         spans = finder(inlines, terms)
         if not spans:
             continue
-        chosen = [span for span in spans if _usable(text, span) and wording.normalised(span) not in shown]
+        chosen = [span for span in spans if _usable(text, span, listing=finder is not _clefts) and wording.normalised(span) not in shown]
         if not chosen or (len(set(chosen)) > 1 and not several) or len(chosen) != len(spans):
             return None
         return _delete(inlines, list(dict.fromkeys(chosen)))
     return None
 
 
-def _usable(text: str, span: str) -> bool:
+def _usable(text: str, span: str, listing: bool = True) -> bool:
     """Hiding ``span`` leaves a question, does not show the answer elsewhere in the line, and is
-    not one of several things listed together (「AやB」, 「A、B」) or an aside in brackets."""
+    not an aside in brackets or (``listing``) one of several things listed together (「AやB」)."""
     key, whole = wording.normalised(span), wording.normalised(text)
     if not key or whole.count(key) != 1 or len(whole) - len(key) < _MIN_LEFT:
         return False
@@ -75,7 +77,7 @@ def _usable(text: str, span: str) -> bool:
         return True
     before, after = text[:start].rstrip(), text[start + len(span) :].lstrip()
     listed = before.endswith(_LISTING) or after.startswith(_LISTING) or after.startswith(("など", "等"))
-    return not listed and _depth(before) == 0
+    return not (listing and listed) and _depth(before) == 0
 
 
 _LISTING = ("、", "・", "や", "と", ",", "，", "/", " and", " or")
@@ -99,6 +101,12 @@ def _texts(inlines: Inlines) -> str:
 
 def _numbers(inlines: Inlines, terms: frozenset[str]) -> list[str]:
     return [match.group().strip() for match in _NUMBER.finditer(_texts(inlines))]
+
+
+def _bare_number(inlines: Inlines, terms: frozenset[str]) -> list[str]:
+    """A number without a unit (「上限は1,000」), when it is the statement's only number."""
+    found = [match.group() for match in _BARE_NUMBER.finditer(_texts(inlines))]
+    return found if len(found) == 1 and len(found[0]) >= 2 else []
 
 
 def _clefts(inlines: Inlines, terms: frozenset[str]) -> list[str]:
@@ -144,6 +152,7 @@ _FINDERS: list[tuple[Callable[[Inlines, frozenset[str]], list[str]], bool]] = [
     (_clefts, True),
     (_quoted, True),
     (_known, False),
+    (_bare_number, False),
     (_subject, False),
 ]
 

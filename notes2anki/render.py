@@ -131,6 +131,9 @@ class Renderer:
         return f"\\[{text}\\]" if node.display else f"\\({text}\\)"
 
     def blocks(self, blocks: tuple[Block, ...] | list[Block]) -> str:
+        """Blocks as HTML; a lone paragraph as its text alone, as a one-line answer always was."""
+        if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
+            return self.inlines(blocks[0].inlines)
         return "".join(self._block(block) for block in blocks)
 
     def _block(self, block: Block) -> str:

@@ -154,6 +154,29 @@ def is_noun_phrase(text: str) -> bool:
     return re.match(r"^(?:a|an|the)\s", text, re.IGNORECASE) is not None and _VERB.search(text.split(" that ")[0].split(" which ")[0]) is None
 
 
+# Nouns that say what kind of thing a description describes: 「…するサービス」, 「…の仕組み」.
+_KIND_NOUN = re.compile(
+    r"(?:サービス|システム|データベース|ストレージ|仕組み|しくみ|機能|ツール|手法|方式|技術|プロトコル|言語|形式|モデル|"
+    r"アーキテクチャ|ライブラリ|フレームワーク|ソフトウェア|ネットワーク|装置|規格|概念|性質|状態|単位|層|もの|こと|"
+    r"場所|領域|方法|キュー|エンジン|インスタンス|ファイルシステム|プラットフォーム|環境|仕様|値|集合|構造|アルゴリズム)$"
+)
+_PARTICLE = re.compile(r"[をがでにへとより]|から|まで")
+
+
+def is_description(text: str) -> bool:
+    """A phrase that says what something is (``…を実行できるサービス``, ``A fully managed queue``),
+    as opposed to a bare name (``フェイルオーバールーティング``)."""
+    text = text.strip().rstrip("。.")
+    if not is_noun_phrase(text):
+        return False
+    if not is_japanese(text):
+        return True
+    bare = _TRAILING_BRACKETS.sub("", text)
+    if "は" in bare:  # a topic: the phrase says something of another subject (「…のはSNS」)
+        return False
+    return _KIND_NOUN.search(bare) is not None or (len(bare) >= 15 and _PARTICLE.search(bare) is not None)
+
+
 def announces_items(text: str) -> bool:
     """A line whose nested items are its parts, kinds, steps or options."""
     text = text.strip()

@@ -76,7 +76,7 @@ def test_answer_edited(loop: Loop) -> None:
 
 
 def test_line_inserted_above(loop: Loop) -> None:
-    loop.edit("## Queues\n\n", "## Queues\n\nQueues decouple producers from consumers.\n\n")
+    loop.edit("## Queues\n\n", "## Queues\n\nNote: summarised from the SQS developer guide.\n\n")
     report, log = loop.rebuild()
     assert len(log.new) == 0 and set(loop.anki.notes()) == loop.guids
     assert len(report.decks[0].changes.moved) == 5 and not report.decks[0].changes.changed
