@@ -108,7 +108,11 @@ INDENTED_CODE = "indented text that Markdown shows as code (indented four spaces
 EXPLICIT_ONLY = "this note marks its cards (#card, START…END): only those make cards"
 LABEL_SUMMARY = "a <details> whose summary is a label, not a question"
 UNKNOWN_TYPE = "a note type notes2anki does not know"
-EMPTY_CLOZE = "a cloze deletion that is empty or numbered 0: it would ask for nothing"
+EMPTY_CLOZE = "a cloze deletion Anki cannot show (empty, or numbered c0)"
+EMPTY_SIDE = "a flashcard with an empty side"
+EMPTY_BLOCK = "a #card block with nothing under it"
+# Cards the author wrote that cannot be made: the build warns about these (the others are choices).
+UNMADE = (UNKNOWN_TYPE, EMPTY_CLOZE, EMPTY_SIDE, EMPTY_BLOCK)
 EMPTY_ROW = "a table row with an empty question or answer"
 HEADER_ONLY = "a table with no question or answer columns"
 FRAGMENT = "a fragment (it starts with punctuation): it continues a line before it"
@@ -429,7 +433,7 @@ def _lead_in_cards(line: int, front: Inlines, following: Block, scope: Scope, re
     inner = scope.nested(front, shown=True)
     before = len(result.skipped)
     for position, item in enumerate(following.items):
-        _item_cards(item, inner, result, previous=following.items[:position])
+        _item_cards(item, inner, result, previous=_before(following.items, position, ()))
     del result.skipped[before:]
 
 
@@ -455,11 +459,12 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
             back = (BulletList(plain[0].line, [_as_property(item) for item in plain], block.ordered),)
             front = f"{scope.heading} ({len(plain)})" if names and not variant else scope.heading
             result.cards.extend(_chunked(_above(scope), "section", plain[0].line, (Text(front),), back))
+            shown = {id(item) for item in plain}
             for position, item in enumerate(items):
-                if item in plain:
+                if id(item) in shown:
                     _nested_cards(item, scope, result, on_card=True)
                 else:
-                    _item_cards(item, scope, result, previous=items[:position] if position else before)
+                    _item_cards(item, scope, result, previous=_before(items, position, before))
             return
         if describes and _description(items[0].inlines, scope.heading) is not None:
             item = items.pop(0)
@@ -467,9 +472,14 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
             described = _description(item.inlines, scope.heading)
             result.cards.append(_basic(_above(scope), "description", item.line, (Text(scope.heading),), (Paragraph(item.line, described),), extra, item.pin))
             _nested_cards(item, scope, result, on_card=True)
-    for item in items:
-        position = block.items.index(item)
-        _item_cards(item, scope, result, previous=block.items[:position] if position else before)
+    for position, item in enumerate(block.items[len(block.items) - len(items) :], start=len(block.items) - len(items)):
+        _item_cards(item, scope, result, previous=_before(block.items, position, before))
+
+
+def _before(items: list[ListItem], position: int, above: list[ListItem] | tuple) -> list[ListItem]:
+    """What a 前者/後者 at ``position`` may refer to: up to three siblings before it (exactly two
+    resolve), or for the first item the list above it."""
+    return items[max(0, position - 3) : position] if position else list(above)
 
 
 def _describes(item: ListItem, heading: str) -> bool:
@@ -557,7 +567,7 @@ def _nested_cards(item: ListItem, scope: Scope, result: Extraction, on_card: boo
     inner = scope.nested(item.inlines, shown=on_card)
     for position, child in enumerate(item.children):
         before = len(result.skipped)
-        _item_cards(child, inner, result, previous=item.children[:position])
+        _item_cards(child, inner, result, previous=_before(item.children, position, ()))
         if on_card:
             del result.skipped[before:]
 
@@ -666,7 +676,7 @@ def _line_cards(
     if isinstance(found, _LineCard):
         if found.rule == "cloze" or found.cloze:
             if not _valid_deletions(found.cloze):
-                result.skipped.append(Skipped(note, line, text, EMPTY_CLOZE))
+                result.skipped.append(Skipped(note, line, _invalid_deletion(found.cloze), EMPTY_CLOZE))
                 return None
             card = _cloze(scope, found.rule, line, found.cloze, extra, pin)
         elif found.rule == "definition" and not found.back:
@@ -904,7 +914,7 @@ def _logseq_card(item: ListItem, scope: Scope, result: Extraction) -> Card | Non
         back = tuple(item.body) + ((BulletList(item.children[0].line, item.children),) if item.children else ())
         card = _basic(scope, "logseq", item.line, item.inlines, _answer(back), pin=item.pin)
     else:
-        result.skipped.append(Skipped(note, item.line, text, "a #card block with nothing under it"))
+        result.skipped.append(Skipped(note, item.line, text, EMPTY_BLOCK))
         return None
     result.cards.append(card)
     return card
@@ -938,12 +948,12 @@ def _flashcard_cards(block: Flashcard, scope: Scope, result: Extraction) -> None
     if block.kind == "cloze":
         cloze = _deletions(front, bold=False)
         if not _has_deletions(front) or not _valid_deletions(cloze):
-            result.skipped.append(Skipped(scope.note, block.line, text, EMPTY_CLOZE))
+            result.skipped.append(Skipped(scope.note, block.line, _invalid_deletion(cloze) or text, EMPTY_CLOZE))
             return
         result.cards.append(_cloze(scope, "flashcard", block.line, cloze, block.back, tags=block.tags))
         return
     if not text or not block.back:
-        result.skipped.append(Skipped(scope.note, block.line, text, "a flashcard with an empty side"))
+        result.skipped.append(Skipped(scope.note, block.line, text, EMPTY_SIDE))
         return
     back = _answer(block.back)
     result.cards.append(_basic(scope, "flashcard", block.line, front, back, tags=block.tags))
@@ -1059,6 +1069,14 @@ def _deletions(inlines: Inlines, bold: bool = True) -> Inlines:
         else:
             nodes.append(node)
     return tuple(nodes)
+
+
+def _invalid_deletion(inlines: Inlines) -> str:
+    """The first deletion Anki cannot show, as written (``{{c1::}}``, ``{{c0::x}}``)."""
+    for node in inlines:
+        if isinstance(node, Deletion) and (not plain_text(node.children).strip() or node.number == 0):
+            return f"{{{{c{node.number if node.number is not None else ''}::{plain_text(node.children)}}}}}"
+    return ""
 
 
 def _valid_deletions(inlines: Inlines) -> bool:

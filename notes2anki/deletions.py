@@ -61,7 +61,7 @@ def cloze_of(inlines: Inlines, terms: frozenset[str], context: tuple[str, ...] =
         spans = [span for span in finder(inlines, terms) if not any(wording.normalised(span) in part for part in shown)]
         if not spans:
             continue
-        chosen = [span for span in spans if _usable(text, span, listing=finder is not _clefts)]
+        chosen = [span for span in spans if _usable(text, span, listing=finder not in _EACH_ITS_OWN)]
         if not chosen or (len(set(chosen)) > 1 and not several) or len(chosen) != len(spans):
             return None
         return _delete(inlines, list(dict.fromkeys(chosen)))
@@ -72,7 +72,7 @@ def _usable(text: str, span: str, listing: bool = True) -> bool:
     """Hiding ``span`` leaves a question, does not show the answer elsewhere in the line, and is
     not an aside in brackets or (``listing``) one of several things listed together (「AやB」)."""
     key, whole = wording.normalised(span), wording.normalised(text)
-    if not key or whole.count(key) != 1 or len(whole) - len(key) < _MIN_LEFT:
+    if not key or _occurrences(key, whole) != 1 or len(whole) - len(key) < _MIN_LEFT:
         return False
     start = text.find(span)
     if start < 0:
@@ -80,6 +80,14 @@ def _usable(text: str, span: str, listing: bool = True) -> bool:
     before, after = text[:start].rstrip(), text[start + len(span) :].lstrip()
     listed = before.endswith(_LISTING) or after.startswith(_LISTING) or after.startswith(("など", "等"))
     return not (listing and listed) and _depth(before) == 0
+
+
+def _occurrences(key: str, whole: str) -> int:
+    """How often ``key`` shows in ``whole``; a number only where no digit continues it (「4日」 is
+    not in 「14日」)."""
+    before = "(?<![0-9])" if key[:1].isdigit() else ""
+    after = "(?![0-9])" if key[-1:].isdigit() else ""
+    return len(re.findall(before + re.escape(key) + after, whole))
 
 
 _LISTING = ("、", "・", "や", "と", ",", "，", "/", " and", " or")
@@ -179,6 +187,10 @@ _FINDERS: list[tuple[Callable[[Inlines, frozenset[str]], list[str]], bool]] = [
     (_bare_number, False),
     (_subject, False),
 ]
+
+
+# Finders whose candidates stand each for a fact of its own, listed or not: 「4日、最大で14日」.
+_EACH_ITS_OWN = (_numbers, _clefts, _bare_number)
 
 
 def _original(text: str, key: str) -> str | None:

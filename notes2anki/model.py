@@ -137,9 +137,19 @@ def _is_cjk(char: str) -> bool:
 def soft_break(inlines: Inlines, index: int) -> str:
     """What the end of a source line inside a paragraph becomes: a space, or nothing between two
     Japanese or Chinese characters (a line wrapped in the middle of a sentence)."""
-    before = plain_text(inlines[:index])[-1:]
-    after = plain_text(inlines[index + 1 :])[:1]
+    before = _edge(inlines[index - 1], last=True) if index > 0 else ""
+    after = _edge(inlines[index + 1], last=False) if index + 1 < len(inlines) else ""
     return "" if before and after and _is_cjk(before) and _is_cjk(after) else " "
+
+
+def _edge(node: Inline, last: bool) -> str:
+    """The first or last character a node shows."""
+    if isinstance(node, (Text, RawHtml, Code)):
+        return node.text[-1:] if last else node.text[:1]
+    if isinstance(node, Image):
+        return node.alt[-1:] if last else node.alt[:1]
+    children = getattr(node, "children", ())
+    return _edge(children[-1 if last else 0], last) if children else ""
 
 
 # --- outline of a note -----------------------------------------------------------------------

@@ -251,7 +251,7 @@ def parse_text(text: str, path: Path, root: Path, positions: bool = False) -> No
         meta=meta,
         front_matter_end=front.end_line,
         title=_title(meta, properties, blocks, path),
-        category=_category(meta),
+        category=_category(meta or properties),
         tags=_tags(meta.get("tags")) + _tags(properties.get("tags")),
         blocks=blocks,
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notes2anki import identity, render
-from notes2anki.cards import EMPTY_CLOZE, extract
+from notes2anki.cards import UNMADE, extract
 from notes2anki.discover import Source
 from notes2anki.media import MediaFiles
 from notes2anki.model import Card, Note, NoteError, PackedNote, Paragraph, Skipped, plain_text
@@ -84,9 +84,6 @@ class PackedFile:
     error: NoteError | None = None
 
 
-WARNED = {EMPTY_CLOZE}  # reasons a build warns about: the author wrote card syntax that makes no card
-
-
 def pack(job: tuple[Source, bytes, str]) -> PackedFile:
     """Read one note file and pack its Anki notes: runs in any process."""
     source, data, sha = job
@@ -96,17 +93,16 @@ def pack(job: tuple[Source, bytes, str]) -> PackedFile:
     note = read.note
     media_files = MediaFiles(read.text.split("\n"))
     keys, warnings = identity.resolve_clashes(list(read.cards))
-    notes = tuple(_packed_note(card, key, media_files) for card, key in zip(read.cards, keys))
+    notes = [_packed_note(card, key, media_files) for card, key in zip(read.cards, keys)]
+    warnings.extend(NoteError(note.display, item.line, f"{item.reason}: {item.text}; no note made") for item in read.skipped if item.reason.startswith(UNMADE))
     warnings.extend(media_files.problems)
-    # What the author meant as a card and Anki could not show (``{{c1::}}``, ``{{c0::x}}``): no note, a warning.
-    warnings.extend(NoteError(note.display, item.line, f"{item.reason}; no card made") for item in read.skipped if item.reason in WARNED)
     return PackedFile(
         source,
         sha,
         note.category,
         f"{note.category}::{note.title}",
         _description(note),
-        notes,
+        tuple(notes),
         tuple(sorted((name, str(path)) for name, path in media_files.files.items())),
         tuple(sorted((str(path), fingerprint(path)) for path in media_files.looked_at)),
         tuple(sorted(warnings, key=lambda warning: warning.line or 0)),

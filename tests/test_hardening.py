@@ -480,15 +480,15 @@ def test_dry_run_creates_nothing(notes_dir: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("- {{c1::}} が空", "a cloze deletion that is empty or numbered 0"),
-        ("- {{c0::x}} は存在しない番号", "a cloze deletion that is empty or numbered 0"),
+        ("- {{c1::}} が空", "a cloze deletion Anki cannot show (empty, or numbered c0): {{c1::}}"),
+        ("- {{c0::x}} は存在しない番号", "a cloze deletion Anki cannot show (empty, or numbered c0): {{c0::x}}"),
     ],
 )
 def test_clozes_anki_cannot_show_warn_and_make_no_note(notes_dir: Path, tmp_path: Path, capsys, line: str, message: str) -> None:
     write_note(notes_dir, "a.md", GOOD + line + "\n")
     assert build(notes_dir, tmp_path / "out") == 0
     captured = capsys.readouterr()
-    assert f"warning: {notes_dir / 'a.md'}:9: {message}: it would ask for nothing; no card made" in captured.err
+    assert f"warning: {notes_dir / 'a.md'}:9: {message}; no note made" in captured.err
     assert "written: 2 cards" in captured.out and len(deck_notes(tmp_path / "out" / "Good.apkg")) == 2
 
 
