@@ -22,7 +22,7 @@ from pathlib import Path
 
 from notes2anki import render
 from notes2anki.model import Card, NoteError, Skipped
-from notes2anki.pipeline import extract_cards, load_notes
+from notes2anki.pipeline import read_tree
 
 MEDIA_DIR = "media"  # like Anki's collection.media: one flat folder, names made unique by content
 ASSETS_DIR = "assets"
@@ -298,9 +298,11 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
 def _read(paths: list[Path]) -> tuple[list[Card], list[Skipped], list[NoteError], int]:
     """The cards and the items without one of every note under ``paths``, the notes that could
     not be read, and how many could."""
-    loaded = load_notes(paths)
-    extracted = extract_cards(loaded.notes)
-    return extracted.cards, extracted.skipped, list(loaded.errors), len(loaded.notes)
+    read = list(read_tree(paths))
+    notes = [note for note in read if note.note is not None]
+    cards = [card for note in notes for card in note.cards]
+    skipped = [item for note in notes for item in note.skipped]
+    return cards, skipped, [note.error for note in read if note.note is None], len(notes)
 
 
 def _write(report: PreviewReport, out_dir: Path, media: dict[str, Path]) -> None:
