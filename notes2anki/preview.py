@@ -266,16 +266,18 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
     A note that cannot be read, or a card whose image is missing, is left out and reported.
     Raises OSError when ``out_dir`` cannot be written.
     """
-    from notes2anki.build import deck_file_name
+    from notes2anki.decks import file_name
     from notes2anki.media import MediaFiles
 
     cards, skipped, errors, files = _read(paths)
     report = PreviewReport(out_dir / "index.html", errors=errors, files=files)
     categories: dict[str, Category] = {}
+    taken: set[str] = set()
 
     def category(name: str) -> Category:
         if name not in categories:
-            categories[name] = Category(name, f"{deck_file_name(name)}.html")
+            categories[name] = Category(name, file_name(name, taken, ".html"))
+            taken.add(categories[name].page.casefold())
         return categories[name]
 
     media_files = MediaFiles()
@@ -288,6 +290,7 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
             continue
         category(card.note.category).cards.extend(cards_of(card, fields))
         report.made += 1
+    report.errors.extend(media_files.problems)  # shown with their alt text, as the deck shows them
     for item in sorted(skipped, key=lambda item: (item.note.display, item.line)):
         category(item.note.category).skipped.append(item)
     report.categories = [categories[name] for name in sorted(categories)]
