@@ -181,9 +181,10 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
             report.warnings.append(NoteError(paths_shown.get(file, file), line, message))
         store.put_file(_file_row(packed, key))
     report.parsed = len(to_read)
+    roots_shown = {str(root.resolve()): root for root in tree.roots}  # the notes folders as the user named them
     for row in deleted:
         reopened.setdefault(row.root, set()).add(row.name)
-        paths_shown.setdefault(row.name, str(Path(row.root) / row.name))
+        paths_shown.setdefault(row.name, str(roots_shown.get(row.root, Path(row.root)) / row.name))
         store.delete_file(row.name)
 
     grouped: dict[tuple[str, str, str], int] = {}  # a renamed file or a moved section is one line, not one a card
