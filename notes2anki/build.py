@@ -87,14 +87,14 @@ def build(
             if not dry_run:
                 discard(out_dir)
             fresh = BuildReport(warnings=[f"{damage}; the build state is rebuilt from the notes"])
-            return _build(paths, out_dir, dry_run, forget_removed, progress, clock, fresh)
+            return _build(paths, out_dir, dry_run, forget_removed, progress, clock, fresh, afresh=True)
 
 
-def _build(paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport) -> BuildReport:
+def _build(paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport, afresh: bool = False) -> BuildReport:
     if not dry_run:
         for folder in (out_dir, out_dir / STATE_DIR):
             remove_leftovers(folder)
-    store = Store(out_dir, read_only=dry_run)
+    store = Store(out_dir, read_only=dry_run, afresh=afresh)
     try:
         _run(store, paths, out_dir, dry_run, forget_removed, progress, clock, report)
     except _Failed as failure:
