@@ -72,8 +72,11 @@ def build(
     forget_removed: bool = False,
     progress: Progress | None = None,
     clock: Clock | None = None,
+    details: bool = True,
 ) -> BuildReport:
     """Build one .apkg per category into ``out_dir``.
+
+    ``details``: list every change in the report (``-v``), not only count them.
 
     Raises ``files.Busy`` while another build uses ``out_dir``, and OSError when ``out_dir``
     cannot be created.
@@ -82,21 +85,23 @@ def build(
     with exclusive(out_dir / STATE_DIR, "notes2anki build", create=not dry_run):
         report = BuildReport()
         try:
-            return _build(paths, out_dir, dry_run, forget_removed, progress, clock, report)
+            return _build(paths, out_dir, dry_run, forget_removed, progress, clock, report, details=details)
         except StoreDamaged as damage:
             if not dry_run:
                 discard(out_dir)
             fresh = BuildReport(warnings=[f"{damage}; the build state is rebuilt from the notes"])
-            return _build(paths, out_dir, dry_run, forget_removed, progress, clock, fresh, afresh=True)
+            return _build(paths, out_dir, dry_run, forget_removed, progress, clock, fresh, afresh=True, details=details)
 
 
-def _build(paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport, afresh: bool = False) -> BuildReport:
+def _build(
+    paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport, afresh: bool = False, details: bool = True
+) -> BuildReport:
     if not dry_run:
         for folder in (out_dir, out_dir / STATE_DIR):
             remove_leftovers(folder)
     store = Store(out_dir, read_only=dry_run, afresh=afresh)
     try:
-        _run(store, paths, out_dir, dry_run, forget_removed, progress, clock, report)
+        _run(store, paths, out_dir, dry_run, forget_removed, progress, clock, report, details)
     except _Failed as failure:
         report.state_error = str(failure)
     except OSError as error:  # the state could not be written: nothing of this build is kept
@@ -106,7 +111,7 @@ def _build(paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, 
     return report
 
 
-def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport) -> None:
+def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport, details: bool) -> None:
     started = clock.now()
     no_previous_state = store.get("tool") is None
     fresh = store.get("tool") != TOOL_KEY
@@ -199,7 +204,7 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
     for (new, old, why), count in sorted(grouped.items()):
         cards = f"{count} card{'s' if count > 1 else ''}"
         report.reassociations.append(f"{new}: kept {cards} from {old} (renamed)" if why == "renamed" else f"{new}: kept {cards} moved to another section")
-    stamped = stamp(store, clock, reopened, paths_shown, started if no_previous_state else 0, forget_removed)
+    stamped = stamp(store, clock, reopened, paths_shown, started if no_previous_state else 0, forget_removed, details)
     report.deck_moves = stamped.deck_moves
 
     # Decks, from the state.
