@@ -261,14 +261,6 @@ class Store:
     def files(self) -> Iterator[FileRow]:
         return (_file_row(row) for row in list(self._rows(f"SELECT {_columns('files')} FROM files ORDER BY name")))
 
-    def notes_of_file(self, file: str) -> list[NoteRow]:
-        return [_note_row(row) for row in self._rows(f"SELECT {_columns('notes')} FROM notes WHERE file = ? ORDER BY line, guid", (file,))]
-
-    def note(self, guid: str) -> NoteRow | None:
-        for row in self._rows(f"SELECT {_columns('notes')} FROM notes WHERE guid = ?", (guid,)):
-            return _note_row(row)
-        return None
-
     def notes_of_category(self, category: str) -> Iterator[NoteRow]:
         return (_note_row(row) for row in self._rows(f"SELECT {_columns('notes')} FROM notes WHERE category = ? ORDER BY file, line, guid", (category,)))
 
