@@ -21,7 +21,7 @@ from notes2anki import __version__, assign, decks, identity, lock, parallel
 from notes2anki import clock as clocks
 from notes2anki.clock import Clock
 from notes2anki.discover import Source, Tree, discover_tree
-from notes2anki.files import atomic_write, exclusive, remove_leftovers
+from notes2anki.files import exclusive, remove_leftovers
 from notes2anki.model import NoteError
 from notes2anki.pipeline import PackedFile, pack
 from notes2anki.source import fingerprint, unchanged
@@ -259,7 +259,7 @@ def _write_decks(store: Store, writing: list[DeckResult], epoch_ms: int, progres
         if progress:
             progress("writing", index, len(writing))
         try:
-            atomic_write(deck.path, decks.package(store, deck.category, epoch_ms))
+            decks.write(store, deck.category, deck.path, epoch_ms)
         except OSError as error:
             deck.error = f"cannot write {deck.path}: {error.strerror or error}"
             raise _Failed(f"nothing was saved: {deck.path} could not be written; the previous decks and state are kept") from None

@@ -139,4 +139,5 @@ def render(entries: Iterable[Entry]) -> Iterator[str]:
 
 
 def save(root: Path, entries: Iterable[Entry]) -> None:
-    atomic_write(root / LOCK_FILE, "".join(render(entries)).encode("utf-8"))
+    """Write the lock file a line at a time (it is never held whole in memory)."""
+    atomic_write(root / LOCK_FILE, lambda stream: stream.writelines(text.encode("utf-8") for text in render(entries)))
