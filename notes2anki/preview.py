@@ -1,6 +1,6 @@
 """``notes2anki preview``: every card as Anki will show it, on static pages to read before importing.
 
-Cards are rendered from the fields that go into the deck (``render.packed_note``) with the
+Cards are rendered from the fields that go into the deck (``render.basic_fields`` and ``cloze_fields``) with the
 notetypes' own templates and CSS (``package.BASIC_MODEL`` and ``CLOZE_MODEL``), through the part
 of Anki's template language those templates use; the tests compare the result with Anki's own
 renderer. The pages work offline, from ``file://``: images are copied next to them, and math is
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from notes2anki import render
 from notes2anki.model import Card, NoteError, Skipped
-from notes2anki.pipeline import extract_cards, load_notes
+from notes2anki.pipeline import read_tree
 
 MEDIA_DIR = "media"  # like Anki's collection.media: one flat folder, names made unique by content
 ASSETS_DIR = "assets"
@@ -266,28 +266,28 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
     A note that cannot be read, or a card whose image is missing, is left out and reported.
     Raises OSError when ``out_dir`` cannot be written.
     """
-    from notes2anki.build import deck_file_name
+    from notes2anki.decks import file_name
     from notes2anki.media import MediaFiles
 
     cards, skipped, errors, files = _read(paths)
     report = PreviewReport(out_dir / "index.html", errors=errors, files=files)
     categories: dict[str, Category] = {}
+    taken: set[str] = set()
 
     def category(name: str) -> Category:
         if name not in categories:
-            categories[name] = Category(name, f"{deck_file_name(name)}.html")
+            deck = file_name(name, taken)  # the page is named as the deck file is
+            taken.add(deck.casefold())
+            categories[name] = Category(name, deck.removesuffix(".apkg") + ".html")
         return categories[name]
 
     media_files = MediaFiles()
     for card in sorted(cards, key=lambda card: (card.note.display, card.line)):
         render_fields = render.cloze_fields if card.kind == "cloze" else render.basic_fields
-        try:
-            fields = render_fields(card, media_files)  # what the deck gets
-        except NoteError as error:
-            report.errors.append(error)
-            continue
+        fields = render_fields(card, media_files)  # what the deck gets
         category(card.note.category).cards.extend(cards_of(card, fields))
         report.made += 1
+    report.errors.extend(media_files.problems)
     for item in sorted(skipped, key=lambda item: (item.note.display, item.line)):
         category(item.note.category).skipped.append(item)
     report.categories = [categories[name] for name in sorted(categories)]
@@ -298,9 +298,18 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
 def _read(paths: list[Path]) -> tuple[list[Card], list[Skipped], list[NoteError], int]:
     """The cards and the items without one of every note under ``paths``, the notes that could
     not be read, and how many could."""
-    loaded = load_notes(paths)
-    extracted = extract_cards(loaded.notes)
-    return extracted.cards, extracted.skipped, list(loaded.errors), len(loaded.notes)
+    cards: list[Card] = []
+    skipped: list[Skipped] = []
+    errors: list[NoteError] = []
+    read = 0
+    for note in read_tree(paths):
+        if note.note is None:
+            errors.append(note.error)
+            continue
+        read += 1
+        cards.extend(note.cards)
+        skipped.extend(note.skipped)
+    return cards, skipped, errors, read
 
 
 def _write(report: PreviewReport, out_dir: Path, media: dict[str, Path]) -> None:

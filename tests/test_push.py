@@ -130,13 +130,15 @@ def test_anki_not_running_is_said_plainly_and_the_decks_are_still_built(notes_di
 def test_a_deck_the_build_could_not_write_is_not_sent(ankiconnect, anki, notes_dir, tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("NOTES2ANKI_API_KEY", "secret")
     write_note(notes_dir, "aws.md", NOTE)
-    write_note(notes_dir, "net.md", "---\ncategory: Networking\n---\n- Diagram -> ![d](d.png)\n")
-    (notes_dir / "d.png").write_bytes(b"\x89PNG")
+    net = write_note(notes_dir, "net.md", "---\ncategory: Networking\n---\n- Port of HTTPS -> 443\n")
     out = str(tmp_path / "build")
     assert main(["push", str(notes_dir), "-o", out, "--anki-url", ankiconnect.url]) == 0
-    (notes_dir / "d.png").unlink()
+    net.write_text(net.read_text("utf-8").replace("443", "443/TCP"), "utf-8")
+    deck = tmp_path / "build" / "Networking.apkg"
+    deck.unlink()
+    (deck / "in the way").mkdir(parents=True)  # the changed deck cannot replace a folder
     capsys.readouterr()
-    assert main(["push", str(notes_dir), "-o", out, "--anki-url", ankiconnect.url]) == 1
+    assert main(["push", str(notes_dir), "-o", out, "--anki-url", ankiconnect.url]) == 2  # an output error
     captured = capsys.readouterr()
     assert "Networking.apkg: not sent to Anki: this build could not write it" in captured.err
     assert "AWS.apkg: imported into Anki" in captured.out
