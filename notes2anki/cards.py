@@ -105,6 +105,7 @@ TASK = "a to-do item"
 TAGS = "tags only"
 CODE_ALONE = "code on its own: no question to go with it (put it under an item or a question heading)"
 INDENTED_CODE = "indented text that Markdown shows as code (indented four spaces): no card is made from it"
+SUPPRESSED = "the note asks for no card here (<!-- notes2anki-skip -->)"
 EXPLICIT_ONLY = "this note marks its cards (#card, START…END): only those make cards"
 LABEL_SUMMARY = "a <details> whose summary is a label, not a question"
 UNKNOWN_TYPE = "a note type notes2anki does not know"
@@ -308,8 +309,8 @@ def _paragraph_cards(
     """Cards of a paragraph. Returns ``"lead-in"`` when the block after it is its answer and was
     handled with it, and ``"description"`` when it described the section's heading."""
     note, text = scope.note, plain_text(paragraph.inlines).strip()
-    if scope.explicit:
-        result.skipped.append(Skipped(note, paragraph.line, text, EXPLICIT_ONLY))
+    if scope.explicit or paragraph.suppressed:
+        result.skipped.append(Skipped(note, paragraph.line, text, SUPPRESSED if paragraph.suppressed else EXPLICIT_ONLY))
         return None
     lines = _lines(paragraph)
     lead = _lead_in(lines, following)
@@ -548,7 +549,7 @@ def _item_cards(item: ListItem, scope: Scope, result: Extraction, previous: list
             result.skipped.append(Skipped(note, item.line, text, EXPLICIT_ONLY))
         _nested_cards(item, scope, result, on_card=False)
         return None
-    reason = _skip_reason(item)
+    reason = SUPPRESSED if item.suppressed else _skip_reason(item)
     if reason is not None:
         if text:
             result.skipped.append(Skipped(note, item.line, text, reason))
@@ -715,6 +716,10 @@ def _statement_cards(
     """A line with no question and answer of its own: its children may be what it announces, or
     the reason for it; or one part of it is plainly the fact to recall; or it makes no card."""
     note, text = scope.note, plain_text(inlines).strip()
+    if any(isinstance(block, CodeBlock) and block.fenced for block in body) and not children:
+        card = _basic(scope, "children", line, _without_trailing_colon(inlines), body, pin=pin)  # a line over its code
+        result.cards.append(card)
+        return card
     if children and _announces(text, children):
         cards = _children_cards(scope, line, _without_trailing_colon(inlines), BulletList(line, list(children)), pin)
         result.cards.extend(cards)

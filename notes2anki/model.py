@@ -167,6 +167,7 @@ class Paragraph:
     line: int
     inlines: Inlines
     pin: str | None = None  # an identity written by the author: <!-- notes2anki-id: NAME -->
+    suppressed: bool = False  # the author wrote <!-- notes2anki-skip -->: no card from this line
 
 
 @dataclass
@@ -178,6 +179,7 @@ class ListItem:
     body: tuple[Block, ...] = ()  # what else the item holds: more paragraphs, quotes, code
     task: bool = False  # a check box item: ``- [ ] …`` or ``- [x] …``
     flashcard: bool = False  # tagged ``#card`` (Logseq): the item is a question, its children the answer
+    suppressed: bool = False  # the author wrote <!-- notes2anki-skip -->: no card from this item itself
 
 
 @dataclass

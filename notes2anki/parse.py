@@ -144,7 +144,7 @@ def _first_line(children: list[Token], default: int) -> int:
 # an escaped citation.
 _INLINE_MATH = (
     r"\\\((?P<paren_math>[\s\S]+?)\\\)"
-    r"|\\\[(?P<bracket_math>(?=[^\]]*[\\^_={])[\s\S]+?)\\\]"
+    r"|\\\[(?P<bracket_math>(?:(?!\\\])[\s\S])*?[\\^_={](?:(?!\\\])[\s\S])*?)\\\]"
     r"|\$\$(?P<display_math>[\s\S]+?)\$\$"
     r"|(?<![\\$\w])\$(?=[^\s$])(?P<dollar_math>(?:[^$\\\n]|\\.)+?)(?<=\S)\$(?![\d$])"
 )
@@ -460,14 +460,14 @@ def _item(token: Token) -> ListItem:
     inlines: Inlines | None = None
     children: list[ListItem] = []
     body: list[Block] = []
-    pin = None
+    pin, suppressed = None, False
     for child in token["children"]:
         kind = child["type"]
         if kind in ("paragraph", "block_text", "block_html") and not _is_comment(child):
             paragraph = _paragraph(child)
             pin = pin or paragraph.pin
             if inlines is None:
-                inlines = paragraph.inlines
+                inlines, suppressed = paragraph.inlines, paragraph.suppressed
             elif paragraph.inlines:
                 body.append(paragraph)
         elif kind == "heading" and inlines is None:
@@ -483,7 +483,7 @@ def _item(token: Token) -> ListItem:
     if marked:
         inlines = _without_card_tag(inlines)
     task = token["type"] == "task_list_item"
-    return ListItem(token.get("line", 0), inlines, children, pin, tuple(body), task, marked)
+    return ListItem(token.get("line", 0), inlines, children, pin, tuple(body), task, marked, suppressed)
 
 
 def _without_card_tag(inlines: Inlines) -> Inlines:
@@ -492,6 +492,12 @@ def _without_card_tag(inlines: Inlines) -> Inlines:
 
 
 _PIN = re.compile(r"<!--\s*notes2anki-id:\s*([^\s>]+)\s*-->")
+_SKIP = re.compile(r"<!--\s*notes2anki-skip\s*-->")
+
+
+def _suppressed(token: Token) -> bool:
+    """The author wrote ``<!-- notes2anki-skip -->`` on the line: it makes no card."""
+    return any(child["type"] == "inline_html" and _SKIP.fullmatch(child["raw"]) for child in token.get("children", ()))
 
 
 def _pin(token: Token) -> str | None:
@@ -515,7 +521,7 @@ def _paragraph(token: Token) -> Paragraph:
         return Paragraph(token["line"], (Text(" ".join(token["raw"].split())),))
     inlines = _inlines(token["children"])
     kept = _without_properties(inlines)
-    return Paragraph(token["line"] + _leading_lines(inlines, kept), kept, _pin(token))
+    return Paragraph(token["line"] + _leading_lines(inlines, kept), kept, _pin(token), _suppressed(token))
 
 
 def _without_properties(inlines: Inlines) -> Inlines:
