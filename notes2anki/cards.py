@@ -623,7 +623,7 @@ def _card_line(inlines: Inlines) -> _LineCard | str | None:
     found = split.double_colon(inlines)
     if found is not None:
         return _LineCard("flashcard", found.left, found.right, reversed=found.separator == ":::")
-    if _label(inlines):
+    if _label(inlines) or (_qa_side(inlines) or ("",))[0] == "q":  # a ``Q:`` with no ``A:`` after it asks alone
         return LABEL
     colon, arrow = split.position(inlines, split.COLON_PATTERN), split.position(inlines, split.ARROW_PATTERN)
     if colon is not None and (arrow is None or colon < arrow):
