@@ -97,31 +97,42 @@ CLOZE_MODEL = genanki.Model(
     model_type=genanki.Model.CLOZE,
 )
 
-def package_bytes(groups: Iterable[list[PackedNote]], media: dict[str, Path], epoch_ms: int, descriptions: dict[str, str] | None = None) -> bytes:
+def package_bytes(
+    groups: Iterable[list[PackedNote]], media: dict[str, Path], epoch_ms: int, descriptions: dict[str, str] | None = None
+) -> bytes:
     """The .apkg of the notes, given a group at a time (a note file's notes, in order).
 
     Each group is written and let go before the next is read, so memory stays that of one
-    note file however large the deck. Each note gets its own mtime (see ``state.py``); the
-    same input gives the same bytes.
+    note file however large the deck. genanki's objects decide every row (fields, tags, sort
+    field, which cards a note has, deck and notetype JSON); the rows are inserted in batches,
+    each note with its own mtime (see ``store``). The same input gives the same bytes.
     """
     ids = itertools.count(epoch_ms)
+    descriptions = descriptions or {}
     connection = sqlite3.connect(":memory:")
     try:
         cursor = connection.cursor()
         genanki.Package([]).write_to_db(cursor, identity.NOTETYPE_MTIME, ids)  # the empty collection
-        cursor.execute("CREATE INDEX n2a_guid ON notes (guid)")
+        decks: set[str] = set()
         for group in groups:
-            for name, notes in itertools.groupby(group, key=lambda packed: packed.deck):
-                notes = list(notes)
-                deck = genanki.Deck(identity.deck_id(name), name, (descriptions or {}).get(name, ""))
-                for packed in notes:
-                    model = CLOZE_MODEL if packed.kind == "cloze" else BASIC_MODEL
-                    deck.add_note(genanki.Note(model=model, fields=list(packed.fields), tags=list(packed.tags), guid=packed.guid))
-                deck.write_to_db(cursor, identity.NOTETYPE_MTIME, ids)
-                # genanki gives every note the same mtime; each note gets its own.
-                cursor.executemany("UPDATE notes SET mod = ? WHERE guid = ?", [(packed.mtime, packed.guid) for packed in notes])
-        cursor.execute("DROP INDEX n2a_guid")
-        cursor.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
+            notes, cards = [], []
+            for packed in group:
+                if packed.deck not in decks:  # a deck (and the notetypes) once, when first met
+                    decks.add(packed.deck)
+                    deck = genanki.Deck(identity.deck_id(packed.deck), packed.deck, descriptions.get(packed.deck, ""))
+                    deck.add_model(BASIC_MODEL)
+                    deck.add_model(CLOZE_MODEL)
+                    deck.write_to_db(cursor, identity.NOTETYPE_MTIME, ids)
+                model = CLOZE_MODEL if packed.kind == "cloze" else BASIC_MODEL
+                note = genanki.Note(model=model, fields=list(packed.fields), tags=list(packed.tags), guid=packed.guid)
+                note._check_invalid_html_tags_in_fields()
+                note_id = next(ids)
+                notes.append((note_id, note.guid, model.model_id, packed.mtime, -1, note._format_tags(), note._format_fields(), note.sort_field, 0, 0, ""))
+                deck_id = identity.deck_id(packed.deck)
+                for card in note.cards:
+                    cards.append((next(ids), note_id, deck_id, card.ord, packed.mtime, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+            cursor.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", notes)
+            cursor.executemany("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cards)
         connection.commit()
         collection = connection.serialize()
     finally:

@@ -1,6 +1,6 @@
 """``notes2anki preview``: every card as Anki will show it, on static pages to read before importing.
 
-Cards are rendered from the fields that go into the deck (``render.basic_fields`` and ``cloze_fields``) with the
+Cards are rendered from the fields that go into the deck (``render.packed_note``) with the
 notetypes' own templates and CSS (``package.BASIC_MODEL`` and ``CLOZE_MODEL``), through the part
 of Anki's template language those templates use; the tests compare the result with Anki's own
 renderer. The pages work offline, from ``file://``: images are copied next to them, and math is
@@ -276,18 +276,21 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
 
     def category(name: str) -> Category:
         if name not in categories:
-            deck = file_name(name, taken)  # the page is named as the deck file is
-            taken.add(deck.casefold())
-            categories[name] = Category(name, deck.removesuffix(".apkg") + ".html")
+            categories[name] = Category(name, file_name(name, taken, ".html"))
+            taken.add(categories[name].page.casefold())
         return categories[name]
 
     media_files = MediaFiles()
     for card in sorted(cards, key=lambda card: (card.note.display, card.line)):
         render_fields = render.cloze_fields if card.kind == "cloze" else render.basic_fields
-        fields = render_fields(card, media_files)  # what the deck gets
+        try:
+            fields = render_fields(card, media_files)  # what the deck gets
+        except NoteError as error:
+            report.errors.append(error)
+            continue
         category(card.note.category).cards.extend(cards_of(card, fields))
         report.made += 1
-    report.errors.extend(media_files.problems)
+    report.errors.extend(media_files.problems)  # shown with their alt text, as the deck shows them
     for item in sorted(skipped, key=lambda item: (item.note.display, item.line)):
         category(item.note.category).skipped.append(item)
     report.categories = [categories[name] for name in sorted(categories)]
@@ -298,18 +301,11 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
 def _read(paths: list[Path]) -> tuple[list[Card], list[Skipped], list[NoteError], int]:
     """The cards and the items without one of every note under ``paths``, the notes that could
     not be read, and how many could."""
-    cards: list[Card] = []
-    skipped: list[Skipped] = []
-    errors: list[NoteError] = []
-    read = 0
-    for note in read_tree(paths):
-        if note.note is None:
-            errors.append(note.error)
-            continue
-        read += 1
-        cards.extend(note.cards)
-        skipped.extend(note.skipped)
-    return cards, skipped, errors, read
+    read = list(read_tree(paths))
+    notes = [note for note in read if note.note is not None]
+    cards = [card for note in notes for card in note.cards]
+    skipped = [item for note in notes for item in note.skipped]
+    return cards, skipped, [note.error for note in read if note.note is None], len(notes)
 
 
 def _write(report: PreviewReport, out_dir: Path, media: dict[str, Path]) -> None:

@@ -55,7 +55,7 @@ def test_metadata_is_complete_and_valid(dist: Path) -> None:
     assert metadata.author
     assert "Topic :: Education" in metadata.classifiers
     runtime = {requirement.name for requirement in metadata.requires_dist if requirement.marker is None}
-    assert runtime == {"genanki", "mistune", "pygments", "ruamel-yaml", "ruamel-yaml-clib", "filelock", "tqdm", "watchfiles"}
+    assert runtime == {"filelock", "genanki", "mistune", "pygments", "ruamel-yaml", "ruamel-yaml-clib", "tqdm", "watchfiles"}
     assert "notes2anki/preview_assets/mathjax.js" in names  # the preview's math works offline
     assert "notes2anki/preview_assets/MATHJAX-LICENSE" in names
     assert "notes2anki/lint/builtin-terms.yml" in names

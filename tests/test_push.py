@@ -130,15 +130,15 @@ def test_anki_not_running_is_said_plainly_and_the_decks_are_still_built(notes_di
 def test_a_deck_the_build_could_not_write_is_not_sent(ankiconnect, anki, notes_dir, tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("NOTES2ANKI_API_KEY", "secret")
     write_note(notes_dir, "aws.md", NOTE)
-    net = write_note(notes_dir, "net.md", "---\ncategory: Networking\n---\n- Port of HTTPS -> 443\n")
+    write_note(notes_dir, "net.md", "---\ncategory: Networking\n---\n- Port of HTTPS -> 443\n")
     out = str(tmp_path / "build")
     assert main(["push", str(notes_dir), "-o", out, "--anki-url", ankiconnect.url]) == 0
-    net.write_text(net.read_text("utf-8").replace("443", "443/TCP"), "utf-8")
-    deck = tmp_path / "build" / "Networking.apkg"
-    deck.unlink()
-    (deck / "in the way").mkdir(parents=True)  # the changed deck cannot replace a folder
+    write_note(notes_dir, "aws.md", NOTE + "- Fan-out -> SNS to SQS\n")
+    write_note(notes_dir, "net.md", "---\ncategory: Networking\n---\n- Port of HTTPS -> 443 (TCP)\n")
+    (tmp_path / "build" / "Networking.apkg").unlink()
+    (tmp_path / "build" / "Networking.apkg").mkdir()  # where the deck should go, it cannot be written
     capsys.readouterr()
-    assert main(["push", str(notes_dir), "-o", out, "--anki-url", ankiconnect.url]) == 2  # an output error
+    assert main(["push", str(notes_dir), "-o", out, "--anki-url", ankiconnect.url]) == 2
     captured = capsys.readouterr()
     assert "Networking.apkg: not sent to Anki: this build could not write it" in captured.err
     assert "AWS.apkg: imported into Anki" in captured.out
