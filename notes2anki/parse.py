@@ -20,6 +20,7 @@ from notes2anki.model import (
     BulletList,
     Code,
     CodeBlock,
+    CodeLines,
     Emphasis,
     Heading,
     Image,
@@ -44,7 +45,13 @@ Token = dict[str, Any]
 
 
 def _mark_lines(markdown: mistune.Markdown, state: Any) -> None:
-    _LineFinder(state.src.split("\n")).visit(state.tokens)
+    finder = _LineFinder(state.src.split("\n"))
+    finder.visit(state.tokens)
+    state.env["code"] = tuple(finder.code)
+
+
+# HTML blocks whose text is shown exactly as written (CommonMark's first kind of HTML block).
+_LITERAL_HTML = re.compile(r"\s*<(?:pre|script|style|textarea)[\s>]", re.IGNORECASE)
 
 
 class _LineFinder:
@@ -57,6 +64,7 @@ class _LineFinder:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.cursor = 0
+        self.code: list[CodeLines] = []  # where each code block is, for lint
 
     def find(self, needle: str) -> int:
         needle = needle.strip()
@@ -80,6 +88,8 @@ class _LineFinder:
                 start = self.find(token["raw"].split("\n", 1)[0])
                 token["line"] = start + 1
                 self.cursor = start + token["raw"].strip("\n").count("\n") + 1
+                if _LITERAL_HTML.match(token["raw"]):
+                    self.code.append(CodeLines(start + 1, self.cursor, "html"))
             elif kind == "table":
                 self._visit_table(token)
             elif "children" in token:
@@ -93,10 +103,14 @@ class _LineFinder:
             start = self.find(marker)
             token["line"] = start + 1
             self.cursor = start + raw.count("\n") + 2
+            closing = self.cursor - 1
+            closed = closing < len(self.lines) and marker in self.lines[closing]
+            self.code.append(CodeLines(start + 1, self.cursor if closed else min(closing, len(self.lines)), "fenced", closed))
         else:
             start = self.find(raw.split("\n", 1)[0])
             token["line"] = start + 1
             self.cursor = start + raw.rstrip("\n").count("\n") + 1
+            self.code.append(CodeLines(start + 1, self.cursor, "indented"))
 
     def _visit_table(self, token: Token) -> None:
         head, body = token["children"][0], token["children"][1] if len(token["children"]) > 1 else None
@@ -134,7 +148,7 @@ def parse_note(path: Path, root: Path) -> Note:
 def parse_text(text: str, path: Path, root: Path) -> Note:
     display = str(path)
     front, body = frontmatter.split(text, display)
-    tokens, _state = _MARKDOWN.parse(body)
+    tokens, state = _MARKDOWN.parse(body)
     blocks = _blocks(tokens)
     meta = front.data
     return Note(
@@ -148,6 +162,7 @@ def parse_text(text: str, path: Path, root: Path) -> Note:
         category=_category(meta),
         tags=_tags(meta),
         blocks=blocks,
+        code=state.env["code"],
     )
 
 
