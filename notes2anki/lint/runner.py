@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import difflib
 from dataclasses import dataclass, field
@@ -180,8 +181,8 @@ def _diff(document: Document, fixed_text: str) -> str:
 
 
 def _write(document: Document, fixed_text: str) -> None:
-    """Write the fixed note, keeping the file's own line ends and BOM."""
+    """Write the fixed note, keeping the file's BOM and each line's own line end."""
     raw = document.path.read_bytes()
-    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    newline = "\r\n" if b"\r\n" in raw else "\n"
-    atomic_write(document.path, bom + fixed_text.replace("\n", newline).encode("utf-8"))
+    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    original = raw[len(bom) :].decode("utf-8")
+    atomic_write(document.path, bom + fix.with_line_ends_of(original, fixed_text).encode("utf-8"))
