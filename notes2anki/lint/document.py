@@ -23,6 +23,7 @@ _NOT_PROSE = re.compile(
     r"|(?:https?|ftp)://[^\s（）「」、。<>]+|www\.[^\s（）「」、。<>]+"  # bare URL
     r"|(?<![\w@])@[\w./-]+"  # @handle, @scoped/package
 )
+_NOT_PROSE_MARKS = ("`", "](", "<", "://", "www.", "@")  # a line without them is all prose
 
 
 @dataclass
@@ -98,8 +99,10 @@ class Document:
         for number, line in enumerate(self.lines, start=1):
             if number < self.body_start or number in self.code_lines:
                 masked.append(MASK * len(line))
-            else:
+            elif any(mark in line for mark in _NOT_PROSE_MARKS):
                 masked.append(_NOT_PROSE.sub(lambda m: MASK * len(m.group()), line))
+            else:
+                masked.append(line)  # most lines: no regex over them at all
         return masked
 
     def prose_lines(self):
