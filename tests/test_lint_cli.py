@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -118,10 +119,56 @@ def test_fix_keeps_crlf_bom_front_matter_comments_and_other_text(project: Path) 
     assert note.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode("utf-8")
 
 
-def test_unreadable_note_is_exit_two(project: Path, capsys) -> None:
+def test_unreadable_note_is_a_problem_in_the_notes(project: Path, capsys) -> None:
     (project / "notes" / "sjis.md").write_bytes("- 質問 -> 答え\n".encode("shift_jis"))
-    assert lint("notes/sjis.md") == 2
-    assert "notes/sjis.md:1: the file is not UTF-8 (it decodes as SHIFT-JIS)" in capsys.readouterr().err
+    assert lint("notes/sjis.md") == 1
+    captured = capsys.readouterr()
+    assert "notes/sjis.md:1: the file is not UTF-8 (it decodes as SHIFT-JIS)" in captured.err
+    assert captured.out == "1 file could not be read.\n"
+
+
+def test_build_and_lint_agree_on_the_exit_code_of_an_unreadable_note(project: Path, capsys) -> None:
+    """The README: 1 for problems in the notes (a note that cannot be read is one), 2 for usage."""
+    (project / "notes" / "cp1252.md").write_bytes("- café -> coffee\n".encode("cp1252"))
+    assert lint() == 1
+    assert "cp1252.md:1: the file is not UTF-8 (it decodes as CP1252)" in capsys.readouterr().err
+    assert main(["build", "notes", "-o", "out"]) == 1
+
+
+@pytest.mark.parametrize("option", ["--select", "--extend-select", "--ignore"])
+def test_unknown_codes_on_the_command_line_are_refused_as_in_the_configuration(project: Path, capsys, option: str) -> None:
+    assert lint(option, "N2,X9") == 2
+    assert capsys.readouterr().err.startswith(f"notes2anki: {option}: 'X9' matches no rule; valid codes: N001, N002")
+
+
+def test_a_folder_without_notes_is_a_warning(project: Path, capsys) -> None:
+    (project / "empty").mkdir()
+    assert lint("empty") == 0
+    captured = capsys.readouterr()
+    assert captured.err == "warning: no notes (*.md files) found in empty; nothing to lint\n"
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--config", "missing.toml"], "missing.toml: cannot read the configuration: No such file or directory"),
+        (["--config", "notes"], "notes: cannot read the configuration: Is a directory"),
+    ],
+)
+def test_files_that_cannot_be_read_are_explained_in_words(project: Path, capsys, arguments, message: str) -> None:
+    assert lint(*arguments) == 2
+    err = capsys.readouterr().err
+    assert err == f"notes2anki: {message}\n" and "Errno" not in err
+
+
+def test_a_dictionary_that_cannot_be_read_is_explained_in_words(project: Path, capsys) -> None:
+    (project / "pyproject.toml").write_text(PROJECT_CONFIG + 'dictionary = "terms.yml"\n', "utf-8")
+    assert lint() == 2
+    assert capsys.readouterr().err == f"notes2anki: {project / 'terms.yml'}: cannot read the dictionary: No such file or directory\n"
+    (project / "terms.yml").write_bytes("rules: [サーバー]\n".encode("shift_jis"))
+    assert lint() == 2
+    assert capsys.readouterr().err == f"notes2anki: {project / 'terms.yml'}: cannot read the dictionary: it is not UTF-8 text\n"
 
 
 def test_rules_lists_every_rule_and_rule_prints_its_doc(capsys) -> None:
@@ -216,3 +263,50 @@ def test_cache_follows_images_and_configuration(project: Path, capsys) -> None:
     (project / "pyproject.toml").write_text(PROJECT_CONFIG + 'ignore = ["N202"]\n', "utf-8")
     assert lint("notes/c.md") == 0
     assert (project / ".notes2anki-cache" / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
+
+
+def test_output_format_is_ruffs_name_and_format_still_works(project: Path, capsys) -> None:
+    assert lint("--output-format", "json", "notes/b.md") == 1
+    by_new_name = capsys.readouterr().out
+    assert lint("--format", "json", "notes/b.md") == 1
+    assert capsys.readouterr().out == by_new_name
+    assert {finding["code"] for finding in json.loads(by_new_name)} == {"N201", "N102"}
+
+
+def test_statistics_count_problems_per_rule(project: Path, capsys) -> None:
+    write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- RedShift と Elasticache \n- RedShift\n")
+    assert lint("--statistics") == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "3  N202  [*] term-dictionary",
+        "1  N102  [ ] duplicate-label",
+        "1  N201  [ ] term-variant",
+        "1  N402  [*] trailing-whitespace",
+        "6 problems found in 2 files (4 fixable with --fix).",
+    ]
+    assert lint("--statistics", "--output-format", "json", "--select", "N202") == 1
+    assert json.loads(capsys.readouterr().out) == [{"code": "N202", "name": "term-dictionary", "count": 3, "fixable": True}]
+
+
+def test_exit_zero_reports_problems_and_exits_zero(project: Path, capsys) -> None:
+    assert lint("--exit-zero") == 0
+    assert "N102 'RTO' is defined again" in capsys.readouterr().out
+    assert lint("--exit-zero", "--select", "X1") == 2  # a usage error is still one
+
+
+def test_extend_select_adds_to_the_configured_selection(project: Path, capsys) -> None:
+    (project / "pyproject.toml").write_text(PROJECT_CONFIG + 'select = ["N102"]\n', "utf-8")
+    assert lint() == 1
+    assert {line.split()[1] for line in capsys.readouterr().out.splitlines()[:-1]} == {"N102"}
+    assert lint("--extend-select", "N201") == 1
+    assert {line.split()[1] for line in capsys.readouterr().out.splitlines()[:-1]} == {"N102", "N201"}
+
+
+@pytest.mark.parametrize("command", ["lint", "rules", "rule"])
+def test_every_option_and_argument_has_help(command: str) -> None:
+    from notes2anki.cli import _parser
+
+    subcommands = next(action for action in _parser()._actions if isinstance(action, argparse._SubParsersAction))
+    parser = subcommands.choices[command]
+    assert parser.description
+    for action in parser._actions:
+        assert action.help and action.help != argparse.SUPPRESS, action.dest

@@ -29,6 +29,7 @@ class Result:
     errors: list[NoteError] = field(default_factory=list)  # unreadable files
     fixed: dict[str, int] = field(default_factory=dict)  # display path → fixes applied
     diffs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     files: int = 0
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from notes2anki.lint.config import in_words
+
 _ASCII_WORD = "A-Za-z0-9_"
 _BEFORE_BOUNDARY = re.compile(rf"[{_ASCII_WORD}@./\\-]")  # matched at the character before
 _AFTER_BOUNDARY = re.compile(rf"[{_ASCII_WORD}]|[-./@][{_ASCII_WORD}]")  # matched where the term ends
@@ -176,7 +178,7 @@ def _load_file(path: Path, seen: set[Path]) -> list[Rule]:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise DictionaryError(f"{path}: cannot read the dictionary: {error}") from None
+        raise DictionaryError(f"{path}: cannot read the dictionary: {in_words(error)}") from None
     return _rules_from(text, str(path), path.parent, seen)
 
 
