@@ -62,6 +62,8 @@ def run(
     rules = [rule for rule in RULES if config.enabled(rule.CODE)]
     if mode == "check":
         cache = LintCache(config.root if use_cache else None, cache_key(config, dictionary))
+        if cache.warning:
+            result.warnings.append(cache.warning)
         result.findings = _check([*given, *tree], report_on, config, dictionary, rules, result.errors, cache)
         return result
     documents = _read(given, result.errors) + _read(tree, [])
