@@ -49,9 +49,22 @@ def test_pre_commit_batches_report_only_given_files_but_see_the_whole_tree(proje
         "notes/b.md:5:3: N201 'Datasync' is spelled 'DataSync' elsewhere in the notes",
         "notes/b.md:6:3: N102 'RTO' is defined again, differently (first defined at notes/a.md:7)",
     ]
-    only_a = hook("notes/a.md")
-    assert only_a.returncode == 0, only_a.stdout
-    assert hook("notes/a.md", "notes/b.md").stdout.count("notes/b.md") == 2
+    both = hook("notes/a.md", "notes/b.md")
+    assert [line.split(":")[0] for line in both.stdout.splitlines()[:-1]] == ["notes/b.md", "notes/b.md"]
+    write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- DataSync の料金\n")
+    assert hook("notes/c.md").returncode == 0
+
+
+def test_pre_commit_blames_the_changed_note_for_a_conflict_with_an_unchanged_one(project: Path, capsys) -> None:
+    """a.md, first in path order, is the one staged: it must fail, not b.md on some later commit."""
+    assert lint("notes/a.md") == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "notes/a.md:7:3: N102 'RTO' is defined differently at notes/b.md:6"
+    )
+    assert lint("notes/a.md", "notes/b.md") == 1  # both changed: the later one, as in a full run
+    out = capsys.readouterr().out
+    assert "notes/b.md:6:3: N102 'RTO' is defined again, differently (first defined at notes/a.md:7)" in out
+    assert not any(line.startswith("notes/a.md") for line in out.splitlines())
 
 
 def test_select_ignore_and_severity_from_pyproject(project: Path, capsys) -> None:
@@ -222,7 +235,9 @@ def test_the_readme_pre_commit_snippet_runs_under_pre_commit(project: Path, tmp_
     failing = run(sys.executable, "-m", "pre_commit", "run", "--files", "notes/b.md")
     assert failing.returncode == 1
     assert "notes/b.md:5:3: N201 'Datasync' is spelled 'DataSync' elsewhere in the notes" in failing.stdout
-    passing = run(sys.executable, "-m", "pre_commit", "run", "--files", "notes/a.md")
+    write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- DataSync の料金\n")
+    run("git", "add", ".")
+    passing = run(sys.executable, "-m", "pre_commit", "run", "--files", "notes/c.md")
     assert passing.returncode == 0, passing.stdout
 
 

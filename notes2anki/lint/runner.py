@@ -67,9 +67,9 @@ def run(
         result.findings = _check([*given, *tree], report_on, config, dictionary, rules, result.errors, cache)
         return result
     documents = _read(given, result.errors) + _read(tree, [])
-    corpus = Corpus(documents, config, dictionary)
+    corpus = Corpus(documents, config, dictionary, frozenset(report_on))
     documents = [_fixed(document, corpus, rules, report_on, mode, unsafe, result) for document in documents]
-    result.findings = lint(documents, report_on, Corpus(documents, config, dictionary), rules)
+    result.findings = lint(documents, report_on, Corpus(documents, config, dictionary, frozenset(report_on)), rules)
     return result
 
 
@@ -125,7 +125,7 @@ def _check(files, report_on: set[str], config: Config, dictionary, rules, errors
     findings = [finding for item in linted if item.display in report_on for finding in item.findings]
     errors.extend(item.error for item in linted if item.error is not None and item.display in report_on)
     readable = [item for item in linted if item.error is None]
-    corpus = Corpus([], config, dictionary)
+    corpus = Corpus([], config, dictionary, frozenset(report_on))
     for rule in (rule for rule in rules if is_corpus_rule(rule)):
         collected = {item.display: item.collected[rule.CODE] for item in readable}
         corpus.collected_by_rule[rule.CODE] = collected
@@ -158,7 +158,7 @@ def _fixed(document: Document, corpus: Corpus, rules, report_on: set[str], mode:
 
     def lint_text(text: str) -> list[Finding]:
         variant = Document.from_text(text, document.path, document.root)
-        variant_corpus = Corpus([variant, *others], corpus.config, corpus.dictionary)
+        variant_corpus = Corpus([variant, *others], corpus.config, corpus.dictionary, corpus.reported)
         findings = lint([variant], {document.display}, variant_corpus, rules)
         return [dataclasses.replace(finding, safe=True) for finding in findings] if unsafe else findings
 
