@@ -241,6 +241,35 @@ def test_the_readme_pre_commit_snippet_runs_under_pre_commit(project: Path, tmp_
     assert passing.returncode == 0, passing.stdout
 
 
+def test_the_shipped_hooks_run_serially_and_the_fix_hook_fixes(project: Path, tmp_path_factory) -> None:
+    """.pre-commit-hooks.yaml as pre-commit reads it, run with this environment's notes2anki."""
+    from ruamel.yaml import YAML
+
+    hooks = YAML(typ="safe").load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert {hook["id"]: hook["entry"] for hook in hooks} == {"notes2anki-lint": "notes2anki lint", "notes2anki-lint-fix": "notes2anki lint --fix"}
+    assert all(hook["require_serial"] and hook["types"] == ["markdown"] and hook["language"] == "python" for hook in hooks)
+    local = [{**hook, "language": "system"} for hook in hooks]  # installed here already: no venv to build
+    (project / ".pre-commit-config.yaml").write_text(json.dumps({"repos": [{"repo": "local", "hooks": local}]}), "utf-8")
+    note = write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- RedShift はウェアハウス \n")
+    environment = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+        "HOME": str(project),
+    }
+
+    def run(*command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, check=False)
+
+    run("git", "init", "-q")
+    run("git", "add", ".")
+    fixing = run(sys.executable, "-m", "pre_commit", "run", "notes2anki-lint-fix", "--files", "notes/c.md")
+    assert fixing.returncode == 1 and "files were modified by this hook" in fixing.stdout
+    assert note.read_text("utf-8").endswith("- Redshift はウェアハウス\n")
+    run("git", "add", ".")
+    checking = run(sys.executable, "-m", "pre_commit", "run", "notes2anki-lint", "--files", "notes/c.md")
+    assert checking.returncode == 0, checking.stdout
+
+
 def test_linting_on_several_cores_finds_the_same(project: Path, monkeypatch, capsys) -> None:
     from notes2anki import parallel
 
