@@ -313,6 +313,16 @@ def inline_runs(blocks):
             yield from inline_runs(block.back)
 
 
+@dataclass(frozen=True)
+class CodeLines:
+    """Lines that Markdown shows as code, however deeply nested: lint reads and fixes none of them."""
+
+    first: int
+    last: int
+    kind: str  # "fenced", "indented" (text indented four spaces) or "html" (<pre>, <script>, …)
+    closed: bool = True  # False: a fence that is never closed, so its container's rest is code
+
+
 @dataclass
 class Note:
     """One Markdown file: its front matter, where its body starts, and its outline."""
@@ -327,6 +337,7 @@ class Note:
     category: str
     tags: tuple[str, ...]
     blocks: list[Block]
+    code: tuple[CodeLines, ...] = ()
 
 
 # --- cards -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from notes2anki.model import (
     BulletList,
     Code,
     CodeBlock,
+    CodeLines,
     Deletion,
     Details,
     Emphasis,
@@ -63,7 +64,13 @@ Token = dict[str, Any]
 
 
 def _mark_lines(markdown: mistune.Markdown, state: Any) -> None:
-    _LineFinder(state.src.split("\n")).visit(state.tokens)
+    finder = _LineFinder(state.src.split("\n"))
+    finder.visit(state.tokens)
+    state.env["code"] = tuple(finder.code)
+
+
+# HTML blocks whose text is shown exactly as written (CommonMark's first kind of HTML block).
+_LITERAL_HTML = re.compile(r"\s*<(?:pre|script|style|textarea)[\s>]", re.IGNORECASE)
 
 
 class _LineFinder:
@@ -76,6 +83,7 @@ class _LineFinder:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.cursor = 0
+        self.code: list[CodeLines] = []  # where each code block is, for lint
 
     def find(self, needle: str) -> int:
         needle = needle.strip()
@@ -100,6 +108,8 @@ class _LineFinder:
                 start = self.find(raw.split("\n", 1)[0])
                 token["line"] = start + 1
                 self.cursor = start + raw.count("\n") + 1
+                if _LITERAL_HTML.match(token["raw"]):
+                    self.code.append(CodeLines(start + 1, self.cursor, "html"))
             elif kind == "table":
                 self._visit_table(token)
             elif "children" in token:
@@ -113,10 +123,14 @@ class _LineFinder:
             start = self.find(marker)
             token["line"] = start + 1
             self.cursor = start + raw.count("\n") + 2
+            closing = self.cursor - 1
+            closed = closing < len(self.lines) and marker in self.lines[closing]
+            self.code.append(CodeLines(start + 1, self.cursor if closed else min(closing, len(self.lines)), "fenced", closed))
         else:
             start = self.find(raw.split("\n", 1)[0])
             token["line"] = start + 1
             self.cursor = start + raw.rstrip("\n").count("\n") + 1
+            self.code.append(CodeLines(start + 1, self.cursor, "indented"))
 
     def _visit_table(self, token: Token) -> None:
         head, body = token["children"][0], token["children"][1] if len(token["children"]) > 1 else None
@@ -238,7 +252,8 @@ def parse_text(text: str, path: Path, root: Path, positions: bool = False) -> No
     fragments = flashcards.find(lines, front.end_line)
     if fragments:
         lines = flashcards.blank_out(lines, fragments)
-    blocks = parse_blocks("\n".join(lines))
+    tokens, state = _MARKDOWN.parse("\n".join(lines))
+    blocks = _blocks(tokens)
     properties = page_properties(lines[front.end_line :])
     blocks.extend(_flashcard(fragment, len(lines)) for fragment in fragments)
     blocks.sort(key=lambda block: block.line)
@@ -254,6 +269,7 @@ def parse_text(text: str, path: Path, root: Path, positions: bool = False) -> No
         category=_category(meta or properties),
         tags=_tags(meta.get("tags")) + _tags(properties.get("tags")),
         blocks=blocks,
+        code=state.env["code"],
     )
 
 
