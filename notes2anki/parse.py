@@ -157,17 +157,19 @@ def _first_line(children: list[Token], default: int) -> int:
 # two prices. \[…\] is math only when it holds TeX (a command, ^, _, = or braces): "\[1\]" is
 # an escaped citation.
 _INLINE_MATH = (
-    r"\\\((?P<paren_math>[\s\S]+?)\\\)"
-    r"|\\\[(?P<bracket_math>(?:(?!\\\])[\s\S])*?[\\^_={](?:(?!\\\])[\s\S])*?)\\\]"
-    r"|\$\$(?P<display_math>[\s\S]+?)\$\$"
+    r"\\\((?P<paren_math>(?:(?!\\[()])[\s\S])+?)\\\)"
+    r"|\\\[(?P<bracket_math>(?:(?!\\[\[\]])[\s\S])*?[\\^_={](?:(?!\\[\[\]])[\s\S])*?)\\\]"
+    r"|\$\$(?P<display_math>(?:(?!\$\$)[\s\S])+?)\$\$"
     r"|(?<![\\$\w])\$(?=[^\s$])(?P<dollar_math>(?:[^$\\\n]|\\.)+?)(?<=\S)\$(?![\d$])"
 )
 _BLOCK_MATH = (
     r"^ {0,3}(?:\$\$|\\\[)[ \t]*\n(?P<block_math_text>[\s\S]*?)\n {0,3}(?:\$\$|\\\])[ \t]*(?:\n|$)"
 )
 _WIKILINK = r"!?\[\[(?P<wiki_target>[^\[\]|\n]+)(?:\|(?P<wiki_alias>[^\[\]\n]+))?\]\]"
-_CLOZE = r"\{\{c(?P<cloze_number>\d+)::(?P<cloze_text>(?:(?!\}\})[\s\S])*?)(?:::(?P<cloze_hint>(?:(?!\}\})[^\n])*))?\}\}"
-_LOGSEQ_CLOZE = r"\{\{cloze\s+(?P<logseq_cloze>(?:(?!\}\})[^\n])+?)\s*\}\}"
+# A deletion's text runs to its closing braces or to the ``::`` of its hint; it never holds
+# another opening, so a run of openings that never close is read in one pass.
+_CLOZE = r"\{\{c(?P<cloze_number>\d+)::(?P<cloze_text>(?:(?!\}\}|::|\{\{)[\s\S])*)(?:::(?P<cloze_hint>(?:(?!\}\}|\{\{)[^\n])*))?\}\}"
+_LOGSEQ_CLOZE = r"\{\{cloze\s+(?P<logseq_cloze>(?:(?!\}\}|\{\{)[^\n])+?)\s*\}\}"
 # What a reader never sees: Logseq block references and macros, Hugo shortcodes.
 _INVISIBLE = (
     r"\(\([0-9a-fA-F]{8}-[0-9a-fA-F-]{27}\)\)"
@@ -218,10 +220,12 @@ def _skip(inline: Any, match: re.Match[str], state: Any) -> int:
 
 def _study_syntax(markdown: mistune.Markdown) -> None:
     """The mistune plugin for what study notes use beyond CommonMark (see the module docstring)."""
-    markdown.inline.register("math", _INLINE_MATH, _parse_math, before="escape")
-    markdown.inline.register("invisible", _INVISIBLE, _skip, before="link")
-    markdown.inline.register("cloze", f"{_CLOZE}|{_LOGSEQ_CLOZE}", _parse_cloze, before="link")
-    markdown.inline.register("wikilink", _WIKILINK, _parse_wikilink, before="link")
+    # The characters each rule can start with let mistune skip ahead to them (without, every
+    # inline rule is tried at every position: a long run of spaces took quadratic time).
+    markdown.inline.register("math", _INLINE_MATH, _parse_math, before="escape", start_chars={"\\", "$"})
+    markdown.inline.register("invisible", _INVISIBLE, _skip, before="link", start_chars={"(", "{"})
+    markdown.inline.register("cloze", f"{_CLOZE}|{_LOGSEQ_CLOZE}", _parse_cloze, before="link", start_chars={"{"})
+    markdown.inline.register("wikilink", _WIKILINK, _parse_wikilink, before="link", start_chars={"!", "["})
     markdown.block.register("block_math", _BLOCK_MATH, _parse_block_math, before="list")
     markdown.block.insert_rule(markdown.block.list_rules, "block_math", before="list")
 
