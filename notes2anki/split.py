@@ -32,6 +32,8 @@ _ADDRESS = re.compile(r"(?=.*\d)[0-9A-Fa-f:]+")
 DASH_PATTERN = re.compile(r"(?<=\s)[—–](?=\s)")
 # ``A MAC address is a 48-bit hardware address``: "is a", "are the".
 IS_A_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=(?:an?|the|one of)\s)")
+# ``Cross-site scripting (XSS) is injecting script …``: a named term and what doing it means.
+IS_DOING_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=[a-z]+ing\s)")
 # ``etcd, a consistent key-value store``: a name, then what it is.
 APPOSITIVE_PATTERN = re.compile(r",\s+(?=(?:an?|the)\s)")
 
@@ -125,6 +127,10 @@ def dash(inlines: Inlines) -> Split | None:
 
 def is_a(inlines: Inlines) -> Split | None:
     return split_first(inlines, IS_A_PATTERN)
+
+
+def is_doing(inlines: Inlines) -> Split | None:
+    return split_first(inlines, IS_DOING_PATTERN)
 
 
 def appositive(inlines: Inlines) -> Split | None:
