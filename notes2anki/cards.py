@@ -58,7 +58,6 @@ from notes2anki.model import (
     Note,
     Paragraph,
     Quote,
-    RawHtml,
     Skipped,
     SoftBreak,
     Strong,

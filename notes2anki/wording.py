@@ -61,7 +61,6 @@ _ANNOUNCES = re.compile(
     re.IGNORECASE,
 )
 _REASON = re.compile(r"(?:ため|から|ので|ためである|からだ|ためだ)[。．]?$|^(?:because|since|so that|as)\b|^(?:なぜなら|理由)", re.IGNORECASE)
-_EXAMPLE = re.compile(r"^(?:例[)）:：]|例えば|e\.g\.|for example|ex\.|example:)", re.IGNORECASE)
 
 
 def normalised(text: str) -> str:
@@ -205,10 +204,6 @@ def is_emphasis(text: str) -> bool:
     return bool(words) and all(word in EMPHASIS_WORDS or word in _AUXILIARIES for word in words) and any(
         word in EMPHASIS_WORDS for word in words
     )
-
-
-def is_example(text: str) -> bool:
-    return _EXAMPLE.match(text.strip()) is not None
 
 
 def why(statement: str) -> str:
