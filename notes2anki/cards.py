@@ -487,7 +487,7 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
     if first and scope.heading and not scope.explicit and not wording.is_label_heading(scope.heading):
         plain = [item for item in items if _is_property(item)]
         describes = bool(items) and not block.ordered and not scope.compared and not described and _describes(items[0], scope.heading)
-        flat = not any(item.children and _announces(plain_text(item.inlines), tuple(item.children)) for item in items)
+        flat = not any(_heads_a_list(item) for item in items)
         variant = scope.compared or len(scope.context) > 2  # a sub-section: one kind of its parent's subject
         names = len(items) >= 2 and all(_is_name(item) for item in items)  # the heading's parts or kinds
         if plain and flat and (variant or names) and not describes:
@@ -565,8 +565,14 @@ def _is_property(item: ListItem) -> bool:
         and len(text) <= MAX_PROPERTY_LENGTH
         and _card_line(item.inlines) is None
         and not _is_skippable(item.inlines)
-        and not (item.children and _announces(text, tuple(item.children)))
+        and not _heads_a_list(item)
     )
+
+
+def _heads_a_list(item: ListItem) -> bool:
+    """An item over a list of its own (``方法：`` and its items, a name over its kinds): a card of
+    its own, not one line of its heading's properties. One remark nested under it is not a list."""
+    return bool(item.children) and (wording.announces_items(plain_text(item.inlines)) or len(item.children) >= 2)
 
 
 def _as_property(item: ListItem) -> ListItem:
