@@ -73,22 +73,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     cards.set_defaults(run=_cards)
 
-    lint = commands.add_parser("lint", help="check notes for what breaks cards and terminology")
-    lint.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the configured notes folders)")
-    lint.add_argument("--format", choices=FORMATS, default="text", dest="output_format")
-    lint.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
-    lint.add_argument("--diff", action="store_true", help="show what --fix would change, change nothing")
-    lint.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply unsafe fixes")
-    lint.add_argument("--select", type=_codes, help="only these rule codes or prefixes (comma-separated)")
-    lint.add_argument("--ignore", type=_codes, help="skip these rule codes or prefixes (comma-separated)")
-    lint.add_argument("--config", type=Path, help="pyproject.toml to read [tool.notes2anki] from")
+    lint = commands.add_parser(
+        "lint",
+        help="check notes for what breaks cards and terminology",
+        description="Check notes for what breaks cards and terminology. Exit 0: clean (warnings allowed); "
+        "1: problems found, or a note that cannot be read; 2: usage or configuration error.",
+    )
+    lint.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH",
+        help="note files or folders to report on (default: the notes folders of [tool.notes2anki]); "
+        "rules that compare notes still read the whole configured notes tree",
+    )  # fmt: skip
+    lint.add_argument(
+        "--output-format", "--format", choices=FORMATS, default="text", dest="output_format",
+        help="text: path:line:col: CODE message (default); json; github: GitHub Actions annotations",
+    )  # fmt: skip
+    lint.add_argument("--fix", action="store_true", help="apply safe fixes to the files (code and line ends are never touched)")
+    lint.add_argument("--diff", action="store_true", help="show what --fix would change as a diff, change nothing")
+    lint.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply fixes that need a human look")
+    lint.add_argument("--select", type=_codes, metavar="CODES", help="only these rule codes or prefixes, comma-separated (N1,N402); replaces the configured ones")
+    lint.add_argument("--extend-select", type=_codes, metavar="CODES", help="these rule codes or prefixes too, besides the selected ones")
+    lint.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these rule codes or prefixes, besides the configured ones")
+    lint.add_argument("--statistics", action="store_true", help="print how many problems each rule found instead of each problem")
+    lint.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found (2 still means a usage or configuration error)")
+    lint.add_argument("--config", type=Path, metavar="FILE", help="the pyproject.toml to read [tool.notes2anki] from (default: the nearest one above)")
     lint.add_argument("--no-cache", action="store_true", help="read every note, and keep no cache")
     lint.set_defaults(run=_lint)
 
-    rules = commands.add_parser("rules", help="list the lint rules")
+    rules = commands.add_parser("rules", help="list the lint rules", description="List every lint rule: code, name, whether --fix can fix it, what it finds.")
     rules.set_defaults(run=_rules)
-    rule = commands.add_parser("rule", help="print a lint rule's documentation")
-    rule.add_argument("code", help="a rule code (N101) or name (acronym-mismatch)")
+    rule = commands.add_parser("rule", help="print a lint rule's documentation", description="Print a rule's documentation: what it does, why, an example and what to write instead.")
+    rule.add_argument("code", metavar="RULE", help="a rule code (N101) or name (acronym-mismatch)")
     rule.set_defaults(run=_rule)
     return parser
 
@@ -353,7 +368,8 @@ def _count(number: int, noun: str) -> str:
 
 def _lint(args: argparse.Namespace) -> int:
     from notes2anki.lint import formats, runner
-    from notes2anki.lint.config import ConfigError
+    from notes2anki.lint.config import ConfigError, unknown_code
+    from notes2anki.lint.rules import BY_CODE
     from notes2anki.lint.terms import DictionaryError
 
     try:
@@ -361,8 +377,15 @@ def _lint(args: argparse.Namespace) -> int:
     except (ConfigError, DictionaryError) as error:
         print(f"notes2anki: {error}", file=sys.stderr)
         return EXIT_ERROR
+    for option, codes in (("--select", args.select), ("--extend-select", args.extend_select), ("--ignore", args.ignore)):
+        problem = unknown_code(codes or (), set(BY_CODE))
+        if problem is not None:
+            print(f"notes2anki: {option}: {problem}", file=sys.stderr)
+            return EXIT_ERROR
     if args.select is not None:
         config.select = args.select
+    if args.extend_select and config.select:  # nothing selected means every rule already
+        config.select = config.select + args.extend_select
     if args.ignore is not None:
         config.ignore = config.ignore + args.ignore
     paths = args.paths or config.notes_folders()
@@ -373,20 +396,25 @@ def _lint(args: argparse.Namespace) -> int:
     use_cache = config.source != "defaults" and not args.no_cache  # a project has a place for it
     result = runner.run(paths, config, dictionary, mode, args.unsafe_fixes, use_cache)
 
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not result.files:
+        print(f"warning: no notes (*.md files) found in {', '.join(map(str, paths))}; nothing to lint", file=sys.stderr)
+        return EXIT_OK
     for diff in result.diffs:
         sys.stdout.write(diff)
-    output = formats.render(result.findings, args.output_format)
+    if args.statistics:
+        output = formats.statistics(result.findings, args.output_format)
+    else:
+        output = formats.render(result.findings, args.output_format)
     if output:
         print(output)
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
     summary = _lint_summary(result, mode)
     print(summary, file=sys.stdout if args.output_format == "text" else sys.stderr)
-    if result.errors:
-        return EXIT_ERROR
-    if any(finding.severity == "error" for finding in result.findings) or (mode == "diff" and result.diffs):
-        return EXIT_FINDINGS
-    return EXIT_OK
+    failed = result.errors or any(finding.severity == "error" for finding in result.findings) or (mode == "diff" and result.diffs)
+    return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
 
 
 def _lint_summary(result, mode: str) -> str:
@@ -403,6 +431,8 @@ def _lint_summary(result, mode: str) -> str:
         parts.append(f"{_count(len(result.findings), 'problem')} {left} in {_count(files, 'file')}{hint}.")
     elif not result.errors:
         parts.append(f"All checks passed ({_count(result.files, 'file')}).")
+    if result.errors:
+        parts.append(f"{_count(len(result.errors), 'file')} could not be read.")
     return " ".join(parts)
 
 

@@ -12,8 +12,9 @@ each makes a card of its own (numbers, the focus of each clause of 「…のはX
 5. a term the note defines elsewhere, or a product-like name (``DynamoDB Streams``, ``TTL``) in a
    Japanese statement: exactly one;
 6. a number without a unit (「上限は1,000」), when it is the only number;
-7. the subject of 「XはY」 or of an English ``X verbs …``, when it is a technical name (katakana,
-   or Latin with a capital, digit or hyphen inside: not 「容量」 or "Pods").
+7. the term a statement opens with (「XはY」, 「Xにすることで…」, ``X verbs …``), when it is a
+   technical name (katakana, or Latin with a capital, digit or hyphen inside: not 「容量」 or
+   "Pods").
 
 A candidate that also appears elsewhere in the statement would give the answer away, and one
 that is (nearly) the whole statement asks nothing: neither is used.
@@ -38,7 +39,7 @@ _QUOTED = re.compile(r"「(?P<a>[^「」]{1,30})」|『(?P<b>[^『』]{1,30})』
 # ASCII words (a Japanese statement's product names), not joined to katakana (「APIコール」 is one word).
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9_.\-/\u30a0-\u30ff])[A-Za-z][A-Za-z0-9_\-./+]*(?:\s[A-Z][A-Za-z0-9_\-./+]*)*(?![A-Za-z0-9_\-/\u30a0-\u30ff])")
 _BARE_NUMBER = re.compile(r"(?<![A-Za-z0-9_.,:])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9:])")
-_JAPANESE_SUBJECT = re.compile(r"^(?P<subject>[^、。はがのをにで（(]{0,19}[^、。はがのをにでとも（(])は(?!ない)")
+_JAPANESE_SUBJECT = re.compile(r"^(?P<subject>[^、。はがのをにで（(]{0,19}[^、。はがのをにでとも（(])(?:は(?!ない)|が|に|を|で)")
 _ENGLISH_SUBJECT = re.compile(r"^(?:(?:An?|The)\s+)?(?P<subject>[A-Za-z][\w\-.]*)\s+(?!is\b|are\b)[a-z]+s\b")
 _MIN_LEFT = 6  # characters a statement must keep around its deletions to still ask something
 
@@ -78,8 +79,15 @@ def _usable(text: str, span: str, listing: bool = True) -> bool:
     if start < 0:
         return True
     before, after = text[:start].rstrip(), text[start + len(span) :].lstrip()
-    listed = before.endswith(_LISTING) or after.startswith(_LISTING) or after.startswith(("など", "等"))
-    return not (listing and listed) and _depth(before) == 0
+    listed = before.endswith(_LISTING) or after.startswith(_LISTING) and not after.startswith(_NOT_LISTING) or after.startswith(("など", "等"))
+    contrasted = after.startswith(_CONTRAST)  # 「RDSとは異なり、…」: the statement is about something else
+    return not (listing and listed) and not contrasted and _depth(before) == 0 and not _given_away(span, before + " " + after)
+
+
+def _given_away(span: str, rest: str) -> bool:
+    """A word of the deletion shows elsewhere in the statement: 「KMSキー … KMSの外へ」."""
+    words = re.findall(r"[A-Za-z][A-Za-z0-9\-]+", span)
+    return any(re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", rest, re.IGNORECASE) for word in words if word.lower() != span.lower())
 
 
 def _occurrences(key: str, whole: str) -> int:
@@ -90,6 +98,8 @@ def _occurrences(key: str, whole: str) -> int:
     return len(re.findall(before + re.escape(key) + after, whole))
 
 
+_CONTRAST = ("とは異な", "と異な", "とは違", "と違", "と比べ", "とは別", "unlike")
+_NOT_LISTING = ("とは", "として", "と同じ")  # 「Xとして」 lists nothing
 _LISTING = ("、", "・", "や", "と", ",", "，", "/", " and", " or")
 
 
@@ -172,7 +182,8 @@ def _subject(inlines: Inlines, terms: frozenset[str]) -> list[str]:
     if match is None or not wording.is_term(match.group("subject")):
         return []
     subject = match.group("subject").strip()
-    return [subject] if _NAMED_TERM.search(subject) else []
+    clause = re.search(r"[\u3040-\u309f]", subject)  # hiragana: 「一度作ったスナップショット」 is a phrase, not a name
+    return [subject] if _NAMED_TERM.search(subject) and not clause else []
 
 
 # A technical name: katakana, or Latin with a capital, digit or hyphen inside (``DaemonSet``, ``S3``).

@@ -15,7 +15,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
-from notes2anki.model import Card, NoteError, plain_text
+from notes2anki.model import Card, NoteError
 
 # Fixed forever: Anki matches notetypes by id, and a changed id or field list would make every
 # user's re-import create a copy of the notetype and stop updating their notes.
@@ -23,7 +23,7 @@ BASIC_MODEL_ID = 1795910401
 CLOZE_MODEL_ID = 1795910402
 # When the templates or CSS last changed. Anki updates a notetype on import only if this is
 # newer than what the collection has: bump it with every change to the templates or CSS.
-NOTETYPE_MTIME = 1795910400
+NOTETYPE_MTIME = 1795939200
 
 _PIN_PREFIX = "pin\x1f"
 SIMILAR = 0.75  # difflib ratio above which a question in the same place is "reworded"

@@ -167,6 +167,8 @@ class Paragraph:
     line: int
     inlines: Inlines
     pin: str | None = None  # an identity written by the author: <!-- notes2anki-id: NAME -->
+    suppressed: bool = False  # the author wrote <!-- notes2anki-skip -->: no card from this line
+    properties: tuple[tuple[int, str], ...] = ()  # its ``key:: value`` lines (line, text), never card text
 
 
 @dataclass
@@ -178,6 +180,8 @@ class ListItem:
     body: tuple[Block, ...] = ()  # what else the item holds: more paragraphs, quotes, code
     task: bool = False  # a check box item: ``- [ ] …`` or ``- [x] …``
     flashcard: bool = False  # tagged ``#card`` (Logseq): the item is a question, its children the answer
+    suppressed: bool = False  # the author wrote <!-- notes2anki-skip -->: no card from this item itself
+    properties: tuple[tuple[int, str], ...] = ()  # its ``key:: value`` lines (line, text), never card text
 
 
 @dataclass
@@ -311,6 +315,16 @@ def inline_runs(blocks):
             yield from inline_runs(block.back)
 
 
+@dataclass(frozen=True)
+class CodeLines:
+    """Lines that Markdown shows as code, however deeply nested: lint reads and fixes none of them."""
+
+    first: int
+    last: int
+    kind: str  # "fenced", "indented" (text indented four spaces) or "html" (<pre>, <script>, …)
+    closed: bool = True  # False: a fence that is never closed, so its container's rest is code
+
+
 @dataclass
 class Note:
     """One Markdown file: its front matter, where its body starts, and its outline."""
@@ -325,6 +339,7 @@ class Note:
     category: str
     tags: tuple[str, ...]
     blocks: list[Block]
+    code: tuple[CodeLines, ...] = ()
 
 
 # --- cards -----------------------------------------------------------------------------------

@@ -50,6 +50,23 @@ CSS = """\
 code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; background: rgba(127,127,127,0.15); padding: 0 0.2em; border-radius: 3px; }
 img { max-width: 100%; height: auto; }
 hr#answer { border: none; border-top: 1px solid #d0d7de; }
+blockquote { margin: 0.4em 0; padding-left: 0.8em; border-left: 3px solid #d0d7de; color: #57606a; }
+table { border-collapse: collapse; } td { border: 1px solid #d0d7de; padding: 0.15em 0.5em; }
+.n2a-code pre { font-size: 0.8em; line-height: 1.4; padding: 0.5em 0.7em; border-radius: 6px; overflow-x: auto; background: #f6f8fa; }
+.n2a-code pre code { background: none; padding: 0; font-size: 1em; }
+.n2a-code .c, .n2a-code .c1, .n2a-code .cm, .n2a-code .ch, .n2a-code .cs, .n2a-code .cp, .n2a-code .cpf { color: #6e7781; font-style: italic; }
+.n2a-code .k, .n2a-code .kc, .n2a-code .kd, .n2a-code .kn, .n2a-code .kp, .n2a-code .kr, .n2a-code .kt, .n2a-code .ow { color: #cf222e; }
+.n2a-code .s, .n2a-code .s1, .n2a-code .s2, .n2a-code .sb, .n2a-code .sc, .n2a-code .sd, .n2a-code .se, .n2a-code .sh, .n2a-code .si, .n2a-code .sx, .n2a-code .sr, .n2a-code .ss { color: #0a3069; }
+.n2a-code .m, .n2a-code .mi, .n2a-code .mf, .n2a-code .mh, .n2a-code .mo, .n2a-code .il { color: #0550ae; }
+.n2a-code .nf, .n2a-code .fm, .n2a-code .nc, .n2a-code .nn, .n2a-code .nd, .n2a-code .nt { color: #8250df; }
+.n2a-code .nb, .n2a-code .bp, .n2a-code .na, .n2a-code .nv { color: #953800; }
+.nightMode .n2a-code pre, .night_mode .n2a-code pre { background: #2d333b; }
+.nightMode .n2a-code .c, .nightMode .n2a-code .c1, .nightMode .n2a-code .cm, .nightMode .n2a-code .ch { color: #8b949e; }
+.nightMode .n2a-code .k, .nightMode .n2a-code .kc, .nightMode .n2a-code .kd, .nightMode .n2a-code .kn, .nightMode .n2a-code .kr, .nightMode .n2a-code .kt, .nightMode .n2a-code .ow { color: #ff7b72; }
+.nightMode .n2a-code .s, .nightMode .n2a-code .s1, .nightMode .n2a-code .s2, .nightMode .n2a-code .sd, .nightMode .n2a-code .si { color: #a5d6ff; }
+.nightMode .n2a-code .m, .nightMode .n2a-code .mi, .nightMode .n2a-code .mf { color: #79c0ff; }
+.nightMode .n2a-code .nf, .nightMode .n2a-code .nc, .nightMode .n2a-code .nn, .nightMode .n2a-code .nd, .nightMode .n2a-code .nt { color: #d2a8ff; }
+.nightMode .n2a-code .nb, .nightMode .n2a-code .bp, .nightMode .n2a-code .na, .nightMode .n2a-code .nv { color: #ffa657; }
 """
 
 _CONTEXT = '<div class="n2a-context">{{Context}}</div>'

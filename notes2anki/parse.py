@@ -27,6 +27,7 @@ from notes2anki.model import (
     BulletList,
     Code,
     CodeBlock,
+    CodeLines,
     Deletion,
     Details,
     Emphasis,
@@ -63,7 +64,13 @@ Token = dict[str, Any]
 
 
 def _mark_lines(markdown: mistune.Markdown, state: Any) -> None:
-    _LineFinder(state.src.split("\n")).visit(state.tokens)
+    finder = _LineFinder(state.src.split("\n"))
+    finder.visit(state.tokens)
+    state.env["code"] = tuple(finder.code)
+
+
+# HTML blocks whose text is shown exactly as written (CommonMark's first kind of HTML block).
+_LITERAL_HTML = re.compile(r"\s*<(?:pre|script|style|textarea)[\s>]", re.IGNORECASE)
 
 
 class _LineFinder:
@@ -76,6 +83,7 @@ class _LineFinder:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.cursor = 0
+        self.code: list[CodeLines] = []  # where each code block is, for lint
 
     def find(self, needle: str) -> int:
         needle = needle.strip()
@@ -100,6 +108,8 @@ class _LineFinder:
                 start = self.find(raw.split("\n", 1)[0])
                 token["line"] = start + 1
                 self.cursor = start + raw.count("\n") + 1
+                if _LITERAL_HTML.match(token["raw"]):
+                    self.code.append(CodeLines(start + 1, self.cursor, "html"))
             elif kind == "table":
                 self._visit_table(token)
             elif "children" in token:
@@ -113,10 +123,14 @@ class _LineFinder:
             start = self.find(marker)
             token["line"] = start + 1
             self.cursor = start + raw.count("\n") + 2
+            closing = self.cursor - 1
+            closed = closing < len(self.lines) and marker in self.lines[closing]
+            self.code.append(CodeLines(start + 1, self.cursor if closed else min(closing, len(self.lines)), "fenced", closed))
         else:
             start = self.find(raw.split("\n", 1)[0])
             token["line"] = start + 1
             self.cursor = start + raw.rstrip("\n").count("\n") + 1
+            self.code.append(CodeLines(start + 1, self.cursor, "indented"))
 
     def _visit_table(self, token: Token) -> None:
         head, body = token["children"][0], token["children"][1] if len(token["children"]) > 1 else None
@@ -143,17 +157,19 @@ def _first_line(children: list[Token], default: int) -> int:
 # two prices. \[…\] is math only when it holds TeX (a command, ^, _, = or braces): "\[1\]" is
 # an escaped citation.
 _INLINE_MATH = (
-    r"\\\((?P<paren_math>[\s\S]+?)\\\)"
-    r"|\\\[(?P<bracket_math>(?=[^\]]*[\\^_={])[\s\S]+?)\\\]"
-    r"|\$\$(?P<display_math>[\s\S]+?)\$\$"
+    r"\\\((?P<paren_math>(?:(?!\\[()])[\s\S])+?)\\\)"
+    r"|\\\[(?P<bracket_math>(?:(?!\\[\[\]])[\s\S])*?[\\^_={](?:(?!\\[\[\]])[\s\S])*?)\\\]"
+    r"|\$\$(?P<display_math>(?:(?!\$\$)[\s\S])+?)\$\$"
     r"|(?<![\\$\w])\$(?=[^\s$])(?P<dollar_math>(?:[^$\\\n]|\\.)+?)(?<=\S)\$(?![\d$])"
 )
 _BLOCK_MATH = (
     r"^ {0,3}(?:\$\$|\\\[)[ \t]*\n(?P<block_math_text>[\s\S]*?)\n {0,3}(?:\$\$|\\\])[ \t]*(?:\n|$)"
 )
 _WIKILINK = r"!?\[\[(?P<wiki_target>[^\[\]|\n]+)(?:\|(?P<wiki_alias>[^\[\]\n]+))?\]\]"
-_CLOZE = r"\{\{c(?P<cloze_number>\d+)::(?P<cloze_text>(?:(?!\}\})[\s\S])*?)(?:::(?P<cloze_hint>(?:(?!\}\})[^\n])*))?\}\}"
-_LOGSEQ_CLOZE = r"\{\{cloze\s+(?P<logseq_cloze>(?:(?!\}\})[^\n])+?)\s*\}\}"
+# A deletion's text runs to its closing braces or to the ``::`` of its hint; it never holds
+# another opening, so a run of openings that never close is read in one pass.
+_CLOZE = r"\{\{c(?P<cloze_number>\d+)::(?P<cloze_text>(?:(?!\}\}|::|\{\{)[\s\S])*)(?:::(?P<cloze_hint>(?:(?!\}\}|\{\{)[^\n])*))?\}\}"
+_LOGSEQ_CLOZE = r"\{\{cloze\s+(?P<logseq_cloze>(?:(?!\}\}|\{\{)[^\n])+?)\s*\}\}"
 # What a reader never sees: Logseq block references and macros, Hugo shortcodes.
 _INVISIBLE = (
     r"\(\([0-9a-fA-F]{8}-[0-9a-fA-F-]{27}\)\)"
@@ -204,10 +220,12 @@ def _skip(inline: Any, match: re.Match[str], state: Any) -> int:
 
 def _study_syntax(markdown: mistune.Markdown) -> None:
     """The mistune plugin for what study notes use beyond CommonMark (see the module docstring)."""
-    markdown.inline.register("math", _INLINE_MATH, _parse_math, before="escape")
-    markdown.inline.register("invisible", _INVISIBLE, _skip, before="link")
-    markdown.inline.register("cloze", f"{_CLOZE}|{_LOGSEQ_CLOZE}", _parse_cloze, before="link")
-    markdown.inline.register("wikilink", _WIKILINK, _parse_wikilink, before="link")
+    # The characters each rule can start with let mistune skip ahead to them (without, every
+    # inline rule is tried at every position: a long run of spaces took quadratic time).
+    markdown.inline.register("math", _INLINE_MATH, _parse_math, before="escape", start_chars={"\\", "$"})
+    markdown.inline.register("invisible", _INVISIBLE, _skip, before="link", start_chars={"(", "{"})
+    markdown.inline.register("cloze", f"{_CLOZE}|{_LOGSEQ_CLOZE}", _parse_cloze, before="link", start_chars={"{"})
+    markdown.inline.register("wikilink", _WIKILINK, _parse_wikilink, before="link", start_chars={"!", "["})
     markdown.block.register("block_math", _BLOCK_MATH, _parse_block_math, before="list")
     markdown.block.insert_rule(markdown.block.list_rules, "block_math", before="list")
 
@@ -238,8 +256,11 @@ def parse_text(text: str, path: Path, root: Path, positions: bool = False) -> No
     fragments = flashcards.find(lines, front.end_line)
     if fragments:
         lines = flashcards.blank_out(lines, fragments)
-    blocks = parse_blocks("\n".join(lines))
+    tokens, state = _MARKDOWN.parse("\n".join(lines))
+    blocks = _blocks(tokens)
     properties = page_properties(lines[front.end_line :])
+    if properties and blocks and isinstance(blocks[0], Paragraph) and not blocks[0].inlines:
+        blocks.pop(0)  # the page's properties: its front matter, not text
     blocks.extend(_flashcard(fragment, len(lines)) for fragment in fragments)
     blocks.sort(key=lambda block: block.line)
     meta = front.data
@@ -254,6 +275,7 @@ def parse_text(text: str, path: Path, root: Path, positions: bool = False) -> No
         category=_category(meta or properties),
         tags=_tags(meta.get("tags")) + _tags(properties.get("tags")),
         blocks=blocks,
+        code=state.env["code"],
     )
 
 
@@ -350,7 +372,7 @@ def _blocks(tokens: list[Token]) -> list[Block]:
             blocks.append(Heading(token["line"], token["attrs"]["level"], inlines))
         elif kind in ("paragraph", "block_text", "block_html") and not _is_comment(token):
             paragraph = _paragraph(token)
-            if paragraph.inlines:
+            if paragraph.inlines or paragraph.properties:
                 blocks.append(paragraph)
         elif kind == "block_math":
             blocks.append(Paragraph(token["line"], (Math(token["raw"].strip(), display=True),)))
@@ -460,14 +482,16 @@ def _item(token: Token) -> ListItem:
     inlines: Inlines | None = None
     children: list[ListItem] = []
     body: list[Block] = []
-    pin = None
+    pin, suppressed = None, False
+    properties: list[tuple[int, str]] = []
     for child in token["children"]:
         kind = child["type"]
         if kind in ("paragraph", "block_text", "block_html") and not _is_comment(child):
             paragraph = _paragraph(child)
             pin = pin or paragraph.pin
+            properties.extend(paragraph.properties)
             if inlines is None:
-                inlines = paragraph.inlines
+                inlines, suppressed = paragraph.inlines, paragraph.suppressed
             elif paragraph.inlines:
                 body.append(paragraph)
         elif kind == "heading" and inlines is None:
@@ -483,7 +507,7 @@ def _item(token: Token) -> ListItem:
     if marked:
         inlines = _without_card_tag(inlines)
     task = token["type"] == "task_list_item"
-    return ListItem(token.get("line", 0), inlines, children, pin, tuple(body), task, marked)
+    return ListItem(token.get("line", 0), inlines, children, pin, tuple(body), task, marked, suppressed, tuple(properties))
 
 
 def _without_card_tag(inlines: Inlines) -> Inlines:
@@ -492,6 +516,12 @@ def _without_card_tag(inlines: Inlines) -> Inlines:
 
 
 _PIN = re.compile(r"<!--\s*notes2anki-id:\s*([^\s>]+)\s*-->")
+_SKIP = re.compile(r"<!--\s*notes2anki-skip\s*-->")
+
+
+def _suppressed(token: Token) -> bool:
+    """The author wrote ``<!-- notes2anki-skip -->`` on the line: it makes no card."""
+    return any(child["type"] == "inline_html" and _SKIP.fullmatch(child["raw"]) for child in token.get("children", ()))
 
 
 def _pin(token: Token) -> str | None:
@@ -510,30 +540,20 @@ def _is_comment(token: Token) -> bool:
 
 
 def _paragraph(token: Token) -> Paragraph:
-    """A paragraph without its ``key:: value`` property lines; an HTML block is kept as text."""
+    """A paragraph without its ``key:: value`` property lines (kept apart, with their lines); an
+    HTML block is kept as text."""
     if token["type"] == "block_html":
         return Paragraph(token["line"], (Text(" ".join(token["raw"].split())),))
-    inlines = _inlines(token["children"])
-    kept = _without_properties(inlines)
-    return Paragraph(token["line"] + _leading_lines(inlines, kept), kept, _pin(token))
-
-
-def _without_properties(inlines: Inlines) -> Inlines:
-    """Lines that are Logseq or Dataview properties (``collapsed:: true``) are not text."""
-    lines = _split_lines(inlines)
-    kept = [line for line in lines if not (line and isinstance(line[0], Text) and _PROPERTY.match(plain_text(line, code=False)))]
-    return inlines if len(kept) == len(lines) else _rejoined(kept)
-
-
-def _leading_lines(inlines: Inlines, kept: Inlines) -> int:
-    """How many property lines came before the first kept line (they move a paragraph's start)."""
-    if kept is inlines or not kept:
-        return 0
-    first = _split_lines(kept)[0]
-    for number, line in enumerate(_split_lines(inlines)):
-        if line == first:
-            return number
-    return 0
+    kept: list[tuple[int, Inlines]] = []
+    properties: list[tuple[int, str]] = []
+    for number, line in enumerate(_split_lines(_inlines(token["children"])), start=token["line"]):
+        text = plain_text(line, code=False)
+        if line and isinstance(line[0], Text) and _PROPERTY.match(text):
+            properties.append((number, text.strip()))
+        else:
+            kept.append((number, line))
+    first = kept[0][0] if kept else token["line"]
+    return Paragraph(first, _rejoined([line for _, line in kept]), _pin(token), _suppressed(token), tuple(properties))
 
 
 def _split_lines(inlines: Inlines) -> list[Inlines]:

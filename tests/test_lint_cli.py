@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from notes2anki.cli import main
+from notes2anki.lint.rules import RULES
 from tests.conftest import write_note
 
 PROJECT_CONFIG = '[tool.notes2anki]\nnotes = ["notes"]\n'
@@ -48,9 +50,22 @@ def test_pre_commit_batches_report_only_given_files_but_see_the_whole_tree(proje
         "notes/b.md:5:3: N201 'Datasync' is spelled 'DataSync' elsewhere in the notes",
         "notes/b.md:6:3: N102 'RTO' is defined again, differently (first defined at notes/a.md:7)",
     ]
-    only_a = hook("notes/a.md")
-    assert only_a.returncode == 0, only_a.stdout
-    assert hook("notes/a.md", "notes/b.md").stdout.count("notes/b.md") == 2
+    both = hook("notes/a.md", "notes/b.md")
+    assert [line.split(":")[0] for line in both.stdout.splitlines()[:-1]] == ["notes/b.md", "notes/b.md"]
+    write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- DataSync の料金\n")
+    assert hook("notes/c.md").returncode == 0
+
+
+def test_pre_commit_blames_the_changed_note_for_a_conflict_with_an_unchanged_one(project: Path, capsys) -> None:
+    """a.md, first in path order, is the one staged: it must fail, not b.md on some later commit."""
+    assert lint("notes/a.md") == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "notes/a.md:7:3: N102 'RTO' is defined differently at notes/b.md:6"
+    )
+    assert lint("notes/a.md", "notes/b.md") == 1  # both changed: the later one, as in a full run
+    out = capsys.readouterr().out
+    assert "notes/b.md:6:3: N102 'RTO' is defined again, differently (first defined at notes/a.md:7)" in out
+    assert not any(line.startswith("notes/a.md") for line in out.splitlines())
 
 
 def test_select_ignore_and_severity_from_pyproject(project: Path, capsys) -> None:
@@ -118,16 +133,62 @@ def test_fix_keeps_crlf_bom_front_matter_comments_and_other_text(project: Path) 
     assert note.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode("utf-8")
 
 
-def test_unreadable_note_is_exit_two(project: Path, capsys) -> None:
+def test_unreadable_note_is_a_problem_in_the_notes(project: Path, capsys) -> None:
     (project / "notes" / "sjis.md").write_bytes("- 質問 -> 答え\n".encode("shift_jis"))
-    assert lint("notes/sjis.md") == 2
-    assert "notes/sjis.md:1: the file is not UTF-8 (it decodes as SHIFT-JIS)" in capsys.readouterr().err
+    assert lint("notes/sjis.md") == 1
+    captured = capsys.readouterr()
+    assert "notes/sjis.md:1: the file is not UTF-8 (it decodes as SHIFT-JIS)" in captured.err
+    assert captured.out == "1 file could not be read.\n"
+
+
+def test_build_and_lint_agree_on_the_exit_code_of_an_unreadable_note(project: Path, capsys) -> None:
+    """The README: 1 for problems in the notes (a note that cannot be read is one), 2 for usage."""
+    (project / "notes" / "cp1252.md").write_bytes("- café -> coffee\n".encode("cp1252"))
+    assert lint() == 1
+    assert "cp1252.md:1: the file is not UTF-8 (it decodes as CP1252)" in capsys.readouterr().err
+    assert main(["build", "notes", "-o", "out"]) == 1
+
+
+@pytest.mark.parametrize("option", ["--select", "--extend-select", "--ignore"])
+def test_unknown_codes_on_the_command_line_are_refused_as_in_the_configuration(project: Path, capsys, option: str) -> None:
+    assert lint(option, "N2,X9") == 2
+    assert capsys.readouterr().err.startswith(f"notes2anki: {option}: 'X9' matches no rule; valid codes: N001, N002")
+
+
+def test_a_folder_without_notes_is_a_warning(project: Path, capsys) -> None:
+    (project / "empty").mkdir()
+    assert lint("empty") == 0
+    captured = capsys.readouterr()
+    assert captured.err == "warning: no notes (*.md files) found in empty; nothing to lint\n"
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--config", "missing.toml"], "missing.toml: cannot read the configuration: No such file or directory"),
+        (["--config", "notes"], "notes: cannot read the configuration: Is a directory"),
+    ],
+)
+def test_files_that_cannot_be_read_are_explained_in_words(project: Path, capsys, arguments, message: str) -> None:
+    assert lint(*arguments) == 2
+    err = capsys.readouterr().err
+    assert err == f"notes2anki: {message}\n" and "Errno" not in err
+
+
+def test_a_dictionary_that_cannot_be_read_is_explained_in_words(project: Path, capsys) -> None:
+    (project / "pyproject.toml").write_text(PROJECT_CONFIG + 'dictionary = "terms.yml"\n', "utf-8")
+    assert lint() == 2
+    assert capsys.readouterr().err == f"notes2anki: {project / 'terms.yml'}: cannot read the dictionary: No such file or directory\n"
+    (project / "terms.yml").write_bytes("rules: [サーバー]\n".encode("shift_jis"))
+    assert lint() == 2
+    assert capsys.readouterr().err == f"notes2anki: {project / 'terms.yml'}: cannot read the dictionary: it is not UTF-8 text\n"
 
 
 def test_rules_lists_every_rule_and_rule_prints_its_doc(capsys) -> None:
     assert main(["rules"]) == 0
     listing = capsys.readouterr().out.splitlines()
-    assert len(listing) == 20 and listing[4].startswith("N101  acronym-mismatch")
+    assert len(listing) == len(RULES) and listing[4].startswith("N101  acronym-mismatch")
     assert main(["rule", "N302"]) == 0
     assert capsys.readouterr().out.startswith("N302 mixed-width-bracket: ")
     assert main(["rule", "dangling-reference"]) == 0
@@ -175,8 +236,39 @@ def test_the_readme_pre_commit_snippet_runs_under_pre_commit(project: Path, tmp_
     failing = run(sys.executable, "-m", "pre_commit", "run", "--files", "notes/b.md")
     assert failing.returncode == 1
     assert "notes/b.md:5:3: N201 'Datasync' is spelled 'DataSync' elsewhere in the notes" in failing.stdout
-    passing = run(sys.executable, "-m", "pre_commit", "run", "--files", "notes/a.md")
+    write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- DataSync の料金\n")
+    run("git", "add", ".")
+    passing = run(sys.executable, "-m", "pre_commit", "run", "--files", "notes/c.md")
     assert passing.returncode == 0, passing.stdout
+
+
+def test_the_shipped_hooks_run_serially_and_the_fix_hook_fixes(project: Path, tmp_path_factory) -> None:
+    """.pre-commit-hooks.yaml as pre-commit reads it, run with this environment's notes2anki."""
+    from ruamel.yaml import YAML
+
+    hooks = YAML(typ="safe").load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert {hook["id"]: hook["entry"] for hook in hooks} == {"notes2anki-lint": "notes2anki lint", "notes2anki-lint-fix": "notes2anki lint --fix"}
+    assert all(hook["require_serial"] and hook["types"] == ["markdown"] and hook["language"] == "python" for hook in hooks)
+    local = [{**hook, "language": "system"} for hook in hooks]  # installed here already: no venv to build
+    (project / ".pre-commit-config.yaml").write_text(json.dumps({"repos": [{"repo": "local", "hooks": local}]}), "utf-8")
+    note = write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- RedShift はウェアハウス \n")
+    environment = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+        "HOME": str(project),
+    }
+
+    def run(*command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, check=False)
+
+    run("git", "init", "-q")
+    run("git", "add", ".")
+    fixing = run(sys.executable, "-m", "pre_commit", "run", "notes2anki-lint-fix", "--files", "notes/c.md")
+    assert fixing.returncode == 1 and "files were modified by this hook" in fixing.stdout
+    assert note.read_text("utf-8").endswith("- Redshift はウェアハウス\n")
+    run("git", "add", ".")
+    checking = run(sys.executable, "-m", "pre_commit", "run", "notes2anki-lint", "--files", "notes/c.md")
+    assert checking.returncode == 0, checking.stdout
 
 
 def test_linting_on_several_cores_finds_the_same(project: Path, monkeypatch, capsys) -> None:
@@ -216,3 +308,50 @@ def test_cache_follows_images_and_configuration(project: Path, capsys) -> None:
     (project / "pyproject.toml").write_text(PROJECT_CONFIG + 'ignore = ["N202"]\n', "utf-8")
     assert lint("notes/c.md") == 0
     assert (project / ".notes2anki-cache" / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
+
+
+def test_output_format_is_ruffs_name_and_format_still_works(project: Path, capsys) -> None:
+    assert lint("--output-format", "json", "notes/b.md") == 1
+    by_new_name = capsys.readouterr().out
+    assert lint("--format", "json", "notes/b.md") == 1
+    assert capsys.readouterr().out == by_new_name
+    assert {finding["code"] for finding in json.loads(by_new_name)} == {"N201", "N102"}
+
+
+def test_statistics_count_problems_per_rule(project: Path, capsys) -> None:
+    write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- RedShift と Elasticache \n- RedShift\n")
+    assert lint("--statistics") == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "3  N202  [*] term-dictionary",
+        "1  N102  [ ] duplicate-label",
+        "1  N201  [ ] term-variant",
+        "1  N402  [*] trailing-whitespace",
+        "6 problems found in 2 files (4 fixable with --fix).",
+    ]
+    assert lint("--statistics", "--output-format", "json", "--select", "N202") == 1
+    assert json.loads(capsys.readouterr().out) == [{"code": "N202", "name": "term-dictionary", "count": 3, "fixable": True}]
+
+
+def test_exit_zero_reports_problems_and_exits_zero(project: Path, capsys) -> None:
+    assert lint("--exit-zero") == 0
+    assert "N102 'RTO' is defined again" in capsys.readouterr().out
+    assert lint("--exit-zero", "--select", "X1") == 2  # a usage error is still one
+
+
+def test_extend_select_adds_to_the_configured_selection(project: Path, capsys) -> None:
+    (project / "pyproject.toml").write_text(PROJECT_CONFIG + 'select = ["N102"]\n', "utf-8")
+    assert lint() == 1
+    assert {line.split()[1] for line in capsys.readouterr().out.splitlines()[:-1]} == {"N102"}
+    assert lint("--extend-select", "N201") == 1
+    assert {line.split()[1] for line in capsys.readouterr().out.splitlines()[:-1]} == {"N102", "N201"}
+
+
+@pytest.mark.parametrize("command", ["lint", "rules", "rule"])
+def test_every_option_and_argument_has_help(command: str) -> None:
+    from notes2anki.cli import _parser
+
+    subcommands = next(action for action in _parser()._actions if isinstance(action, argparse._SubParsersAction))
+    parser = subcommands.choices[command]
+    assert parser.description
+    for action in parser._actions:
+        assert action.help and action.help != argparse.SUPPRESS, action.dest

@@ -95,3 +95,20 @@ def test_built_in_dictionary_specs_hold() -> None:
 
     text = resources.files("notes2anki.lint").joinpath("builtin-terms.yml").read_text("utf-8")
     assert len(terms._rules_from(text, "built-in", None, set(), check_specs=True)) >= 20
+
+
+def test_identity_clashes_of_every_shape_are_reported_with_both_lines(tmp_path: Path, monkeypatch, capsys) -> None:
+    """However build resolves them, each pair's cards depend on that resolution: lint says so."""
+    note = tmp_path / "clash.md"
+    note.write_text(
+        "---\ntitle: T\ncategory: C\n---\n## CLI\n\n"
+        "- 可視性タイムアウト：30秒\n- 可視性タイムアウト：30秒\n"  # the same line twice
+        "- -d：デバッグ出力\n- -D：デーモンとして起動\n"  # questions that differ only by case
+        "- EC2 → S3\n- EC2 → RDS\n",  # one question, two answers
+        "utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "--select", "N105", "clash.md"]) == 1
+    reported = [line.split(" N105 ") for line in capsys.readouterr().out.splitlines()[:-1]]
+    assert [where for where, _ in reported] == ["clash.md:8:1:", "clash.md:10:1:", "clash.md:12:1:"]
+    assert [f"line {first}" in message for (_, message), first in zip(reported, (7, 9, 11))] == [True] * 3

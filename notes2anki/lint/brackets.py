@@ -7,6 +7,7 @@ cloze syntax, so they are left out.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,35 +32,42 @@ _BRACKET = re.compile("[" + re.escape("".join(PAIRS) + "".join(CLOSERS)) + "]")
 def scan(prose: str) -> tuple[Problem, ...]:
     problems: list[Problem] = []
     stack: list[tuple[str, int]] = []
+    awaited: Counter[str] = Counter()  # closers the openers on the stack wait for
+    text_start = len(prose) - len(prose.lstrip(" -*+\t"))  # after the list marker
+
+    def pop() -> tuple[str, int]:
+        opener, at = stack.pop()
+        awaited[PAIRS[opener]] -= 1
+        return opener, at
+
     for match in _BRACKET.finditer(prose):
         column, char = match.start(), match.group()
         if char in PAIRS:
             stack.append((char, column))
+            awaited[PAIRS[char]] += 1
         elif char in CLOSERS:
             if not stack:
-                if not _is_label(prose, column):
+                if not _is_label(prose, column, text_start):
                     problems.append(Problem("unopened", column, char))
                 continue
             opener, opener_column = stack[-1]
             if PAIRS[opener] == char:
-                stack.pop()
+                pop()
             elif FAMILY.get(opener) is not None and FAMILY.get(opener) == FAMILY.get(char):
-                stack.pop()
+                pop()
                 problems.append(Problem("mixed", column, char, opener, opener_column))
-            elif any(PAIRS[open_char] == char for open_char, _ in stack):
-                while stack and PAIRS[stack[-1][0]] != char:
-                    unclosed, at = stack.pop()
+            elif awaited[char]:
+                while PAIRS[stack[-1][0]] != char:
+                    unclosed, at = pop()
                     problems.append(Problem("unclosed", at, unclosed))
-                stack.pop()
+                pop()
             else:
-                stack.pop()  # one problem, not also an unclosed opener
+                pop()  # one problem, not also an unclosed opener
                 problems.append(Problem("mismatched", column, char, opener, opener_column))
     problems.extend(Problem("unclosed", at, opener) for opener, at in stack)
     return tuple(sorted(problems, key=lambda problem: problem.column))
 
 
-def _is_label(prose: str, column: int) -> bool:
+def _is_label(prose: str, column: int, text_start: int) -> bool:
     """``例)``, ``1)``, ``a)`` at the start of an item: an enumeration label, not a bracket."""
-    start = prose.lstrip(" -*+\t")
-    offset = len(prose) - len(start)
-    return 0 < column - offset <= 2 and " " not in prose[offset:column]
+    return 0 < column - text_start <= 2 and " " not in prose[text_start:column]

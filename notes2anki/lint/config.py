@@ -47,6 +47,21 @@ class Config:
         return selected and not any(code.startswith(prefix) for prefix in self.ignore)
 
 
+def in_words(error: OSError | UnicodeDecodeError) -> str:
+    """Why a file could not be read, as a sentence: never ``[Errno 2] …``."""
+    if isinstance(error, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    return error.strerror or str(error)
+
+
+def unknown_code(codes: tuple[str, ...], known_codes: set[str]) -> str | None:
+    """What is wrong with the first code or prefix that selects no rule, if one does not."""
+    for code in codes:
+        if not any(known.startswith(code) for known in known_codes):
+            return f"{code!r} matches no rule; valid codes: {', '.join(sorted(known_codes))}"
+    return None
+
+
 def find(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above ``start``."""
     for folder in (start, *start.parents):
@@ -61,7 +76,9 @@ def load(path: Path | None, known_codes: set[str]) -> Config:
         return Config()
     try:
         data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the configuration: {in_words(error)}") from None
+    except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
     section = data.get("tool", {}).get("notes2anki", {})
     reader = _Reader(path, section, known_codes)
@@ -129,9 +146,9 @@ class _Reader:
 
     def codes(self, key: str) -> tuple[str, ...]:
         codes = self.strings(self.section, key, [])
-        for code in codes:
-            if not any(known.startswith(code) for known in self.known_codes):
-                raise self._fail(key, f"{code!r} matches no rule; valid codes: {', '.join(sorted(self.known_codes))}")
+        problem = unknown_code(codes, self.known_codes)
+        if problem is not None:
+            raise self._fail(key, problem)
         return codes
 
     def severities(self) -> dict[str, str]:

@@ -8,7 +8,8 @@ from functools import cached_property
 from pathlib import Path
 
 from notes2anki.frontmatter import closing_line
-from notes2anki.model import Card, Note, NoteError, Skipped
+from notes2anki.model import Card, CodeLines, Note, NoteError, Skipped
+from notes2anki.parse import parse_text
 from notes2anki.pipeline import note_from_text
 
 MASK = "\x00"  # stands in for characters that are not prose; no rule pattern matches it
@@ -22,8 +23,7 @@ _NOT_PROSE = re.compile(
     r"|(?:https?|ftp)://[^\s（）「」、。<>]+|www\.[^\s（）「」、。<>]+"  # bare URL
     r"|(?<![\w@])@[\w./-]+"  # @handle, @scoped/package
 )
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ITEM_PREFIX = " >-*+0123456789."  # list markers and quotes before a fence that opens in an item
+_NOT_PROSE_MARKS = ("`", "](", "<", "://", "www.", "@")  # a line without them is all prose
 
 
 @dataclass
@@ -67,30 +67,20 @@ class Document:
         return (len(self.lines) if end is None else end) + 1
 
     @cached_property
-    def code_lines(self) -> set[int]:
-        """Lines inside fenced code blocks, fences included (also inside list items)."""
-        return self._fences[0]
+    def code(self) -> tuple[CodeLines, ...]:
+        """Every code block, as the parser found it: fenced (fences included), indented, <pre>."""
+        if self.note is not None:
+            return self.note.code
+        if self.body_start > len(self.lines):
+            return ()
+        # Front matter that does not load: the body is still Markdown, with the same lines.
+        body = "\n" * (self.body_start - 1) + "\n".join(self.lines[self.body_start - 1 :])
+        return parse_text(body, self.path, self.root).code
 
     @cached_property
-    def unclosed_fence(self) -> int | None:
-        """The line of a code fence that is never closed (the rest of the note is code)."""
-        return self._fences[1]
-
-    @cached_property
-    def _fences(self) -> tuple[set[int], int | None]:
-        lines: set[int] = set()
-        fence, opened_at = None, None
-        for number in range(self.body_start, len(self.lines) + 1):
-            line = self.lines[number - 1]
-            match = _FENCE.match(line.lstrip(_ITEM_PREFIX) if fence is None else line.lstrip())
-            if fence is None and match:
-                fence, opened_at = match.group(1), number
-                lines.add(number)
-            elif fence is not None:
-                lines.add(number)
-                if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                    fence = None
-        return lines, opened_at if fence is not None else None
+    def code_lines(self) -> frozenset[int]:
+        """Lines inside code blocks of every kind, however nested: never read as prose, never fixed."""
+        return frozenset(number for block in self.code for number in range(block.first, block.last + 1))
 
     @cached_property
     def prose(self) -> list[str]:
@@ -102,8 +92,10 @@ class Document:
         for number, line in enumerate(self.lines, start=1):
             if number < self.body_start or number in self.code_lines:
                 masked.append(MASK * len(line))
-            else:
+            elif any(mark in line for mark in _NOT_PROSE_MARKS):
                 masked.append(_NOT_PROSE.sub(lambda m: MASK * len(m.group()), line))
+            else:
+                masked.append(line)  # most lines: no regex over them at all
         return masked
 
     def prose_lines(self):

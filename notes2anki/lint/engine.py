@@ -55,6 +55,7 @@ class Corpus:
     documents: list[Document]
     config: Config
     dictionary: Dictionary
+    reported: frozenset[str] | None = None  # the notes findings are reported for; None: every one
     merged_by_rule: dict[str, object] = field(default_factory=dict)
     collected_by_rule: dict[str, dict[str, object]] = field(default_factory=dict)  # rule → path → collected
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # kept out of start-up: the command line imports FORMATS for its options
@@ -17,6 +18,21 @@ def render(findings: list[Finding], output_format: str) -> str:
     if output_format == "github":
         return "\n".join(_github(finding) for finding in findings)
     return "\n".join(_text(finding) for finding in findings)
+
+
+def statistics(findings: list[Finding], output_format: str) -> str:
+    """How many problems each rule found, most first (``--statistics``); ``[*]``: all fixable."""
+    from notes2anki.lint.rules import BY_CODE
+
+    counts = Counter(finding.code for finding in findings)
+    rows = [
+        {"code": code, "name": BY_CODE[code].NAME, "count": count, "fixable": all(f.fixable for f in findings if f.code == code)}
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    if output_format == "json":
+        return json.dumps(rows, indent=2)
+    width = len(str(max(counts.values(), default=0)))
+    return "\n".join(f"{row['count']:>{width}}  {row['code']}  {'[*]' if row['fixable'] else '[ ]'} {row['name']}" for row in rows)
 
 
 def _text(finding: Finding) -> str:

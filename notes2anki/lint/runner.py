@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import difflib
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class Result:
     errors: list[NoteError] = field(default_factory=list)  # unreadable files
     fixed: dict[str, int] = field(default_factory=dict)  # display path → fixes applied
     diffs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     files: int = 0
 
 
@@ -60,12 +62,14 @@ def run(
     rules = [rule for rule in RULES if config.enabled(rule.CODE)]
     if mode == "check":
         cache = LintCache(config.root if use_cache else None, cache_key(config, dictionary))
+        if cache.warning:
+            result.warnings.append(cache.warning)
         result.findings = _check([*given, *tree], report_on, config, dictionary, rules, result.errors, cache)
         return result
     documents = _read(given, result.errors) + _read(tree, [])
-    corpus = Corpus(documents, config, dictionary)
+    corpus = Corpus(documents, config, dictionary, frozenset(report_on))
     documents = [_fixed(document, corpus, rules, report_on, mode, unsafe, result) for document in documents]
-    result.findings = lint(documents, report_on, Corpus(documents, config, dictionary), rules)
+    result.findings = lint(documents, report_on, Corpus(documents, config, dictionary, frozenset(report_on)), rules)
     return result
 
 
@@ -121,7 +125,7 @@ def _check(files, report_on: set[str], config: Config, dictionary, rules, errors
     findings = [finding for item in linted if item.display in report_on for finding in item.findings]
     errors.extend(item.error for item in linted if item.error is not None and item.display in report_on)
     readable = [item for item in linted if item.error is None]
-    corpus = Corpus([], config, dictionary)
+    corpus = Corpus([], config, dictionary, frozenset(report_on))
     for rule in (rule for rule in rules if is_corpus_rule(rule)):
         collected = {item.display: item.collected[rule.CODE] for item in readable}
         corpus.collected_by_rule[rule.CODE] = collected
@@ -154,7 +158,7 @@ def _fixed(document: Document, corpus: Corpus, rules, report_on: set[str], mode:
 
     def lint_text(text: str) -> list[Finding]:
         variant = Document.from_text(text, document.path, document.root)
-        variant_corpus = Corpus([variant, *others], corpus.config, corpus.dictionary)
+        variant_corpus = Corpus([variant, *others], corpus.config, corpus.dictionary, corpus.reported)
         findings = lint([variant], {document.display}, variant_corpus, rules)
         return [dataclasses.replace(finding, safe=True) for finding in findings] if unsafe else findings
 
@@ -180,8 +184,8 @@ def _diff(document: Document, fixed_text: str) -> str:
 
 
 def _write(document: Document, fixed_text: str) -> None:
-    """Write the fixed note, keeping the file's own line ends and BOM."""
+    """Write the fixed note, keeping the file's BOM and each line's own line end."""
     raw = document.path.read_bytes()
-    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    newline = "\r\n" if b"\r\n" in raw else "\n"
-    atomic_write(document.path, bom + fixed_text.replace("\n", newline).encode("utf-8"))
+    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    original = raw[len(bom) :].decode("utf-8")
+    atomic_write(document.path, bom + fix.with_line_ends_of(original, fixed_text).encode("utf-8"))

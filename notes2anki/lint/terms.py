@@ -12,6 +12,7 @@ text that is already inside the expected form (``サーバ`` → ``サーバー`
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,9 +22,11 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from notes2anki.lint.config import in_words
+
 _ASCII_WORD = "A-Za-z0-9_"
-_BEFORE_BOUNDARY = re.compile(rf"[{_ASCII_WORD}@./\\-]$")
-_AFTER_BOUNDARY = re.compile(rf"^(?:[{_ASCII_WORD}]|[-./@][{_ASCII_WORD}])")
+_BEFORE_BOUNDARY = re.compile(rf"[{_ASCII_WORD}@./\\-]")  # matched at the character before
+_AFTER_BOUNDARY = re.compile(rf"[{_ASCII_WORD}]|[-./@][{_ASCII_WORD}]")  # matched where the term ends
 
 
 class DictionaryError(Exception):
@@ -68,23 +71,27 @@ class Dictionary:
 
     def find(self, prose: str) -> list[Match]:
         """Non-overlapping matches in one line of prose (masked text never matches)."""
-        if self.any_rule is not None and not self.any_rule.search(prose):
+        indent = len(prose) - len(prose.lstrip())
+        if self.any_rule is not None and not self.any_rule.search(prose, indent):
             return []  # most lines name no dictionary term: one search instead of one per rule
         found: list[Match] = []
-        taken: list[tuple[int, int]] = []
+        taken_starts: list[int] = []  # spans already matched, sorted and disjoint
+        taken_ends: list[int] = []
         for rule in self.rules:
             for match in rule.pattern.finditer(prose):
                 start, end = match.span()
-                if start == end or any(start < b and a < end for a, b in taken):
+                index = bisect.bisect_right(taken_starts, start)
+                if start == end or index and taken_ends[index - 1] > start or index < len(taken_starts) and taken_starts[index] < end:
                     continue
                 expected = rule.replacement(match)
                 if match.group() == expected or _inside_expected(prose, start, end, expected):
                     continue
-                if _ascii_edge(match.group()[0]) and _BEFORE_BOUNDARY.search(prose[:start]):
+                if _ascii_edge(match.group()[0]) and start and _BEFORE_BOUNDARY.match(prose, start - 1):
                     continue
-                if _ascii_edge(match.group()[-1]) and _AFTER_BOUNDARY.match(prose[end:]):
+                if _ascii_edge(match.group()[-1]) and _AFTER_BOUNDARY.match(prose, end):
                     continue
-                taken.append((start, end))
+                taken_starts.insert(index, start)
+                taken_ends.insert(index, end)
                 found.append(Match(start, end, match.group(), expected, rule))
         return sorted(found, key=lambda m: m.start)
 
@@ -171,7 +178,7 @@ def _load_file(path: Path, seen: set[Path]) -> list[Rule]:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise DictionaryError(f"{path}: cannot read the dictionary: {error}") from None
+        raise DictionaryError(f"{path}: cannot read the dictionary: {in_words(error)}") from None
     return _rules_from(text, str(path), path.parent, seen)
 
 

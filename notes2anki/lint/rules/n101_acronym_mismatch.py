@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
 
 from notes2anki.lint.engine import Corpus, Finding, at, replace_at
 
@@ -39,8 +38,13 @@ _ACRONYM = r"[a-z]?[A-Z][A-Z&]{1,7}"
 _WORD = r"[A-Za-z][A-Za-z']*"
 # ACRONYM（Expansion words   — the expansion ends at the first character that is not a word
 _ACRONYM_FIRST = re.compile(rf"(?<![A-Za-z0-9])({_ACRONYM})\s?[（(]\s*({_WORD}(?:[ \-/]+{_WORD})+)")
-# Expansion words (ACRONYM)
-_EXPANSION_FIRST = re.compile(rf"((?:[A-Z][A-Za-z']*[ \-]+(?:(?:{'|'.join(STOP_WORDS)})[ \-]+)*)+[A-Z][A-Za-z']*)\s?[（(]({_ACRONYM})[）)]")
+# Expansion words (ACRONYM): the acronym is found first, then its expansion is read backwards
+# from it (a pattern over the reversed line, anchored there), so that a long run of capitalised
+# words is read once, not once per word it starts at.
+_ACRONYM_AFTER = re.compile(rf"\s?[（(]({_ACRONYM})[）)]")
+MAX_WORDS = 12  # of an expansion read backwards: more than an acronym of 8 letters can use
+_REVERSED_STOP_WORDS = "|".join(word[::-1] for word in STOP_WORDS)
+_REVERSED_EXPANSION = re.compile(rf"[A-Za-z']*[A-Z](?:[ \-]+(?:(?:{_REVERSED_STOP_WORDS})[ \-]+)*[A-Za-z']*[A-Z]){{1,{MAX_WORDS - 1}}}")
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
@@ -49,10 +53,16 @@ def check(document, corpus: Corpus) -> Iterator[Finding]:
             acronym, words = match.group(1), _words(match.group(2))
             if words[0][0].isupper() and not spells(acronym, tuple(words)):
                 yield _finding(document, number, match.start(1) + 1, acronym, words)
-        for match in _EXPANSION_FIRST.finditer(prose):
-            words, acronym = _words(match.group(1)), match.group(2)
+        if not _ACRONYM_AFTER.search(prose):
+            continue
+        reversed_prose = prose[::-1]
+        for match in _ACRONYM_AFTER.finditer(prose):
+            expansion = _REVERSED_EXPANSION.match(reversed_prose, len(prose) - match.start())
+            if expansion is None:
+                continue
+            words, acronym = _words(expansion.group()[::-1]), match.group(1)
             if not any(spells(acronym, tuple(words[i:])) for i in range(len(words))):
-                yield _finding(document, number, match.start(2) + 1, acronym, words)
+                yield _finding(document, number, match.start(1) + 1, acronym, words)
 
 
 def _words(text: str) -> list[str]:
@@ -67,30 +77,28 @@ def _finding(document, line: int, column: int, acronym: str, words: list[str]) -
     return at(document, line, column, CODE, message, [edit], safe=False)
 
 
-@cache
 def spells(acronym: str, words: tuple[str, ...]) -> bool:
-    """Can ``acronym`` be read off ``words``: each word gives its initial (plus CamelCase capitals)?"""
+    """Can ``acronym`` be read off ``words``: each word gives its initial (plus CamelCase capitals)?
+
+    Word by word, the set of how many letters could be spelled so far: no recursion, so any
+    number of words is fine.
+    """
     letters = acronym.replace("&", "").casefold()
-
-    @cache
-    def match(position: int, index: int) -> bool:
-        if index == len(words):
-            return position == len(letters)
-        word = words[index]
-        if word.casefold() in STOP_WORDS and match(position, index + 1):
-            return True
-        if position >= len(letters) or word[0].casefold() != letters[position]:
-            return False
-        position += 1
-        if match(position, index + 1):
-            return True
-        for capital in (char.casefold() for char in word[1:] if char.isupper()):
-            if position < len(letters) and letters[position] == capital:
+    spelled = {0}
+    for word in words:
+        after = set()
+        for position in spelled:
+            if word.casefold() in STOP_WORDS:
+                after.add(position)  # a small word may give no letter
+            if position < len(letters) and word[0].casefold() == letters[position]:
                 position += 1
-                if match(position, index + 1):
-                    return True
-            else:
-                break
-        return False
-
-    return match(0, 0)
+                after.add(position)
+                for capital in (char.casefold() for char in word[1:] if char.isupper()):
+                    if position == len(letters) or letters[position] != capital:
+                        break
+                    position += 1
+                    after.add(position)
+        if not after:
+            return False
+        spelled = after
+    return len(letters) in spelled

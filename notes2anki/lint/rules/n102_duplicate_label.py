@@ -4,7 +4,9 @@
 Compares the definitions (`用語：説明`, `Term: explanation`, `用語とは説明`) of every note in a
 category. When a label (the term without its bracketed expansion, ignoring case and width) is
 defined again with a different explanation, it reports the later definition and points to the
-first one.
+first one. When only some notes are checked (pre-commit passes the changed ones) and the other
+definitions are all in notes left out, the first definition is reported instead, so that the
+changed note is the one that fails.
 
 ## Why is this bad?
 Two cards ask the same question and expect different answers: one of them is wrong, or the
@@ -66,36 +68,55 @@ def collect(document, corpus: Corpus) -> list[Definition]:
     return [definition for definition, _ in _definitions(document)]
 
 
-def merge(collected: list[list[Definition]], corpus: Corpus) -> dict[tuple[str, str], Definition]:
-    """The first definition of each label in each category, in path and line order."""
+class Merged(NamedTuple):
+    first: dict[tuple[str, str], Definition]  # each label's first definition, in path and line order
+    # For labels whose differing definitions all lie in notes not reported on: the first of them.
+    only_elsewhere: dict[tuple[str, str], Definition]
+
+
+def merge(collected: list[list[Definition]], corpus: Corpus) -> Merged:
     first: dict[tuple[str, str], Definition] = {}
+    elsewhere: dict[tuple[str, str], Definition] = {}
+    reported_again: set[tuple[str, str]] = set()
     every = (Definition(*d) for definitions in collected for d in definitions)
     for definition in sorted(every, key=lambda d: (d.path, d.line)):
-        first.setdefault((definition.category, definition.label), definition)
-    return first
+        key = (definition.category, definition.label)
+        if first.setdefault(key, definition).meaning == definition.meaning:
+            continue
+        if corpus.reported is None or definition.path in corpus.reported:
+            reported_again.add(key)
+        else:
+            elsewhere.setdefault(key, definition)
+    return Merged(first, {key: definition for key, definition in elsewhere.items() if key not in reported_again})
 
 
-def affected(collected: list[Definition], first: dict[tuple[str, str], Definition]) -> bool:
-    return any(_earlier(Definition(*definition), first) is not None for definition in collected)
+def affected(collected: list[Definition], merged: Merged) -> bool:
+    return any(_conflict(Definition(*definition), merged) is not None for definition in collected)
 
 
-def _earlier(definition: Definition, first: dict[tuple[str, str], Definition]) -> Definition | None:
-    """The first definition of the same label, if it is another one that says something else."""
-    original = first[(definition.category, definition.label)]
-    if original == definition or original.meaning == definition.meaning:
-        return None
-    return original
+def _conflict(definition: Definition, merged: Merged) -> str | None:
+    """What to say about a definition: defined earlier, or (the first one) later, differently."""
+    key = (definition.category, definition.label)
+    original = merged.first[key]
+    if original != definition:
+        if original.meaning == definition.meaning:
+            return None
+        return f"is defined again, differently (first defined at {_place(original, definition)})"
+    later = merged.only_elsewhere.get(key)
+    return None if later is None else f"is defined differently at {_place(later, definition)}"
+
+
+def _place(other: Definition, definition: Definition) -> str:
+    return f"line {other.line}" if other.path == definition.path else f"{other.path}:{other.line}"
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    first = corpus.merged(sys.modules[__name__])
+    merged = corpus.merged(sys.modules[__name__])
     for definition, card in _definitions(document):
-        original = _earlier(definition, first)
-        if original is None:
-            continue
-        where = f"line {original.line}" if original.path == definition.path else f"{original.path}:{original.line}"
-        term = _BRACKETED.sub("", plain_text(card.front)).strip()
-        yield at(document, card.line, _column(document, card), CODE, f"'{term}' is defined again, differently (first defined at {where})")
+        problem = _conflict(definition, merged)
+        if problem is not None:
+            term = _BRACKETED.sub("", plain_text(card.front)).strip()
+            yield at(document, card.line, _column(document, card), CODE, f"'{term}' {problem}")
 
 
 def _column(document, card: Card) -> int:

@@ -43,6 +43,7 @@ def check(document, corpus: Corpus) -> Iterator[Finding]:
         for pattern, message in _MALFORMED:
             for match in pattern.finditer(prose):
                 yield at(document, number, match.start() + 1, CODE, message)
+        last_closing = prose.rfind("}}")
         for match in _OPENING.finditer(prose):
-            if "}}" not in prose[match.end() :]:
+            if last_closing < match.end():
                 yield at(document, number, match.start() + 1, CODE, f"'{{{{c{match.group(1)}::' is never closed with '}}}}'")

@@ -1,7 +1,9 @@
 """N306 unclosed-fence: a code fence that is never closed.
 
 ## What it does
-Reports a ```` ``` ```` (or `~~~`) fence with no closing fence after it.
+Reports a ```` ``` ```` (or `~~~`) fence with no closing fence after it. A fence opened in a
+list item or a quote runs to the end of that item or quote; one opened at the top runs to the
+end of the note.
 
 ## Why is this bad?
 Markdown treats everything after the opening fence, to the end of the note, as code: every
@@ -37,7 +39,10 @@ FIX = None
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    line = document.unclosed_fence
-    if line is not None:
-        remaining = len(document.text.rstrip("\n").split("\n")) - line
-        yield at(document, line, 1, CODE, f"this code fence is never closed: the {remaining} lines after it are code and make no cards")
+    for block in document.code:
+        if block.kind == "fenced" and not block.closed:
+            code = "\n".join(document.lines[block.first : block.last]).strip()
+            if code:  # a fence with nothing after it hides nothing
+                lines = code.count("\n") + 1
+                what = "the line after it is code and makes" if lines == 1 else f"the {lines} lines after it are code and make"
+                yield at(document, block.first, 1, CODE, f"this code fence is never closed: {what} no cards")

@@ -30,13 +30,16 @@ CODE = "N401"
 NAME = "mixed-space"
 FIX = "safe"
 
-_MIXED = re.compile(r"[ \t]+\u3000+[ \t]*|\u3000+[ \t]+")
+_SPACES = re.compile(r"[ \t\u3000]+")  # a whole run at a time: one pass over the line
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
     for number, prose in document.prose_lines():
-        for match in _MIXED.finditer(prose):
-            if match.start() == 0:
-                continue  # indentation is N403's business
-            edit = replace_at(document, number, match.start() + 1, match.group(), "\u3000")
+        if "\u3000" not in prose:
+            continue
+        for match in _SPACES.finditer(prose):
+            run = match.group()
+            if match.start() == 0 or "\u3000" not in run or not run.strip("\u3000"):
+                continue  # indentation is N403's business; full-width spaces alone are fine
+            edit = replace_at(document, number, match.start() + 1, run, run.replace(" ", "").replace("\t", ""))
             yield at(document, number, match.start() + 1, CODE, "full-width space next to a half-width space", [edit])

@@ -30,7 +30,7 @@ CODE = "N402"
 NAME = "trailing-whitespace"
 FIX = "safe"
 
-_TRAILING = re.compile(r"[ \t\u3000]+$")
+_WHITESPACE = " \t\u3000"
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||```|~~~|$)")
 
 
@@ -39,11 +39,11 @@ def check(document, corpus: Corpus) -> Iterator[Finding]:
         if number in document.code_lines:
             continue
         line = document.lines[number - 1]
-        match = _TRAILING.search(line)
-        if match is None or _is_line_break(document, number, match.group()):
+        text = line.rstrip(_WHITESPACE)  # not a regex search: that retries at every space of a long run
+        if len(text) == len(line) or _is_line_break(document, number, line[len(text) :]):
             continue
-        start = document.offset(number, match.start() + 1)
-        yield at(document, number, match.start() + 1, CODE, "trailing whitespace", [Edit(start, start + len(match.group()), "")])
+        start = document.offset(number, len(text) + 1)
+        yield at(document, number, len(text) + 1, CODE, "trailing whitespace", [Edit(start, start + len(line) - len(text), "")])
 
 
 def _is_line_break(document, number: int, whitespace: str) -> bool:
