@@ -1,46 +1,132 @@
 """The outline of a note to flashcards: one small function per card rule, no I/O.
 
-Rules, tried in this order on each list item (and on each paragraph, without children):
+A note is read section by section (a heading, or a bold line standing as a sub-heading, and what
+follows it). Cards the author wrote in a flashcard syntax are taken as written; everything else
+is judged line by line, and a line makes at most one card. The rules, in the order they are
+tried (README "Card rules" shows an example of each):
 
-- ``cloze``      the item contains ``{{c1::…}}`` written by the author: kept as written;
-- ``arrow``      ``question -> answer`` (also ``→``, ``⇒``, ``=>``): Basic;
-- ``definition`` ``term：explanation``, ``term: explanation`` or ``termとはexplanation``: Basic
-                 (``term：`` with nothing after it but nested items: a ``children`` card);
-- ``cloze``      ``**bold**`` spans in the item: a Cloze card, one deletion per span;
-- ``children``   an item with nested items: the item on the front, the nested items on the back;
-- ``table``      each row of a two-column table: Basic;
-- ``section``    a heading followed by a list in which no item made a card: the heading on the
-                 front, the list on the back.
+Written as cards by the author
+- ``flashcard``   Obsidian_to_Anki ``START`` … ``END`` and ``STARTI … ENDI``; spaced-repetition
+                  ``question / ? / answer`` (``??``: both ways), ``front::back`` (``:::``: both ways)
+- ``logseq``      a Logseq block tagged ``#card``: the block, its children (and theirs) the answer
+- ``details``     ``<details><summary>Question</summary>Answer</details>``
+- ``question``    a heading that asks (``## What does X do?``) over its body; mdanki's ``%``
+                  between a front and a back
+- ``cloze``       ``{{c1::…}}``, Logseq ``{{cloze …}}``, ``==highlight==`` or ``**bold**`` in a line
+- ``table``       rows of a Q/A table (columns found by name) or of a two-column table
+- ``comparison``  rows of a table comparing things named in its header
 
-Items nested under a card's item go to its Extra field, and make cards of their own as well.
+Read from the shape of the notes
+- ``arrow``       ``question -> answer`` with one arrow (a chain of arrows is a flow, not a card)
+- ``definition``  ``term：explanation``, ``XとはY``, ``X = Y``, English ``X is a …``
+- ``description`` a heading over a line that describes it (``## AWS Lambda`` / ``- サーバーレスで…サービス``)
+- ``section``     a heading over a plain list of its properties (one side of a comparison)
+- ``children``    a line that announces the items under it (``方法：``, ``3 types``, ``The handshake:``)
+- ``reason``      a statement with a reason under it: asks why
+- ``purpose``     「〜するには、…」: how to reach the goal
+- ``reference``   ``前者：…`` / ``後者：…`` resolved to the item it refers to
+- ``fact``        a plain statement with one unambiguous part to hide (see ``deletions.py``)
+
+Every item or paragraph that makes no card is listed as ``Skipped``, with the reason. Items
+nested under a card's line that make no card of their own go to its Extra field.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from notes2anki import split
+from notes2anki import deletions, identity, split, wording
 from notes2anki.model import (
+    Block,
     BulletList,
     Card,
+    Code,
+    CodeBlock,
+    Deletion,
+    Details,
+    Emphasis,
+    Flashcard,
     Heading,
     Inline,
+    Inlines,
+    LineBreak,
+    Link,
     ListItem,
+    Mark,
+    Math,
     Note,
-    NoteError,
     Paragraph,
+    Quote,
+    RawHtml,
     Skipped,
+    SoftBreak,
     Strong,
     Table,
     Text,
+    TableRow,
+    block_text,
     plain_text,
+    title_heading,
 )
 
-_AUTHOR_CLOZE = re.compile(r"\{\{c\d+::")
-MAX_SECTION_ITEMS = 12
+# The card rules, in the order they are tried (the names ``notes2anki cards`` shows).
+RULES = (
+    "flashcard",
+    "logseq",
+    "details",
+    "question",
+    "cloze",
+    "table",
+    "comparison",
+    "arrow",
+    "definition",
+    "description",
+    "section",
+    "children",
+    "reason",
+    "purpose",
+    "reference",
+    "fact",
+)
 MAX_PARENT_CONTEXT = 40
+MAX_BACK_ITEMS = 7  # a longer list is split into cards of at most this many items
+MAX_PROPERTY_LENGTH = 80  # longer lines are statements of their own, not properties of a heading
+
+# Why no card: shown by ``notes2anki cards``; lint rules report some of them.
+EMPTY_ARROW_SIDE = "an arrow with nothing on one side"
+EMPTY_DEFINITION = "a definition with nothing after the colon"
+PLAIN_STATEMENT = "a plain statement: no question and answer, and no single part that is plainly the one to recall"
+FLOW = "a flow or menu path (two or more arrows): not a question and an answer"
+LABEL = "a remark (a label such as Note:, 例：, TODO), not a fact to learn"
+REFERENCE = "refers to an earlier item (前者, 上記, …) that cannot be told for sure"
+LINKS = "a link or a page reference: nothing to learn from it alone"
+TASK = "a to-do item"
+TAGS = "tags only"
+CODE_ALONE = "code on its own: no question to go with it (put it under an item or a question heading)"
+INDENTED_CODE = "indented text that Markdown shows as code (indented four spaces): no card is made from it"
+EXPLICIT_ONLY = "this note marks its cards (#card, START…END): only those make cards"
+LABEL_SUMMARY = "a <details> whose summary is a label, not a question"
+UNKNOWN_TYPE = "a note type notes2anki does not know"
+EMPTY_CLOZE = "a cloze deletion that is empty or numbered 0: it would ask for nothing"
+EMPTY_ROW = "a table row with an empty question or answer"
+HEADER_ONLY = "a table with no question or answer columns"
+FRAGMENT = "a fragment (it starts with punctuation): it continues a line before it"
+REMARK_CALLOUT = "a tip, quote or example callout: a remark, not a fact to learn"
+INTRODUCTION = "a remark about the note or a summary (prose outside a subject's section), not a fact to learn"
+
+_SEPARATOR_LINE = re.compile(r"^%$")
+_REVEAL = re.compile(r"表示|クリック|展開|開く|見る|答え$|解答$|\b(?:show|hide|expand|click|reveal|toggle|answer|solution)\b", re.IGNORECASE)
+_PURPOSE = re.compile(r"^(?P<goal>.{2,60}?(?:[うくぐすつぬぶむる]|ため))には[、，,]\s*(?P<way>.+)$")
+_REFERENCE_PAIR = re.compile(r"^前者は(?P<first>.+?)[、，,]\s*後者は(?P<second>.+?)[。．]?$")
+# A first column headed like this holds what is compared, not the things: 「| 観点 | A | B |」.
+_ASPECT_COLUMNS = ("観点", "比較項目", "項目", "比較", "aspect", "feature", "property", "criterion", "criteria", "item", "")
+_QA_COLUMNS = {
+    "question": ("question", "q", "front", "term", "word", "name", "concept", "keyword", "問題", "問い", "質問", "用語", "名前", "単語", "キーワード", "略語"),
+    "answer": ("answer", "a", "back", "definition", "meaning", "答え", "解答", "回答", "意味", "説明", "定義", "正解", "正式名称"),
+    "extra": ("explanation", "notes", "note", "comment", "comments", "解説", "備考", "補足", "メモ"),
+    "tags": ("tags", "tag", "タグ"),
+}
 
 
 @dataclass
@@ -49,64 +135,1050 @@ class Extraction:
     skipped: list[Skipped] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Where a block stands: its note, the headings above it, and what rules know of the note."""
+
+    note: Note
+    context: tuple[str, ...]
+    heading: str | None = None  # the nearest heading or sub-heading: what its section is about
+    compared: bool = False  # the section is one side of a comparison (its parent heading compares)
+    terms: frozenset[str] = frozenset()  # terms the note defines, normalised: deletions for ``fact``
+    explicit: bool = False  # the note marks its own cards, so nothing else makes one
+    shown: bool = False  # the items here already show on their parent's card
+
+    def nested(self, parent: Inlines, shown: bool) -> Scope:
+        return replace(self, context=(*self.context, _shortened(plain_text(parent).strip().rstrip(":："))), heading=None, shown=shown)
+
+
+@dataclass
+class _Section:
+    heading: Heading | Paragraph | None
+    scope: Scope
+    blocks: list[Block] = field(default_factory=list)
+
+
 def extract(note: Note) -> Extraction:
-    """Every card of one note, in source order, and the items that made none."""
+    """Every card of one note, in source order, and the items and paragraphs that made none."""
     result = Extraction()
-    headings: list[tuple[int, str]] = []
-    subheading: str | None = None
-    section_open = False  # no list has followed the current heading yet
-    for index, block in enumerate(note.blocks):
-        if isinstance(block, Heading):
-            if index == 0 and block.level == 1:
-                continue  # the document's own heading: it is the title, not a section
-            headings = [(level, text) for level, text in headings if level < block.level]
-            headings.append((block.level, plain_text(block.inlines).strip()))
-            subheading, section_open = None, True
-            continue
-        if isinstance(block, Paragraph) and _is_subheading(block):
-            subheading, section_open = plain_text(block.inlines).strip(), True
-            continue
-        context = (note.title, *(text for _, text in headings), *((subheading,) if subheading else ()))
-        if isinstance(block, Paragraph):
-            card = _line_card(note, block.line, block.inlines, (), context, block.pin)
-            if card is not None:
-                result.cards.append(card)
-        elif isinstance(block, BulletList):
-            before = len(result.cards)
-            for item in block.items:
-                _item_cards(note, item, context, result)
-            if section_open and len(result.cards) == before:
-                section = _section_card(note, block, context)
-                if section is not None:
-                    result.cards.append(section)
-                    result.skipped = [s for s in result.skipped if s.line < block.line]
-            section_open = False
-        elif isinstance(block, Table):
-            _table_cards(note, block, context, result)
+    explicit = _marks_own_cards(note.blocks)
+    terms = _defined_terms(note.blocks)
+    for section in _sections(note, Scope(note, (note.title,), terms=terms, explicit=explicit)):
+        _section_cards(section, result)
+    result.cards.sort(key=lambda card: card.line)
+    result.skipped.sort(key=lambda skipped: skipped.line)
     return result
 
 
-def _is_subheading(paragraph: Paragraph) -> bool:
-    """A paragraph that is only bold text (``**Kinesis Data Streams**``) names what follows."""
-    nodes = [n for n in paragraph.inlines if not (isinstance(n, Text) and not n.text.strip())]
-    return len(nodes) == 1 and isinstance(nodes[0], Strong)
+# --- sections ---------------------------------------------------------------------------------
 
 
-def _item_cards(
-    note: Note, item: ListItem, context: tuple[str, ...], result: Extraction, on_a_card: bool = False
-) -> None:
-    """Cards of an item and its descendants; ``on_a_card``: the item already shows on its parent's card."""
-    card = _line_card(note, item.line, item.inlines, tuple(item.children), context, item.pin)
-    if card is None and item.children:
-        card = _children_card(note, item, context)
-    if card is not None:
+def _sections(note: Note, scope: Scope) -> list[_Section]:
+    """The note cut at its headings and sub-headings, each with the context its cards show."""
+    sections = [_Section(None, scope)]
+    headings: list[tuple[int, str]] = []
+    blocks = note.blocks
+    title = title_heading(blocks)
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            if block is title:
+                continue  # the document's own heading: it is the title, not a section
+            headings = [(level, text) for level, text in headings if level < block.level]
+            text = plain_text(block.inlines).strip()
+            compared = bool(headings) and wording.is_comparison(headings[-1][1])
+            headings.append((block.level, text))
+            context = (note.title, *(text for _, text in headings))
+            sections.append(_Section(block, replace(scope, context=context, heading=text, compared=compared)))
+        elif isinstance(block, Paragraph) and _is_subheading(block, blocks[index + 1] if index + 1 < len(blocks) else None, sections[-1]):
+            text = plain_text(block.inlines).strip().rstrip(":：")
+            base = sections[-1].scope
+            if isinstance(sections[-1].heading, Paragraph):  # a sub-heading ends the one before it
+                base = replace(base, context=base.context[:-1])
+            sections.append(_Section(block, replace(base, context=(*base.context, text), heading=text)))
+        else:
+            sections[-1].blocks.append(block)
+    return sections
+
+
+def _is_subheading(paragraph: Paragraph, following: Block | None, section: _Section) -> bool:
+    """A bold-only line (``**Kinesis Data Streams**``), or a short title line right over a list."""
+    nodes = [node for node in paragraph.inlines if not (isinstance(node, Text) and not node.text.strip())]
+    if len(nodes) == 1 and isinstance(nodes[0], Strong) and not _card_line(nodes[0].children):
+        return True
+    text = plain_text(paragraph.inlines).strip()
+    if not (isinstance(following, BulletList) and following.line == paragraph.line + 1) or not text[:1].isalnum():
+        return False
+    if text.endswith((":", "：")) or len(text) > 40 or any(isinstance(node, SoftBreak) for node in paragraph.inlines):
+        return False
+    describes = section.scope.heading is not None and not section.blocks and wording.is_noun_phrase(text)
+    return not describes and _card_line(paragraph.inlines) is None
+
+
+def _section_cards(section: _Section, result: Extraction) -> None:
+    scope, blocks = section.scope, section.blocks
+    if isinstance(section.heading, Paragraph) and scope.explicit:
+        result.skipped.append(Skipped(scope.note, section.heading.line, scope.heading or "", EXPLICIT_ONLY))
+    if not scope.explicit and isinstance(section.heading, Heading) and _question_section(section, result):
+        return
+    first, described, lists, previous, index = True, False, 0, [], 0
+    if scope.heading and not scope.explicit and _prose_only(blocks) and _describes_by_prose(section):
+        result.cards.append(_basic(_above(scope), "description", blocks[0].line, (Text(scope.heading),), tuple(blocks)))
+        return
+    while index < len(blocks):
+        block = blocks[index]
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        index += 1
+        if isinstance(block, Paragraph):
+            made = _paragraph_cards(block, following, scope, first, result, previous)
+            described = described or made == "description"
+            if made == "lead-in":
+                index += 1  # the block after it is its answer, and was handled with it
+                if isinstance(following, BulletList):
+                    previous, lists = following.items, lists + 1
+        elif isinstance(block, BulletList):
+            _list_cards(block, scope, lists == 0, described, result, previous)
+            previous, lists = block.items, lists + 1
+        elif isinstance(block, Table):
+            _table_cards(block, scope, result)
+        elif isinstance(block, CodeBlock):
+            result.skipped.append(Skipped(scope.note, block.line, block.text.strip().split("\n")[0], CODE_ALONE if block.fenced else INDENTED_CODE))
+        elif isinstance(block, Details):
+            _details_card(block, scope, result)
+        elif isinstance(block, Flashcard):
+            _flashcard_cards(block, scope, result)
+        elif isinstance(block, Quote):
+            _callout_cards(block, scope, result)
+        first = False
+
+
+# Callouts that hold the author's remarks rather than facts.
+_REMARK_CALLOUTS = ("tip", "hint", "todo", "quote", "cite", "example", "bug")
+
+
+def _callout_cards(callout: Quote, scope: Scope, result: Extraction) -> None:
+    """An Obsidian callout: a remark (tip, quote, example), or a small section of its own whose
+    title, if it has one, joins the context of its cards."""
+    if callout.callout in _REMARK_CALLOUTS:
+        first = plain_text(callout.title).strip() or block_text(callout.blocks).split("\n")[0]
+        result.skipped.append(Skipped(scope.note, callout.line, first, REMARK_CALLOUT))
+        return
+    title = plain_text(callout.title).strip()
+    inner = replace(scope, context=(*scope.context, title), heading=title) if title else scope
+    _section_cards(_Section(None, inner, list(callout.blocks)), result)
+
+
+def _question_section(section: _Section, result: Extraction) -> bool:
+    """A heading that asks, over its body; or a body cut in two by mdanki's ``%``."""
+    scope, blocks, heading = section.scope, section.blocks, section.heading
+    separator = next((i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and _SEPARATOR_LINE.match(plain_text(b.inlines).strip())), None)
+    if separator is not None:
+        before, after = blocks[:separator], blocks[separator + 1 :]
+        if not after:  # a closing ``%``: the heading asks, the body answers
+            before, after = [], before
+        if not after:
+            return False
+        if before and all(isinstance(block, Paragraph) for block in before):
+            front = _joined([block.inlines for block in before])
+            result.cards.append(_basic(scope, "question", before[0].line, front, tuple(after)))
+        else:
+            result.cards.append(_basic(_above(scope), "question", heading.line, heading.inlines, tuple(after)))
+        return True
+    text = plain_text(heading.inlines).strip()
+    if not blocks or not wording.is_question(text) or wording.is_label_heading(text):
+        return False
+    result.cards.extend(_chunked(_above(scope), "question", heading.line, heading.inlines, tuple(blocks)))
+    return True
+
+
+def _above(scope: Scope) -> Scope:
+    """The scope of a card whose front is its section's heading: the heading leaves the context."""
+    return replace(scope, context=scope.context[:-1])
+
+
+# --- paragraphs -------------------------------------------------------------------------------
+
+
+def _paragraph_cards(
+    paragraph: Paragraph, following: Block | None, scope: Scope, first: bool, result: Extraction, previous: list[ListItem]
+) -> str | None:
+    """Cards of a paragraph. Returns ``"lead-in"`` when the block after it is its answer and was
+    handled with it, and ``"description"`` when it described the section's heading."""
+    note, text = scope.note, plain_text(paragraph.inlines).strip()
+    if scope.explicit:
+        result.skipped.append(Skipped(note, paragraph.line, text, EXPLICIT_ONLY))
+        return None
+    lines = _lines(paragraph)
+    lead = _lead_in(lines, following)
+    if lead:
+        before, front = lines[: len(lines) - lead], _joined([inlines for _, inlines in lines[len(lines) - lead :]], SoftBreak())
+        _paragraph_lines(before, scope, result, previous)
+        _lead_in_cards(lines[len(lines) - lead][0], _without_trailing_colon(front), following, scope, result, paragraph.pin)
+        return "lead-in"
+    if first and scope.heading and not wording.is_label_heading(scope.heading):
+        described = _description(paragraph.inlines, scope.heading)
+        if described is not None:
+            result.cards.append(_basic(_above(scope), "description", paragraph.line, (Text(scope.heading),), (Paragraph(paragraph.line, described),), pin=paragraph.pin))
+            return "description"
+    if len(lines) > 1 and (sum(1 for _, inlines in lines if _structured(inlines)) >= 2 or _has_qa_pair(lines)):
+        _paragraph_lines(lines, scope, result, previous)
+    elif len(_statements(lines)) > 1:
+        _paragraph_lines(_statements(lines), scope, result, previous)
+    else:
+        _line_cards(paragraph.line, paragraph.inlines, (), scope, result, paragraph.pin, previous=previous)
+    return None
+
+
+def _lines(paragraph: Paragraph) -> list[tuple[int, Inlines]]:
+    """A paragraph's source lines, each with its line number."""
+    lines: list[tuple[int, list[Inline]]] = [(paragraph.line, [])]
+    for node in paragraph.inlines:
+        if isinstance(node, SoftBreak):
+            lines.append((lines[-1][0] + 1, []))
+        else:
+            lines[-1][1].append(node)
+    return [(number, _trimmed(tuple(nodes))) for number, nodes in lines if plain_text(tuple(nodes)).strip()]
+
+
+_SENTENCE_END = ("。", ".", "!", "?", "！", "？", "．")
+
+
+def _statements(lines: list[tuple[int, Inlines]]) -> list[tuple[int, Inlines]]:
+    """A paragraph's lines joined where a sentence was wrapped: a line that does not end a
+    sentence runs on into the next."""
+    statements: list[tuple[int, list[Inline]]] = []
+    for number, inlines in lines:
+        if statements and not plain_text(tuple(statements[-1][1])).rstrip().endswith(_SENTENCE_END):
+            statements[-1][1].extend((SoftBreak(), *inlines))
+        else:
+            statements.append((number, list(inlines)))
+    return [(number, tuple(nodes)) for number, nodes in statements]
+
+
+def _structured(inlines: Inlines) -> bool:
+    """A line that is a card, a reference or a label by itself: lines like it are read one by one."""
+    return _card_line(inlines) is not None or _reference(inlines) or _qa_side(inlines) is not None
+
+
+def _paragraph_lines(lines: list[tuple[int, Inlines]], scope: Scope, result: Extraction, previous: list[ListItem]) -> None:
+    """A paragraph read line by line: ``Q:``/``A:`` pairs, and each other line on its own."""
+    index = 0
+    while index < len(lines):
+        number, inlines = lines[index]
+        pair = _qa_pair(inlines, lines[index + 1][1]) if index + 1 < len(lines) else None
+        if pair is not None:
+            result.cards.append(_basic(scope, "flashcard", number, pair[0], (Paragraph(lines[index + 1][0], pair[1]),)))
+            index += 2
+            continue
+        _line_cards(number, inlines, (), scope, result, None, previous=previous)
+        index += 1
+
+
+_QUESTION_LABELS = ("q", "question", "問", "問題", "質問", "問い")
+_ANSWER_LABELS = ("a", "answer", "答", "答え", "解答", "回答")
+
+
+def _qa_side(inlines: Inlines) -> tuple[str, Inlines] | None:
+    """``Q: …`` or ``A: …`` (also ``Q.``, ``問：``): which side, and its text."""
+    text = plain_text(inlines).strip()
+    match = re.match(r"^([A-Za-z]+|[^\x00-\x7f]{1,2})\s*[:：.．]\s*", text)
+    if match is None or not isinstance(inlines[0], Text) or not inlines[0].text.lstrip().startswith(match.group(1)):
+        return None
+    label = wording.folded(match.group(1))
+    side = "q" if label in _QUESTION_LABELS else "a" if label in _ANSWER_LABELS else None
+    if side is None:
+        return None
+    rest = inlines[0].text.lstrip()[len(match.group()) :]
+    return side, _trimmed(((Text(rest),) if rest else ()) + inlines[1:])
+
+
+def _qa_pair(question: Inlines, answer: Inlines) -> tuple[Inlines, Inlines] | None:
+    first, second = _qa_side(question), _qa_side(answer)
+    if first and second and first[0] == "q" and second[0] == "a" and first[1] and second[1]:
+        return first[1], second[1]
+    return None
+
+
+def _has_qa_pair(lines: list[tuple[int, Inlines]]) -> bool:
+    return any(_qa_pair(a, b) is not None for (_, a), (_, b) in zip(lines, lines[1:]))
+
+
+def _lead_in(lines: list[tuple[int, Inlines]], following: Block | None) -> int:
+    """How many of a paragraph's last lines introduce the block after it (they end with a colon,
+    and the block is a list, code or math); 0 when they do not."""
+    if not lines or not _is_lead_in(lines[-1][1]) or not _answers_lead_in(following):
+        return 0
+    count = 1
+    while count < len(lines) and not _structured(lines[-count - 1][1]):
+        count += 1
+    return count
+
+
+def _answers_lead_in(block: Block | None) -> bool:
+    return isinstance(block, (BulletList, CodeBlock)) or (
+        isinstance(block, Paragraph) and len(block.inlines) == 1 and isinstance(block.inlines[0], Math) and block.inlines[0].display
+    )
+
+
+def _lead_in_cards(line: int, front: Inlines, following: Block, scope: Scope, result: Extraction, pin: str | None) -> None:
+    """A lead-in and what it introduces: a list (its items keep the lead-in as context), or a
+    block of code or math."""
+    if not isinstance(following, BulletList):
+        result.cards.append(_basic(scope, "definition", line, front, (following,), pin=pin))
+        return
+    result.cards.extend(_children_cards(scope, line, front, following, pin))
+    inner = scope.nested(front, shown=True)
+    before = len(result.skipped)
+    for position, item in enumerate(following.items):
+        _item_cards(item, inner, result, previous=following.items[:position])
+    del result.skipped[before:]
+
+
+def _is_lead_in(inlines: Inlines) -> bool:
+    text = plain_text(inlines).strip()
+    return text.endswith((":", "：")) and not _label(inlines) and split.colon(_without_trailing_colon(inlines)) is None
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, result: Extraction, before: list[ListItem]) -> None:
+    """A list's items; the first list under a heading may also give the heading's description
+    (unless a paragraph gave it) or its list of properties."""
+    items = list(block.items)
+    if first and scope.heading and not scope.explicit and not wording.is_label_heading(scope.heading):
+        plain = [item for item in items if _is_property(item)]
+        describes = bool(items) and not block.ordered and not scope.compared and not described and _describes(items[0], scope.heading)
+        flat = not any(item.children and _announces(plain_text(item.inlines), tuple(item.children)) for item in items)
+        variant = scope.compared or len(scope.context) > 2  # a sub-section: one kind of its parent's subject
+        names = len(items) >= 2 and all(_is_name(item) for item in items)  # the heading's parts or kinds
+        if plain and flat and (variant or names) and not describes:
+            back = (BulletList(plain[0].line, [_as_property(item) for item in plain], block.ordered),)
+            front = f"{scope.heading} ({len(plain)})" if names and not variant else scope.heading
+            result.cards.extend(_chunked(_above(scope), "section", plain[0].line, (Text(front),), back))
+            for position, item in enumerate(items):
+                if item in plain:
+                    _nested_cards(item, scope, result, on_card=True)
+                else:
+                    _item_cards(item, scope, result, previous=items[:position] if position else before)
+            return
+        if describes and _description(items[0].inlines, scope.heading) is not None:
+            item = items.pop(0)
+            extra = _extra(item, scope)
+            described = _description(item.inlines, scope.heading)
+            result.cards.append(_basic(_above(scope), "description", item.line, (Text(scope.heading),), (Paragraph(item.line, described),), extra, item.pin))
+            _nested_cards(item, scope, result, on_card=True)
+    for item in items:
+        position = block.items.index(item)
+        _item_cards(item, scope, result, previous=block.items[:position] if position else before)
+
+
+def _describes(item: ListItem, heading: str) -> bool:
+    """The first item under a heading says what the heading is: a description, or its definition."""
+    text = plain_text(item.inlines)
+    if item.children and _announces(text, tuple(item.children)) and not wording.is_description(text):
+        return False
+    found = _card_line(item.inlines)
+    if isinstance(found, _LineCard) and found.rule == "definition":
+        return wording.normalised(plain_text(found.front)) == wording.normalised(heading)
+    return _description(item.inlines, heading) is not None
+
+
+def _announces(text: str, children: tuple[ListItem, ...]) -> bool:
+    """Items nested under ``text`` answer it: it announces them, or it is a name they explain."""
+    return bool(children) and (wording.announces_items(text) or wording.is_term(text, longest=30))
+
+
+def _prose_only(blocks: list[Block]) -> bool:
+    return 0 < len(blocks) <= 3 and all(isinstance(block, Paragraph) for block in blocks)
+
+
+def _describes_by_prose(section: _Section) -> bool:
+    """A term heading over a few paragraphs of prose and nothing else: the prose explains it."""
+    heading, blocks = section.scope.heading, section.blocks
+    if not isinstance(section.heading, Heading) or wording.is_label_heading(heading) or wording.is_question(heading):
+        return False
+    if not wording.is_term(heading, longest=40) or wording.is_comparison(heading) or _is_lead_in(blocks[-1].inlines):
+        return False
+    return not any(_structured(inlines) or _is_skippable(inlines) for block in blocks for _, inlines in _lines(block))
+
+
+def _is_name(item: ListItem) -> bool:
+    """A bare name with nothing under it (``物理層``, ``Pending``)."""
+    text = plain_text(item.inlines).strip()
+    return not item.children and not item.body and wording.is_term(text, longest=30) and _card_line(item.inlines) is None
+
+
+def _is_property(item: ListItem) -> bool:
+    """A short plain statement: one of the things a heading's list says about it."""
+    text = plain_text(item.inlines).strip()
+    return (
+        bool(text)
+        and not item.flashcard
+        and not item.task
+        and len(text) <= MAX_PROPERTY_LENGTH
+        and _card_line(item.inlines) is None
+        and not _is_skippable(item.inlines)
+        and not (item.children and _announces(text, tuple(item.children)))
+    )
+
+
+def _as_property(item: ListItem) -> ListItem:
+    """An item as a line of a property list: with the plain remarks nested under it."""
+    kept = [child for child in item.children if _is_property(child) and not child.children]
+    return ListItem(item.line, item.inlines, kept)
+
+
+def _item_cards(item: ListItem, scope: Scope, result: Extraction, previous: list[ListItem] | tuple = ()) -> Card | None:
+    """The cards of one list item and of the items nested under it; returns the item's own card."""
+    note, text = scope.note, plain_text(item.inlines).strip()
+    if item.flashcard:
+        return _logseq_card(item, scope, result)
+    if scope.explicit:
+        if text:
+            result.skipped.append(Skipped(note, item.line, text, EXPLICIT_ONLY))
+        _nested_cards(item, scope, result, on_card=False)
+        return None
+    reason = _skip_reason(item)
+    if reason is not None:
+        if text:
+            result.skipped.append(Skipped(note, item.line, text, reason))
+        _nested_cards(item, scope, result, on_card=reason == LINKS and False)
+        return None
+    card = _line_cards(item.line, item.inlines, tuple(item.children), scope, result, item.pin, item=item, previous=previous)
+    _nested_cards(item, scope, result, on_card=card is not None)
+    return card
+
+
+def _nested_cards(item: ListItem, scope: Scope, result: Extraction, on_card: bool) -> None:
+    """Items nested under ``item``: cards of their own; those on no card are skipped unless
+    ``on_card`` (they already show on the parent's card)."""
+    if not item.children:
+        return
+    inner = scope.nested(item.inlines, shown=on_card)
+    for position, child in enumerate(item.children):
+        before = len(result.skipped)
+        _item_cards(child, inner, result, previous=item.children[:position])
+        if on_card:
+            del result.skipped[before:]
+
+
+def _skip_reason(item: ListItem) -> str | None:
+    if item.task:
+        return TASK
+    return _skip_line_reason(item.inlines)
+
+
+def _skip_line_reason(inlines: Inlines) -> str | None:
+    text = plain_text(inlines).strip()
+    if not text:
+        return None
+    if wording.is_todo(text):
+        return TASK
+    if _is_links(inlines):
+        return LINKS
+    if text.startswith("#") and all(word.startswith("#") for word in text.split()):
+        return TAGS
+    return None
+
+
+def _is_skippable(inlines: Inlines) -> bool:
+    return _skip_line_reason(inlines) is not None or _label(inlines)
+
+
+def _is_links(inlines: Inlines) -> bool:
+    """Only links, page references and URLs: a table of contents or a reading list."""
+    meaningful = [node for node in inlines if not (isinstance(node, Text) and not node.text.strip(" ,、・|"))]
+    return bool(meaningful) and all(isinstance(node, Link) or isinstance(node, Text) and wording.is_url(node.text) for node in meaningful)
+
+
+# --- one line ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _LineCard:
+    """What one line says as a card: its rule and sides, before it is placed in a note."""
+
+    rule: str
+    front: Inlines = ()
+    back: Inlines = ()
+    cloze: Inlines = ()
+    reversed: bool = False
+
+
+def _card_line(inlines: Inlines) -> _LineCard | str | None:
+    """The card a line makes by its own text; a reason string when it looks like one but is not."""
+    if _has_deletions(inlines):
+        return _LineCard("cloze", cloze=_deletions(inlines, bold=False))
+    found = split.double_colon(inlines)
+    if found is not None:
+        return _LineCard("flashcard", found.left, found.right, reversed=found.separator == ":::")
+    if _label(inlines):
+        return LABEL
+    colon, arrow = split.position(inlines, split.COLON_PATTERN), split.position(inlines, split.ARROW_PATTERN)
+    if colon is not None and (arrow is None or colon < arrow):
+        found = split.colon(inlines)
+        if _is_term(found.left):
+            return _LineCard("definition", found.left, found.right) if found.right else EMPTY_DEFINITION
+    if arrow is not None:
+        if split.arrows(inlines) > 1:
+            return FLOW
+        found = split.arrow(inlines)
+        return _LineCard("arrow", found.left, found.right) if found.left and found.right else EMPTY_ARROW_SIDE
+    for found in (split.towa(inlines), split.equals(inlines), split.dash(inlines)):
+        if found is not None and found.right and _is_term(found.left):
+            return _LineCard("definition", found.left, found.right)
+    english = _english_definition(inlines)
+    if english is not None:
+        return english
+    purpose = _purpose(inlines)
+    if purpose is not None:
+        return purpose
+    if _bold_inside(inlines):
+        return _LineCard("cloze", cloze=_deletions(inlines))
+    whole = _whole_bold(inlines)
+    if whole is not None:
+        return _card_line(whole)
+    return None
+
+
+def _line_cards(
+    line: int,
+    inlines: Inlines,
+    children: tuple[ListItem, ...],
+    scope: Scope,
+    result: Extraction,
+    pin: str | None,
+    item: ListItem | None = None,
+    previous: list[ListItem] | tuple = (),
+) -> Card | None:
+    """The card of one line (an item or a paragraph line) and what it says about itself."""
+    note, text = scope.note, plain_text(inlines).strip()
+    body = item.body if item is not None else ()
+    skip = _skip_line_reason(inlines)
+    if skip is not None:
+        result.skipped.append(Skipped(note, line, text, skip))
+        return None
+    if _reference(inlines):
+        card = _reference_cards(line, inlines, scope, result, previous)
+        return card
+    found = _card_line(inlines)
+    extra = _extra_of(children, body, scope)
+    if isinstance(found, _LineCard):
+        if found.rule == "cloze" or found.cloze:
+            if not _valid_deletions(found.cloze):
+                result.skipped.append(Skipped(note, line, text, EMPTY_CLOZE))
+                return None
+            card = _cloze(scope, found.rule, line, found.cloze, extra, pin)
+        elif found.rule == "definition" and not found.back:
+            card = None
+        else:
+            card = _basic(scope, found.rule, line, found.front, (Paragraph(line, found.back),), extra, pin)
         result.cards.append(card)
-    elif not on_a_card:
-        result.skipped.append(Skipped(note, item.line, plain_text(item.inlines), _why_no_card(item)))
-    if item.children:
-        child_context = (*context, _shortened(plain_text(item.inlines)))
-        for child in item.children:
-            _item_cards(note, child, child_context, result, on_a_card=card is not None)
+        if found.reversed:
+            result.cards.append(_basic(scope, found.rule, line, found.back, (Paragraph(line, found.front),)))
+        return card
+    if found == EMPTY_DEFINITION and children:
+        front = split.colon(inlines).left
+        cards = _children_cards(scope, line, front, BulletList(line, list(children)), pin, body)
+        result.cards.extend(cards)
+        return cards[0] if cards else None
+    if found == EMPTY_DEFINITION and body:
+        card = _basic(scope, "definition", line, split.colon(inlines).left, body, pin=pin)
+        result.cards.append(card)
+        return card
+    if isinstance(found, str):
+        result.skipped.append(Skipped(note, line, text, found))
+        return None
+    return _statement_cards(line, inlines, children, body, scope, result, pin, paragraph=item is None)
+
+
+def _statement_cards(
+    line: int,
+    inlines: Inlines,
+    children: tuple[ListItem, ...],
+    body: tuple[Block, ...],
+    scope: Scope,
+    result: Extraction,
+    pin: str | None,
+    paragraph: bool,
+) -> Card | None:
+    """A line with no question and answer of its own: its children may be what it announces, or
+    the reason for it; or one part of it is plainly the fact to recall; or it makes no card."""
+    note, text = scope.note, plain_text(inlines).strip()
+    if children and _announces(text, children):
+        cards = _children_cards(scope, line, _without_trailing_colon(inlines), BulletList(line, list(children)), pin)
+        result.cards.extend(cards)
+        return cards[0] if cards else None
+    reasons = [child for child in children if wording.is_reason(plain_text(child.inlines))]
+    if reasons and len(reasons) == len(children):
+        back = (BulletList(line, reasons),) if len(reasons) > 1 else (Paragraph(reasons[0].line, reasons[0].inlines),)
+        card = _basic(scope, "reason", line, (Text(wording.why(text)),), back, pin=pin, question_key=text)
+        result.cards.append(card)
+        return card
+    if scope.shown:
+        return None
+    if not text[:1].isalnum() and text[:1] not in "（(「『\"'`$\\":
+        result.skipped.append(Skipped(note, line, text, FRAGMENT))
+        return None
+    if scope.heading is None and paragraph or scope.heading and wording.is_label_heading(scope.heading):
+        result.skipped.append(Skipped(note, line, text, INTRODUCTION if paragraph else PLAIN_STATEMENT))
+        return None
+    cloze = deletions.cloze_of(_unbold(inlines), scope.terms, scope.context)
+    if cloze is not None:
+        card = _cloze(scope, "fact", line, cloze, _extra_of(children, body, scope), pin)
+        result.cards.append(card)
+        return card
+    result.skipped.append(Skipped(note, line, text, PLAIN_STATEMENT))
+    return None
+
+
+def _is_term(inlines: Inlines) -> bool:
+    """The left side of a definition names a thing: a short phrase, or code (``kubectl get pods``)."""
+    meaningful = [node for node in inlines if not (isinstance(node, Text) and not node.text.strip())]
+    if meaningful and all(isinstance(node, Code) for node in meaningful):
+        return len(plain_text(inlines)) <= split.MAX_TERM_LENGTH
+    return wording.is_term(plain_text(inlines))
+
+
+def _label(inlines: Inlines) -> bool:
+    """A line that starts with a label (``Note:``, ``例：``, ``TODO``): a remark, not a fact."""
+    found = split.colon(inlines)
+    if found is not None and wording.is_label(plain_text(found.left)):
+        return True
+    text = plain_text(inlines).strip()
+    first = re.split(r"[\s:：)）]", text, maxsplit=1)[0]
+    return wording.is_todo(text) or (first != text and wording.is_label(first) and text[len(first) : len(first) + 1] in ":：)）")
+
+
+def _english_definition(inlines: Inlines) -> _LineCard | None:
+    """``A MAC address is a 48-bit hardware address …``, ``etcd, a key-value store …``: the term
+    (without its article), and what it is."""
+    if wording.is_japanese(plain_text(inlines)):
+        return None
+    for found in (split.is_a(inlines), split.appositive(inlines)):
+        if found is None or not found.right:
+            continue
+        term = _without_article(found.left)
+        if _is_term(term) and len(plain_text(term).split()) <= 5:
+            return _LineCard("definition", term, _without_final_period(found.right))
+    return None
+
+
+def _without_article(inlines: Inlines) -> Inlines:
+    if inlines and isinstance(inlines[0], Text):
+        return _trimmed((Text(wording.without_article(inlines[0].text)),) + inlines[1:])
+    return inlines
+
+
+def _without_final_period(inlines: Inlines) -> Inlines:
+    if inlines and isinstance(inlines[-1], Text) and inlines[-1].text.endswith(".") and not inlines[-1].text.endswith(".."):
+        return _trimmed(inlines[:-1] + (Text(inlines[-1].text[:-1]),))
+    return inlines
+
+
+def _purpose(inlines: Inlines) -> _LineCard | None:
+    """「メッセージの破棄を防ぐには、…」: how to reach a goal."""
+    found = _PURPOSE.match(plain_text(inlines).strip())
+    if found is None or not all(isinstance(node, Text) for node in inlines):
+        return None
+    return _LineCard("purpose", (Text(found.group("goal") + "には？"),), (Text(found.group("way").rstrip("。")),))
+
+
+def _description(inlines: Inlines, heading: str) -> Inlines | None:
+    """What a line says of the heading above it, when it describes it (``…するサービス``,
+    ``A fully managed queue …``, ``A Service exposes …``); None when it does not. A bare name
+    (``物理層``) is not a description: it is one of the heading's parts."""
+    text = plain_text(inlines).strip()
+    if not text or _card_line(inlines) is not None or _is_skippable(inlines) or wording.is_question(text):
+        return None
+    rest = wording.starts_with_term(text, heading)
+    if rest is not None and not wording.is_japanese(text):
+        rest = re.sub(r"^(?:is|are)\s+", "", rest).rstrip(".")
+        return (Text(rest),) if rest else None
+    first = re.split(r"(?<=[。.])\s*", text, maxsplit=1)[0]
+    long_enough = len(first) >= 8 if wording.is_japanese(first) else len(first.split()) >= 3
+    if long_enough and wording.is_description(first):
+        return _trimmed(inlines)
+    return None
+
+
+# --- children, reasons, references -------------------------------------------------------------
+
+
+def _children_cards(scope: Scope, line: int, front: Inlines, block: BulletList, pin: str | None, body: tuple[Block, ...] = ()) -> list[Card]:
+    """``front`` → the items it announces. An item that makes a definition card of its own is
+    listed by its term only, so that no fact is on two cards."""
+    items = [_as_answer_item(item) for item in block.items if plain_text(item.inlines).strip()]
+    text = plain_text(front).strip()
+    if not items or not text:
+        return []
+    terms_only = all(not item.children and not item.body and _defines_itself(original) for item, original in zip(items, block.items))
+    if terms_only and not (wording.announces_items(text) or wording.is_term(text, longest=30)):
+        return []  # 「For node i:」 over 「left child: 2i+1」: the items carry the facts, a list of their names none
+    return _chunked(scope, "children", line, front, (*body, BulletList(block.line, items, block.ordered)), pin=pin)
+
+
+def _defines_itself(item: ListItem) -> bool:
+    found = _card_line(item.inlines)
+    return isinstance(found, _LineCard) and found.rule in ("definition", "flashcard") and bool(found.back)
+
+
+def _as_answer_item(item: ListItem) -> ListItem:
+    if _defines_itself(item):
+        return ListItem(item.line, _card_line(item.inlines).front)
+    return ListItem(item.line, item.inlines, [_as_answer_item(child) for child in item.children], body=item.body)
+
+
+def _reference(inlines: Inlines) -> bool:
+    """A line about something it only points at: ``前者：…``, ``後者 -> …``, ``前者は…、後者は…``."""
+    for found in (split.colon(inlines), split.arrow(inlines)):
+        if found is not None and wording.is_reference(plain_text(found.left)):
+            return True
+    return _REFERENCE_PAIR.match(plain_text(inlines).strip()) is not None
+
+
+def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extraction, previous) -> Card | None:
+    """``前者：…`` / ``後者：…``: the statement about the first or second of the two items before."""
+    text = plain_text(inlines).strip()
+    pair = _REFERENCE_PAIR.match(text)
+    if pair:
+        statements = [("前者", (Text(pair.group("first")),)), ("後者", (Text(pair.group("second")),))]
+    else:
+        found = split.colon(inlines) or split.arrow(inlines)
+        statements = [(plain_text(found.left).strip(), found.right)]
+    candidates = _previous_pair(scope, result, previous)
+    if candidates is None or any(word not in ("前者", "後者") for word, _ in statements):
+        result.skipped.append(Skipped(scope.note, line, text, REFERENCE))
+        return None
+    made = None
+    for word, statement in statements:
+        referent = candidates[0 if word == "前者" else 1]
+        made = _attach(referent, statement, line, scope, result) or made
+    return made
+
+
+def _previous_pair(scope: Scope, result: Extraction, previous) -> tuple | None:
+    """The two items a 前者/後者 line refers to: the two items right before it, when there are
+    exactly two (a two-item list just above, or its first two siblings)."""
+    items = [item for item in previous if plain_text(item.inlines).strip()]
+    return tuple(items) if len(items) == 2 else None
+
+
+def _attach(referent: ListItem, statement: Inlines, line: int, scope: Scope, result: Extraction) -> Card | None:
+    """Put a statement about ``referent`` on the card of its term, or on a card of its own."""
+    found = _card_line(referent.inlines)
+    subject = found.front if isinstance(found, _LineCard) and found.front else referent.inlines
+    for index, card in enumerate(result.cards):
+        if card.line == referent.line and card.kind == "basic" and card.question == plain_text(subject):
+            result.cards[index] = replace(card, extra=card.extra + (Paragraph(line, statement),))
+            return result.cards[index]
+    card = _basic(scope, "reference", line, subject, (Paragraph(line, statement),))
+    result.cards.append(card)
+    result.skipped[:] = [skipped for skipped in result.skipped if skipped.line != referent.line]  # on this card now
+    return card
+
+
+def _extra(item: ListItem, scope: Scope) -> tuple[Block, ...]:
+    return _extra_of(tuple(item.children), item.body, scope)
+
+
+def _extra_of(children: tuple[ListItem, ...], body: tuple[Block, ...], scope: Scope) -> tuple[Block, ...]:
+    """What goes below a card's answer: the item's own further text, and the nested items that
+    make no card of their own (remarks, examples); those that do are not repeated."""
+    remarks = [child for child in children if not isinstance(_card_line(child.inlines), _LineCard)]
+    extra: list[Block] = list(body)
+    if remarks:
+        extra.append(BulletList(remarks[0].line, remarks))
+    return tuple(extra)
+
+
+# --- explicit cards -----------------------------------------------------------------------------
+
+
+def _logseq_card(item: ListItem, scope: Scope, result: Extraction) -> Card | None:
+    """A Logseq block tagged ``#card``: a cloze if it holds deletions, else block → children."""
+    note, text = scope.note, plain_text(item.inlines).strip()
+    if _has_deletions(item.inlines):
+        card = _cloze(scope, "logseq", item.line, _deletions(item.inlines, bold=False), _extra(item, scope), item.pin)
+    elif item.children or item.body:
+        back = tuple(item.body) + ((BulletList(item.children[0].line, item.children),) if item.children else ())
+        card = _basic(scope, "logseq", item.line, item.inlines, _answer(back), pin=item.pin)
+    else:
+        result.skipped.append(Skipped(note, item.line, text, "a #card block with nothing under it"))
+        return None
+    result.cards.append(card)
+    return card
+
+
+def _answer(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """A single item as a line rather than a one-item list."""
+    if len(blocks) == 1 and isinstance(blocks[0], BulletList) and len(blocks[0].items) == 1:
+        item = blocks[0].items[0]
+        return (Paragraph(item.line, item.inlines), *item.body, *((BulletList(item.children[0].line, item.children),) if item.children else ()))
+    return blocks
+
+
+def _details_card(block: Details, scope: Scope, result: Extraction) -> None:
+    text = plain_text(block.summary).strip()
+    if not block.body:
+        result.skipped.append(Skipped(scope.note, block.line, text, "a <details> with nothing inside"))
+        return
+    if not (wording.is_question(text) or wording.is_term(text)) or _REVEAL.search(text):
+        result.skipped.append(Skipped(scope.note, block.line, text, LABEL_SUMMARY))
+        return
+    result.cards.extend(_chunked(scope, "details", block.line, block.summary, _answer(block.body)))
+
+
+def _flashcard_cards(block: Flashcard, scope: Scope, result: Extraction) -> None:
+    front = _joined([b.inlines for b in block.front if isinstance(b, Paragraph)])
+    text = plain_text(front).strip()
+    if not block.kind:
+        result.skipped.append(Skipped(scope.note, block.line, text, f"{UNKNOWN_TYPE} ({block.syntax})"))
+        return
+    if block.kind == "cloze":
+        cloze = _deletions(front, bold=False)
+        if not _has_deletions(front) or not _valid_deletions(cloze):
+            result.skipped.append(Skipped(scope.note, block.line, text, EMPTY_CLOZE))
+            return
+        result.cards.append(_cloze(scope, "flashcard", block.line, cloze, block.back, tags=block.tags))
+        return
+    if not text or not block.back:
+        result.skipped.append(Skipped(scope.note, block.line, text, "a flashcard with an empty side"))
+        return
+    back = _answer(block.back)
+    result.cards.append(_basic(scope, "flashcard", block.line, front, back, tags=block.tags))
+    if block.kind == "reversed":
+        result.cards.append(_basic(scope, "flashcard", block.line, _joined(_block_lines(back)), (Paragraph(block.line, front),), tags=block.tags))
+
+
+def _block_lines(blocks: tuple[Block, ...]) -> list[Inlines]:
+    lines: list[Inlines] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            lines.append(block.inlines)
+        elif isinstance(block, BulletList):
+            lines.extend(item.inlines for item in block.items)
+        else:
+            lines.append((Text(block_text((block,))),))
+    return lines
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+
+def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
+    """Rows as cards: Q/A columns found by name, a two-column table, or a comparison."""
+    note = scope.note
+    header = " | ".join(plain_text(cell).strip() for cell in table.header.cells)
+    names = [wording.normalised(plain_text(cell)).strip(".:：#") for cell in table.header.cells]
+    columns = {role: next((i for i, name in enumerate(names) if name in words), None) for role, words in _QA_COLUMNS.items()}
+    if scope.explicit:
+        result.skipped.append(Skipped(note, table.line, header, EXPLICIT_ONLY))
+        return
+    if columns["question"] is not None and columns["answer"] is not None and columns["question"] != columns["answer"]:
+        _qa_rows(table, scope, result, columns)
+    elif len(names) == 2:
+        _qa_rows(table, scope, result, {"question": 0, "answer": 1, "extra": None, "tags": None}, header=True)
+    elif len(names) >= 3 and (not names[0] or wording.is_label(names[0]) or names[0] in _ASPECT_COLUMNS):
+        _comparison_rows(table, scope, result)
+    elif len(names) >= 3:
+        _attribute_cells(table, scope, result)
+    else:
+        result.skipped.append(Skipped(note, table.line, header, HEADER_ONLY))
+
+
+def _qa_rows(table: Table, scope: Scope, result: Extraction, columns: dict[str, int | None], header: bool = False) -> None:
+    context = scope.context
+    if header:
+        context = (*context, " / ".join(plain_text(cell).strip() for cell in table.header.cells))
+    inner = replace(scope, context=context)
+    for row in table.rows:
+        cell = _cells(row)
+        front, back = cell(columns["question"]), cell(columns["answer"])
+        if not plain_text(front).strip() or not plain_text(back).strip():
+            result.skipped.append(Skipped(scope.note, row.line, plain_text(front).strip() or plain_text(back).strip(), EMPTY_ROW))
+            continue
+        extra = cell(columns["extra"])
+        tags = tuple(plain_text(cell(columns["tags"])).split())
+        extra_blocks = (Paragraph(row.line, extra),) if plain_text(extra).strip() else ()
+        result.cards.append(_basic(inner, "table", row.line, front, (Paragraph(row.line, back),), extra_blocks, tags=tags))
+
+
+def _cells(row: TableRow):
+    def cell(index: int | None) -> Inlines:
+        return row.cells[index] if index is not None and index < len(row.cells) else ()
+
+    return cell
+
+
+def _attribute_cells(table: Table, scope: Scope, result: Extraction) -> None:
+    """``| Attack | Description | Mitigation |``: one card per cell, the row's name on the front
+    and the column's name in the context, so that each card holds one fact."""
+    for column, name in enumerate(table.header.cells[1:], start=1):
+        inner = replace(scope, context=(*scope.context, plain_text(name).strip()))
+        for row in table.rows:
+            label, value = (row.cells + ((),) * len(table.header.cells))[0], _cells(row)(column)
+            if plain_text(label).strip() and plain_text(value).strip():
+                result.cards.append(_basic(inner, "table", row.line, label, (Paragraph(row.line, value),)))
+    for row in table.rows:
+        if not plain_text(row.cells[0] if row.cells else ()).strip() or not any(plain_text(cell).strip() for cell in row.cells[1:]):
+            result.skipped.append(Skipped(scope.note, row.line, " | ".join(plain_text(cell).strip() for cell in row.cells), EMPTY_ROW))
+
+
+def _comparison_rows(table: Table, scope: Scope, result: Extraction) -> None:
+    """``| | A | B |`` with a property per row: the property → each thing's value."""
+    inner = scope
+    names = [cell for cell in table.header.cells[1:]]
+    for row in table.rows:
+        label = row.cells[0] if row.cells else ()
+        values = [(name, value) for name, value in zip(names, row.cells[1:]) if plain_text(value).strip()]
+        if not plain_text(label).strip() or not values:
+            result.skipped.append(Skipped(scope.note, row.line, plain_text(label).strip(), EMPTY_ROW))
+            continue
+        items = [ListItem(row.line, (*name, Text(": "), *value)) for name, value in values]
+        result.cards.append(_basic(inner, "comparison", row.line, label, (BulletList(row.line, items),)))
+
+
+# --- cloze deletions --------------------------------------------------------------------------------
+
+
+def _has_deletions(inlines: Inlines) -> bool:
+    """Deletions the author wrote: ``{{c1::…}}``, ``{{cloze …}}`` or ``==highlight==``."""
+    return any(isinstance(node, (Deletion, Mark)) or hasattr(node, "children") and _has_deletions(node.children) for node in inlines)
+
+
+def _deletions(inlines: Inlines, bold: bool = True) -> Inlines:
+    """The text with each highlighted span (and, unless the author marked deletions another way,
+    each bold one) as a deletion; deletions written as such are kept."""
+    nodes: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Mark) or isinstance(node, Strong) and bold and not wording.is_emphasis(plain_text(node.children)):
+            nodes.append(Deletion(node.children))
+        elif isinstance(node, (Emphasis, Link)):
+            nodes.append(replace(node, children=_deletions(node.children, bold)))
+        else:
+            nodes.append(node)
+    return tuple(nodes)
+
+
+def _valid_deletions(inlines: Inlines) -> bool:
+    found = [node for node in inlines if isinstance(node, Deletion)]
+    return bool(found) and all(plain_text(node.children).strip() and node.number != 0 for node in found)
+
+
+def _bold_inside(inlines: Inlines) -> bool:
+    """Bold spans inside a sentence that name something. A line bold from end to end, or a bold
+    ``not`` or 「必ず」, is emphasis, not a deletion."""
+    bold = [node for node in inlines if isinstance(node, Strong) and not wording.is_emphasis(plain_text(node.children))]
+    return bool(bold) and _whole_bold(inlines) is None
+
+
+def _whole_bold(inlines: Inlines) -> Inlines | None:
+    meaningful = [node for node in inlines if not (isinstance(node, Text) and not node.text.strip())]
+    if len(meaningful) == 1 and isinstance(meaningful[0], Strong):
+        return meaningful[0].children
+    return None
+
+
+def _unbold(inlines: Inlines) -> Inlines:
+    whole = _whole_bold(inlines)
+    return whole if whole is not None else inlines
+
+
+# --- building cards -----------------------------------------------------------------------------------
+
+
+def _chunked(
+    scope: Scope, rule: str, line: int, front: Inlines, back: tuple[Block, ...], pin: str | None = None
+) -> list[Card]:
+    """One card, or, when the answer is one list longer than ``MAX_BACK_ITEMS``, a card for each
+    part of it (as few and as even as possible), each asking for its part of the list."""
+    lists = [block for block in back if isinstance(block, BulletList)]
+    if len(lists) != 1 or len(lists[0].items) <= MAX_BACK_ITEMS:
+        return [_basic(scope, rule, line, front, back, pin=pin)]
+    items = lists[0].items
+    parts = -(-len(items) // MAX_BACK_ITEMS)
+    size, larger = divmod(len(items), parts)
+    cards, start = [], 0
+    for part in range(parts):
+        end = start + size + (1 if part < larger else 0)
+        chunk = BulletList(items[start].line, items[start:end], lists[0].ordered)
+        label = f"{start + 1}–{end} of {len(items)}" if lists[0].ordered else f"{part + 1}/{parts}"
+        suffix = (Text(f" ({label})"),)
+        key = None if part == 0 else f"{plain_text(front)} (part {part + 1})"
+        cards.append(_basic(scope, rule, items[start].line, front + suffix, (chunk,), pin=pin if part == 0 else None, question_key=key or plain_text(front)))
+        start = end
+    return cards
+
+
+def _basic(
+    scope: Scope,
+    rule: str,
+    line: int,
+    front: Inlines,
+    back: tuple[Block, ...],
+    extra: tuple[Block, ...] = (),
+    pin: str | None = None,
+    tags: tuple[str, ...] = (),
+    question_key: str | None = None,
+) -> Card:
+    front = _trimmed(front)
+    return Card(
+        kind="basic",
+        rule=rule,
+        note=scope.note,
+        line=line,
+        context=scope.context,
+        key=_key(scope, "basic", question_key if question_key is not None else plain_text(front), pin),
+        front=front,
+        back=back,
+        extra=extra,
+        tags=tags,
+    )
+
+
+def _cloze(scope: Scope, rule: str, line: int, inlines: Inlines, extra: tuple[Block, ...] = (), pin: str | None = None, tags: tuple[str, ...] = ()) -> Card:
+    inlines = _trimmed(inlines)
+    return Card(
+        kind="cloze",
+        rule=rule,
+        note=scope.note,
+        line=line,
+        context=scope.context,
+        key=_key(scope, "cloze", plain_text(inlines), pin),
+        cloze=inlines,
+        extra=extra,
+        tags=tags,
+    )
+
+
+def _joined(lines: list[Inlines], separator: Inline = LineBreak()) -> Inlines:
+    joined: list[Inline] = []
+    for line in lines:
+        if joined:
+            joined.append(separator)
+        joined.extend(line)
+    return tuple(joined)
+
+
+def _trimmed(inlines: Inlines) -> Inlines:
+    nodes = list(inlines)
+    while nodes and isinstance(nodes[0], (Text, SoftBreak, LineBreak)) and not plain_text((nodes[0],)).strip():
+        nodes.pop(0)
+    while nodes and isinstance(nodes[-1], (Text, SoftBreak, LineBreak)) and not plain_text((nodes[-1],)).strip():
+        nodes.pop()
+    if nodes and isinstance(nodes[0], Text):
+        nodes[0] = Text(nodes[0].text.lstrip())
+    if nodes and isinstance(nodes[-1], Text):
+        nodes[-1] = Text(nodes[-1].text.rstrip())
+    return tuple(nodes)
+
+
+def _without_trailing_colon(inlines: Inlines) -> Inlines:
+    nodes = list(_trimmed(inlines))
+    if nodes and isinstance(nodes[-1], Text):
+        nodes[-1] = Text(nodes[-1].text.rstrip().rstrip(":：").rstrip())
+    return _trimmed(tuple(nodes))
 
 
 def _shortened(text: str) -> str:
@@ -115,176 +1187,36 @@ def _shortened(text: str) -> str:
     return text if len(text) <= MAX_PARENT_CONTEXT else text[: MAX_PARENT_CONTEXT - 1] + "…"
 
 
-def _line_card(
-    note: Note,
-    line: int,
-    inlines: tuple[Inline, ...],
-    children: tuple[ListItem, ...],
-    context: tuple[str, ...],
-    pin: str | None,
-) -> Card | None:
-    """The card a single line makes by its own text, if any (children only add Extra)."""
-    if has_author_cloze(inlines):
-        return _cloze(note, line, inlines, children, context, pin)
-    found = split.arrow(inlines)
-    if found is not None:
-        if not found.left or not found.right:
-            return None
-        return _basic(note, "arrow", line, context, found.left, found.right, extra=children, pin=pin)
-    found = split.definition(inlines)
-    if found is not None and found.right:
-        return _basic(note, "definition", line, context, found.left, found.right, extra=children, pin=pin)
-    if found is not None and children:
-        return _basic(note, "children", line, context, found.left, (), back_list=children, pin=pin)
-    if any(isinstance(node, Strong) for node in inlines):
-        return _cloze(note, line, inlines, children, context, pin)
-    return None
+def _marks_own_cards(blocks: list[Block]) -> bool:
+    """Logseq ``#card`` blocks or Obsidian_to_Anki blocks: the author chose the cards."""
+    for block in blocks:
+        if isinstance(block, Flashcard) and block.syntax.startswith("Obsidian_to_Anki"):
+            return True
+        if isinstance(block, BulletList) and _has_flashcard_item(block.items):
+            return True
+    return False
 
 
-def has_author_cloze(inlines: tuple[Inline, ...]) -> bool:
-    """Deletions the author wrote as ``{{c1::…}}`` (outside code): kept as written."""
-    return _AUTHOR_CLOZE.search(plain_text(inlines, code=False)) is not None
+def _has_flashcard_item(items: list[ListItem]) -> bool:
+    return any(item.flashcard or _has_flashcard_item(item.children) for item in items)
 
 
-def _children_card(note: Note, item: ListItem, context: tuple[str, ...]) -> Card | None:
-    if not plain_text(item.inlines).strip():
-        return None
-    return _basic(note, "children", item.line, context, item.inlines, (), back_list=tuple(item.children), pin=item.pin)
+def _defined_terms(blocks: list[Block]) -> frozenset[str]:
+    """Terms the note heads a section with: parts worth hiding in a fact. (Terms defined in list
+    items are not used: removing one item must not change the cards of the others.)"""
+    terms: set[str] = set()
+
+    for block in blocks:
+        if isinstance(block, Heading) or isinstance(block, Paragraph) and _whole_bold(block.inlines) is not None:
+            text = plain_text(block.inlines).strip()
+            if wording.is_term(text, longest=30) and not wording.is_label_heading(text):
+                terms.add(wording.folded(re.sub(r"[（(][^（()）]*[）)]$", "", text)))
+    return frozenset(term for term in terms if len(term) >= 2)
 
 
-def _section_card(note: Note, block: BulletList, context: tuple[str, ...]) -> Card | None:
-    """A heading and a plain list under it ("ALB: layer 7, HTTP/HTTPS, …") as one card."""
-    if len(context) < 2 or not 2 <= len(block.items) <= MAX_SECTION_ITEMS:
-        return None
-    return _basic(
-        note, "section", block.line, context[:-1], (Text(context[-1]),), (), back_list=tuple(block.items)
-    )
+# --- identity ---------------------------------------------------------------------------------------
 
 
-def _table_cards(note: Note, table: Table, context: tuple[str, ...], result: Extraction) -> None:
-    if len(table.header.cells) != 2:
-        result.skipped.append(
-            Skipped(note, table.line, " | ".join(plain_text(cell) for cell in table.header.cells), f"a table with {len(table.header.cells)} columns: only two-column tables make cards")
-        )
-        return
-    header = " / ".join(plain_text(cell).strip() for cell in table.header.cells)
-    for row in table.rows:
-        front, back = (row.cells + ((), ()))[:2]
-        if plain_text(front).strip() and plain_text(back).strip():
-            result.cards.append(_basic(note, "table", row.line, (*context, header), front, back))
-        else:
-            result.skipped.append(Skipped(note, row.line, plain_text(front), "a table row with an empty cell"))
+def _key(scope: Scope, kind: str, question: str, pin: str | None) -> str:
+    return identity.card_key(scope.note.source_key, kind, scope.context[1:], question, pin)
 
-
-EMPTY_ARROW_SIDE = "an arrow with nothing on one side"
-EMPTY_DEFINITION = "a definition with nothing after the colon"
-PLAIN_STATEMENT = "a plain statement: no arrow, definition, bold text or nested items"
-
-
-def _why_no_card(item: ListItem) -> str:
-    if split.arrow(item.inlines) is not None:
-        return EMPTY_ARROW_SIDE
-    if split.definition(item.inlines) is not None:
-        return EMPTY_DEFINITION
-    return PLAIN_STATEMENT
-
-
-def _basic(
-    note: Note,
-    rule: str,
-    line: int,
-    context: tuple[str, ...],
-    front: tuple[Inline, ...],
-    back: tuple[Inline, ...],
-    back_list: tuple[ListItem, ...] = (),
-    extra: tuple[ListItem, ...] = (),
-    pin: str | None = None,
-) -> Card:
-    return Card(
-        kind="basic",
-        rule=rule,
-        note=note,
-        line=line,
-        context=context,
-        key=_key(note, "basic", context, front, pin),
-        front=front,
-        back=back,
-        back_list=back_list,
-        extra=extra,
-    )
-
-
-def _cloze(
-    note: Note,
-    line: int,
-    inlines: tuple[Inline, ...],
-    children: tuple[ListItem, ...],
-    context: tuple[str, ...],
-    pin: str | None = None,
-) -> Card:
-    return Card(
-        kind="cloze",
-        rule="cloze",
-        note=note,
-        line=line,
-        context=context,
-        key=_key(note, "cloze", context, inlines, pin),
-        cloze=inlines,
-        extra=children,
-    )
-
-
-def identity_key(file: str, kind: str, section: tuple[str, ...], question: str) -> str:
-    """What makes a card the same card across builds: its note file, section, type and question.
-
-    The note's title is left out (the file already names the note) and so are the answer,
-    tags and line. Text is NFKC-normalised, case-folded and stripped of spaces so that fixing
-    width, case or spacing (a lint fix) keeps the card and its review history.
-    """
-    return "\x1f".join(_normalise(part) for part in (file, kind, *section, question))
-
-
-_PIN_PREFIX = "pin\x1f"
-
-
-def pin_key(pin: str) -> str:
-    """A pinned identity (``<!-- notes2anki-id: NAME -->``) holds wherever the card moves."""
-    return _PIN_PREFIX + pin
-
-
-def pin_of(key: str) -> str | None:
-    """The pin an identity key was made from, if it was pinned."""
-    return key[len(_PIN_PREFIX) :] if key.startswith(_PIN_PREFIX) else None
-
-
-def _key(note: Note, kind: str, context: tuple[str, ...], question: tuple[Inline, ...], pin: str | None) -> str:
-    if pin:
-        return pin_key(pin)
-    return identity_key(note.source_key, kind, context[1:], plain_text(question))
-
-
-def _normalise(text: str) -> str:
-    """Width, case and spacing do not make a different question (``AutoScaling``/``Auto Scaling``)."""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def identity_clashes(cards: list[Card]) -> list[tuple[Card, Card]]:
-    """Pairs (first, clashing) of cards that would share a GUID: Anki would merge them."""
-    first_by_key: dict[str, Card] = {}
-    clashes = []
-    for card in cards:
-        first = first_by_key.setdefault(card.key, card)
-        if first is not card:
-            clashes.append((first, card))
-    return clashes
-
-
-def clash_error(first: Card, clash: Card) -> NoteError:
-    return NoteError(clash.note.display, clash.line, clash_message(f"line {first.line}"))
-
-
-def clash_message(first_place: str) -> str:
-    return (
-        f"this card has the same identity as the card at {first_place} (same section and question); "
-        "reword one of them, or Anki would merge the two"
-    )

@@ -51,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=_build)
 
     cards = commands.add_parser("cards", help="print the cards notes make, and the items that make none")
-    cards.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="PATH")
+    cards.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="PATH", help="notes folder(s) or files (default: notes)")
+    cards.add_argument(
+        "--format", choices=("text", "json"), default="text", dest="output_format", help="text for reading (default), json for tools"
+    )
     cards.set_defaults(run=_cards)
 
     lint = commands.add_parser(
@@ -134,18 +137,23 @@ def _print_build(report, verbose: bool, dry_run: bool) -> None:
             print(f"{deck.path}: not written: {deck.error}{kept}", file=sys.stderr)
             continue
         changes = deck.changes
-        counts = ", ".join(
-            f"{len(items)} {label}"
-            for label, items in (("added", changes.added), ("changed", changes.changed), ("moved", changes.moved), ("removed", changes.removed))
-            if items
-        ) or "no changes"
+        groups = (
+            ("added", "+", changes.added),
+            ("changed", "~", changes.changed),
+            ("moved", ">", changes.moved),
+            ("removed", "-", changes.removed),
+            ("moved to another deck", "<", changes.left),
+        )
+        counts = [f"{len(items)} {label}" for label, _, items in groups if items]
+        if changes.forgotten:
+            counts.append(f"{changes.forgotten} removed forgotten")
         status = "would write" if dry_run and (changes or not deck.path.exists()) else "written" if deck.written else "unchanged"
         removed = f", {deck.kept_removed} removed kept" if deck.kept_removed else ""
-        print(f"{deck.path}: {status}: {_count(deck.basic + deck.cloze, 'card')} ({deck.basic} basic, {deck.cloze} cloze{removed}); {counts}")
+        print(f"{deck.path}: {status}: {_count(deck.basic + deck.cloze, 'card')} ({deck.basic} basic, {deck.cloze} cloze{removed}); {', '.join(counts) or 'no changes'}")
         if verbose:
-            for mark, items in (("+", changes.added), ("~", changes.changed), (">", changes.moved), ("-", changes.removed)):
-                for note in items:
-                    print(f"  {mark} {note.file}:{note.line}  {note.question}")
+            for _, mark, items in groups:
+                for change in items:
+                    print(f"  {mark} {change.path}:{change.line}  {change.question}")
     if report.files:
         print(f"{_count(report.files, 'note')}, {report.parsed} read this time")
 
@@ -157,10 +165,11 @@ def _progress():
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
 
-    def show(done: int, total: int) -> None:
-        if total >= 20:
+    def show(stage: str, done: int, total: int) -> None:
+        if total >= 20 or stage == "writing" and total:
+            what = "reading notes" if stage == "reading" else "writing decks"
             end = "\n" if done == total else ""
-            print(f"\rreading notes {done}/{total}", end=end, file=sys.stderr, flush=True)
+            print(f"\r{what} {done}/{total}", end=end, file=sys.stderr, flush=True)
 
     return show
 
@@ -199,32 +208,63 @@ def _watch(args: argparse.Namespace) -> int:
 
 def _cards(args: argparse.Namespace) -> int:
     from notes2anki import render
-    from notes2anki.pipeline import extract_cards, load_notes
+    from notes2anki.pipeline import read_tree
 
-    loaded = load_notes(args.paths)
-    extracted = extract_cards(loaded.notes)
+    cards, skipped, errors, notes = [], [], [], 0
+    for read in read_tree(args.paths):
+        if read.note is None:
+            errors.append(read.error)
+            continue
+        notes += 1
+        cards.extend(read.cards)
+        skipped.extend(read.skipped)
+    if args.output_format == "json":
+        _print_cards_json(cards, skipped, render)
+    else:
+        _print_cards_text(cards, skipped, render)
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    if args.output_format == "text":
+        print(f"{_count(len(cards), 'card')}, {_count(len(skipped), 'item')} without a card, {_count(notes, 'note')}")
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def _print_cards_text(cards, skipped, render) -> None:
     entries: list[tuple[str, int, list[str]]] = []
-    for card in extracted.cards:
+    for card in cards:
+        text = render.card_text(card)
         lines = [f"{card.source}: {card.rule} ({card.kind})  [{' › '.join(card.context)}]"]
         if card.kind == "cloze":
-            lines.append(f"    C  {render.preview_cloze(card)}")
+            lines.append(f"    C  {text['front']}")
         else:
-            lines.append(f"    Q  {render.preview(card.front)}")
-            lines.append(f"    A  {' '.join(filter(None, (render.preview(card.back), render.preview_items(card.back_list))))}")
-        if card.extra:
-            lines.append(f"    +  {render.preview_items(card.extra)}")
+            lines.append(f"    Q  {text['front']}")
+            lines.append(f"    A  {_one_line(text['back'])}")
+        if text["extra"]:
+            lines.append(f"    +  {_one_line(text['extra'])}")
         entries.append((card.note.display, card.line, lines))
-    for skipped in extracted.skipped:
-        entries.append((skipped.note.display, skipped.line, [f"{skipped.note.display}:{skipped.line}: no card: {skipped.reason}: {skipped.text}"]))
+    for item in skipped:
+        entries.append((item.note.display, item.line, [f"{item.note.display}:{item.line}: no card: {item.reason}: {item.text}"]))
     for _, _, lines in sorted(entries, key=lambda entry: (entry[0], entry[1])):
         print("\n".join(lines))
-    for error in loaded.errors:
-        print(f"error: {error}", file=sys.stderr)
-    print(
-        f"{_count(len(extracted.cards), 'card')}, {_count(len(extracted.skipped), 'item')} without a card, "
-        f"{_count(len(loaded.notes), 'note')}"
-    )
-    return EXIT_FINDINGS if loaded.errors else EXIT_OK
+
+
+def _one_line(text: str) -> str:
+    """Answer lines side by side, as a terminal line: ``• a • b`` for several."""
+    lines = text.split("\n")
+    return lines[0] if len(lines) == 1 else " ".join(f"• {line}" for line in lines)
+
+
+def _print_cards_json(cards, skipped, render) -> None:
+    import json
+
+    output = {
+        "cards": [
+            {"path": card.note.display, "line": card.line, "rule": card.rule, "type": card.kind, "context": list(card.context), **render.card_text(card)}
+            for card in cards
+        ],
+        "skipped": [{"path": item.note.display, "line": item.line, "text": item.text, "reason": item.reason} for item in skipped],
+    }
+    print(json.dumps(output, ensure_ascii=False, indent=1))
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,19 +1,30 @@
-"""Writing output so that a crash or a full disk never leaves a half-written file behind."""
+"""Writing output so that a crash or a full disk never leaves a half-written file behind, and
+holding an output folder for one build at a time.
+
+Everything that depends on the platform is here: the folder lock (``filelock``, which works
+on Linux, macOS and Windows alike) and watching for the parent process of a worker.
+"""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+import filelock
+
+# Temporary files carry this in their name, so that clearing leftovers of a killed build can
+# never remove a file of the user's (``notes/.ideas.tmp`` is theirs).
+TEMPORARY_MARK = ".notes2anki-partial-"
+LOCK_NAME = ".lock"
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` all at once: readers see the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMPORARY_MARK}{path.name[:100]}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -31,22 +42,45 @@ class Busy(Exception):
 
 
 @contextmanager
-def exclusive(folder: Path, what: str):
+def exclusive(folder: Path, what: str, create: bool = True):
     """Hold ``folder``'s lock for the duration, or raise Busy at once if another process has it.
 
-    The lock is released by the kernel when the process ends, even when it is killed, so a
-    crashed build never leaves a folder locked.
+    The operating system releases the lock when the process ends, even when it is killed, so a
+    crashed build never leaves a folder locked. ``create=False`` (a dry run) takes the lock
+    only where it already exists, and so creates nothing.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise Busy(f"another {what} is using {folder}; try again when it has finished") from None
+    if not create and not (folder / LOCK_NAME).exists():
         yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(folder / LOCK_NAME, timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise Busy(f"another {what} is using {folder}; try again when it has finished") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def remove_leftovers(folder: Path) -> None:
     """Temporary files of an ``atomic_write`` that was killed (only call while holding the lock)."""
-    for leftover in folder.glob(".*.tmp"):
+    for leftover in folder.glob(f"{TEMPORARY_MARK}*.tmp"):
         leftover.unlink(missing_ok=True)
+
+
+def watch_parent(parent: int) -> None:
+    """End this process as soon as ``parent`` (the build that started it) has ended, however it ended.
+
+    Run in each worker: a build killed with ``kill -9`` must not leave workers behind.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="notes2anki-parent-watch").start()

@@ -3,142 +3,144 @@
 A card's identity is normally a hash of its file, section, type and question. Rewording a
 question, renaming a section or renaming the file changes that, and with it the card Anki would
 see. The lock file (``notes2anki.lock`` in the notes folder, committed with the notes) records
-the identity each card had, so that a card that disappeared from one place can be recognised
-in its new form and keep its identity and review history:
+the identity each card had and its cloze numbers, so that a card that disappeared from one place
+can be recognised in its new form (``identity.reassociate``) and keep its review history.
 
-- the same question (any file, any section): the file was renamed or the section moved;
-- a similar question in the same file, section and type: the question was reworded.
-
-Every such re-association is reported. Nothing is ever written into the notes themselves.
+The format is one JSON object a line, sorted by file, each line complete on its own: it diffs
+well, and git's ``merge=union`` can merge it (both sides' lines are kept; a card both sides
+changed appears twice and is repaired on the next build). Nothing is ever written into the notes.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from notes2anki import identity
-from notes2anki.cards import identity_key, pin_key, pin_of
 from notes2anki.files import atomic_write
-from notes2anki.state import PackedNote
+from notes2anki.identity import Entry
 
 LOCK_FILE = "notes2anki.lock"
-LOCK_VERSION = 1
-SIMILAR = 0.75  # difflib ratio above which a question in the same place is "reworded"
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    guid: str
-    file: str
-    section: tuple[str, ...]
-    kind: str
-    question: str
-    pin: str | None = None
-
-    @property
-    def key(self) -> str:
-        return pin_key(self.pin) if self.pin else identity_key(self.file, self.kind, self.section, self.question)
-
-    @property
-    def normalised_question(self) -> str:
-        return identity_key("", "", (), self.question)
-
-
-def entry_for(note: PackedNote) -> Entry:
-    return Entry(note.guid, note.file, tuple(note.section), note.kind, note.question, pin_of(note.key))
-
-
-@dataclass(frozen=True)
-class Reassociation:
-    note: PackedNote
-    previous: Entry
-    why: str  # "reworded", "moved" or "renamed"
-
-    def describe(self, where: str) -> str:
-        """``where`` is the card's place as the user knows it (``notes/x.md:12``)."""
-        if self.why == "reworded":
-            return f"{where}: kept the card of the reworded question {self.previous.question!r}"
-        return f"{where}: kept the card from {self.previous.file} ({self.why})"
-
-
-def load(root: Path) -> list[Entry]:
-    path = root / LOCK_FILE
-    try:
-        raw = json.loads(path.read_text("utf-8"))
-        return [Entry(e["guid"], e["file"], tuple(e["section"]), e["kind"], e["question"], e.get("pin")) for e in raw["cards"]]
-    except FileNotFoundError:
-        return []
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise LockError(f"{path}: unreadable lock file ({error}); restore it from version control or delete it") from None
+LOCK_VERSION = 2
+HEADER = json.dumps({"notes2anki-lock": LOCK_VERSION}) + "\n"
+_CONFLICT = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
 
 
 class LockError(Exception):
-    pass
+    """A lock file that cannot be used without risking a card taking another's history."""
 
 
-def save(root: Path, entries: list[Entry]) -> None:
-    """One card a line, sorted, so that the file diffs well in version control."""
-    ordered = sorted(entries, key=lambda e: (e.file, e.section, e.kind, e.question, e.guid))
-    lines = [json.dumps({k: getattr(e, k) for k in e.__slots__ if getattr(e, k) is not None}, ensure_ascii=False) for e in ordered]
-    text = '{"version": %d, "cards": [\n' % LOCK_VERSION + ",\n".join(lines) + "\n]}\n"
-    atomic_write(root / LOCK_FILE, text.encode("utf-8"))
+@dataclass
+class Loaded:
+    entries: list[Entry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
-def assign(notes: list[PackedNote], previous: list[Entry], reopened: set[str]) -> list[Reassociation]:
-    """Give each note its GUID (in place); returns the re-associations made.
+def load(root: Path) -> Loaded:
+    """The entries of ``root``'s lock file (none when it is missing); damaged lines are left out.
 
-    ``notes`` are the notes of the ``reopened`` files (changed, new or deleted ones): only the
-    previous entries of those files can be matched or taken over; every other previous GUID
-    stays with its note.
+    Raises LockError for merge conflict markers and for one GUID on two cards where nothing
+    says which card it belongs to.
     """
-    previous_open = [entry for entry in previous if entry.file in reopened]
-    by_key = {entry.key: entry for entry in previous_open}
-    claimed: set[str] = set()
-    unmatched: list[PackedNote] = []
-    for note in notes:
-        entry = by_key.get(note.key)
-        if entry is not None and entry.guid not in claimed:
-            note.guid = entry.guid
-            claimed.add(entry.guid)
-        else:
-            unmatched.append(note)
-    current_keys = {note.key for note in notes}
-    vanished = [e for e in previous_open if e.guid not in claimed and e.key not in current_keys]
-    candidates = []
-    for note in unmatched if vanished else ():
-        question = identity_key("", "", (), note.question)
-        for entry in vanished:
-            if entry.kind != note.kind:
-                continue
-            if entry.normalised_question == question:
-                same_file = entry.file == note.file
-                candidates.append((2.0 + same_file, id(note), note, entry, "moved" if same_file else "renamed"))
-            elif entry.file == note.file and list(entry.section) == note.section:
-                ratio = difflib.SequenceMatcher(None, entry.normalised_question, question).ratio()
-                if ratio >= SIMILAR:
-                    candidates.append((ratio, id(note), note, entry, "reworded"))
-    reassociations = []
-    for _, _, note, entry, why in sorted(candidates, key=lambda c: (-c[0], c[1])):
-        if note.guid or entry.guid in claimed:
+    path = root / LOCK_FILE
+    loaded = Loaded()
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return loaded
+    except OSError as error:
+        raise LockError(f"{path}: cannot read the lock file: {error.strerror or error}") from None
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if line.startswith(_CONFLICT):
+            raise LockError(f"{path}:{number}: the lock file has merge conflict markers; resolve them by keeping the lines of both sides (or add `{LOCK_FILE} merge=union` to .gitattributes)")
+    if text.startswith('{"version"'):  # the first format: one JSON document
+        lines = _first_format(text)
+    by_guid: dict[str, tuple[int, Entry]] = {}
+    for number, line in enumerate(lines, start=1):
+        line = line.strip().rstrip(",")
+        if not line or line.startswith('{"notes2anki-lock"'):
             continue
-        note.guid = entry.guid
-        claimed.add(entry.guid)
-        reassociations.append(Reassociation(note, entry, why))
-    taken = claimed | {entry.guid for entry in previous}
-    for note in unmatched:
-        if not note.guid:
-            note.guid = _fresh_guid(note.key, taken)
-            taken.add(note.guid)
-    return reassociations
+        entry = _entry(line)
+        if entry is None:
+            loaded.warnings.append(f"{path}:{number}: not a lock entry; left out (its card gets its identity again)")
+            continue
+        if entry.guid in by_guid:
+            first_number, first = by_guid[entry.guid]
+            if first == entry:
+                continue
+            owner = [e for e in (first, entry) if identity.guid(e.key) == e.guid]
+            if len(owner) != 1:
+                raise LockError(
+                    f"{path}:{number}: the GUID {entry.guid} is given to two cards (lines {first_number} and {number}); "
+                    "keep the line of the card it belongs to and delete the other (a bad merge or a hand edit?)"
+                )
+            dropped = number if owner[0] is first else first_number
+            loaded.warnings.append(f"{path}:{dropped}: the GUID {entry.guid} is given to the card at line {first_number if dropped == number else number} too; this line is left out")
+            if owner[0] is first:
+                continue
+        by_guid[entry.guid] = (number, entry)
+    loaded.entries = [entry for _, entry in by_guid.values()]
+    return loaded
 
 
-def _fresh_guid(key: str, taken: set[str]) -> str:
-    """The key's GUID, unless an earlier card kept it while being reworded: then a salted one."""
-    guid, salt = identity.guid(key), 1
-    while guid in taken:
-        salt += 1
-        guid = identity.guid(f"{key}\x1f{salt}")
-    return guid
+def _first_format(text: str) -> list[str]:
+    try:
+        return [json.dumps(card) for card in json.loads(text)["cards"]]
+    except (ValueError, KeyError, TypeError):
+        return text.split("\n")
+
+
+def _entry(line: str) -> Entry | None:
+    try:
+        raw = json.loads(line)
+        entry = Entry(
+            guid=raw["guid"],
+            file=raw["file"],
+            section=tuple(raw["section"]),
+            kind=raw["kind"],
+            question=raw["question"],
+            pin=raw.get("pin"),
+            deletions=tuple((text, number) for text, number in raw.get("cloze", ())),
+            top=raw.get("top", 0),
+            apart=raw.get("apart", ""),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    texts = [entry.guid, entry.file, entry.kind, entry.question, entry.apart, *entry.section, *(text for text, _ in entry.deletions)]
+    numbers = [entry.top, *(number for _, number in entry.deletions)]
+    if not all(isinstance(text, str) for text in texts) or entry.pin is not None and not isinstance(entry.pin, str):
+        return None
+    if not all(type(number) is int and number >= 0 for number in numbers) or not entry.guid or entry.kind not in ("basic", "cloze"):
+        return None
+    return entry
+
+
+def line(entry: Entry) -> str:
+    """One entry as a line of the lock file."""
+    raw = {"file": entry.file, "section": list(entry.section), "kind": entry.kind, "question": entry.question, "guid": entry.guid}
+    if entry.pin:
+        raw["pin"] = entry.pin
+    if entry.apart:
+        raw["apart"] = entry.apart
+    if entry.deletions:
+        raw["cloze"] = [list(pair) for pair in entry.deletions]
+        raw["top"] = entry.top
+    return json.dumps(raw, ensure_ascii=False)
+
+
+def render(entries: Iterable[Entry]) -> Iterator[str]:
+    """The lock file's text, a line at a time; ``entries`` in the order of ``sort_key``."""
+    yield HEADER
+    for entry in entries:
+        yield line(entry) + "\n"
+
+
+def sort_key(entry: Entry) -> tuple:
+    return (entry.file, json.dumps(list(entry.section), ensure_ascii=False), entry.kind, entry.question, entry.guid)
+
+
+def save(root: Path, entries: Iterable[Entry]) -> None:
+    atomic_write(root / LOCK_FILE, "".join(render(entries)).encode("utf-8"))

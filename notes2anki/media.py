@@ -1,4 +1,8 @@
-"""Local images referenced by notes: found, kept inside the notes folder, named for Anki."""
+"""Local images referenced by notes: found, kept inside the notes tree, named for Anki.
+
+An image that cannot be used (missing, or outside the notes tree) never costs a card or a deck:
+the card shows the image's alt text and the build warns at the image's own line.
+"""
 
 from __future__ import annotations
 
@@ -15,21 +19,42 @@ def is_remote(url: str) -> bool:
     return len(scheme) > 1 or url.startswith("//")
 
 
+def repository_root(folder: Path) -> Path:
+    """The repository a notes folder is in (the nearest folder above it with ``.git``), else itself."""
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
 def target(note: Note, url: str) -> Path | None:
-    """Where a local image ``url`` points, relative to the note; None if it is not a relative path."""
+    """Where a local image ``url`` points; None for a remote one.
+
+    A relative path is relative to the note. An absolute one (``/images/x.png``, as Zenn, Jekyll
+    and Hugo write them) is looked for in the notes folder, then in each folder above it up to
+    the repository root; the first that has it wins (the notes folder's own when none has it).
+    """
     relative = unquote(urlsplit(url).path)
-    if is_remote(url) or not relative or Path(relative).is_absolute():
+    if is_remote(url) or not relative:
         return None
-    return (note.path.parent / relative).resolve()
+    if not relative.startswith("/"):
+        return (note.path.parent / relative).resolve()
+    root = note.root.resolve()
+    top = repository_root(root)
+    folders = [root, *(parent for parent in root.parents if top == parent or top in parent.parents)]
+    for folder in folders:
+        candidate = (folder / relative.lstrip("/")).resolve()
+        if candidate.is_file():
+            return candidate
+    return (root / relative.lstrip("/")).resolve()
 
 
 def resolve(note: Note, url: str, line: int) -> Path:
-    """The image file ``url`` names, relative to the note; errors name the note and line."""
+    """The image file a local ``url`` names; a NoteError (file and line) when it cannot be used."""
     path = target(note, url)
-    if path is None:
-        raise NoteError(note.display, line, f"image path {url!r} must be relative to the note")
-    root = note.root.resolve()
-    if path != root and root not in path.parents:
+    allowed = repository_root(note.root) if url.startswith("/") else note.root.resolve()
+    if path is None or (path != allowed and allowed not in path.parents):
         raise NoteError(note.display, line, f"image {url!r} is outside the notes folder; refused")
     if not path.is_file():
         raise NoteError(note.display, line, f"image {url!r} not found")
@@ -37,18 +62,38 @@ def resolve(note: Note, url: str, line: int) -> Path:
 
 
 class MediaFiles:
-    """The images a deck uses, each under a name made unique by its content.
+    """The images a note's cards use, each under a name made unique by its content.
 
     Two notes may both have ``diagram.png``; Anki keeps one file per name, so the name carries
-    a hash of the bytes.
+    a hash of the bytes. ``lines`` (the note's text) lets a problem be reported at the image's
+    own line rather than the card's.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lines: list[str] | None = None) -> None:
         self.files: dict[str, Path] = {}
+        self.problems: list[NoteError] = []
+        self.looked_at: set[Path] = set()  # every local image looked for, found or not
+        self._lines = lines or []
 
-    def name_for(self, note: Note, url: str, line: int) -> str:
-        path = resolve(note, url, line)
-        digest = hashlib.sha1(path.read_bytes()).hexdigest()[:10]
-        name = f"{path.stem}-{digest}{path.suffix.lower()}"
+    def name_for(self, note: Note, url: str, line: int) -> str | None:
+        """The media name of a local image, or None (and a problem noted) when it cannot be used."""
+        path = target(note, url)
+        if path is not None:
+            self.looked_at.add(path)
+        try:
+            path = resolve(note, url, line)
+            data = path.read_bytes()
+        except (NoteError, OSError) as error:
+            message = error.message if isinstance(error, NoteError) else f"image {url!r} cannot be read"
+            self.problems.append(NoteError(note.display, self._line_of(url, line), f"{message}; the card shows its alt text"))
+            return None
+        name = f"{path.stem}-{hashlib.sha1(data).hexdigest()[:10]}{path.suffix.lower()}"
         self.files[name] = path
         return name
+
+    def _line_of(self, url: str, line: int) -> int:
+        """The line of ``](url`` at or after the card's line (an item may span several lines)."""
+        for number in range(max(line, 1), len(self._lines) + 1):
+            if f"]({url}" in self._lines[number - 1]:
+                return number
+        return line

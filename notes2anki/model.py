@@ -43,8 +43,35 @@ class Emphasis:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """``==highlighted==`` text: a cloze deletion in the spaced-repetition plugins' syntax."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A cloze deletion the author wrote: ``{{c2::text::hint}}`` or Logseq's ``{{cloze text}}``.
+
+    ``number`` is None where the syntax has none (Logseq): deletions are then numbered in order.
+    """
+
+    children: tuple[Inline, ...]
+    number: int | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
 class Code:
     text: str
+
+
+@dataclass(frozen=True)
+class Math:
+    """TeX written between ``\\(…\\)``, ``\\[…\\]``, ``$…$`` or ``$$…$$``: kept whole for MathJax."""
+
+    text: str
+    display: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,31 +92,54 @@ class LineBreak:
 
 
 @dataclass(frozen=True)
+class SoftBreak:
+    """The end of a source line inside a paragraph: a space to a reader, a line to a card rule."""
+
+
+@dataclass(frozen=True)
 class RawHtml:
     """HTML written in a note; it is shown as written, never interpreted."""
 
     text: str
 
 
-Inline = Union[Text, Strong, Emphasis, Code, Link, Image, LineBreak, RawHtml]
+Inline = Union[Text, Strong, Emphasis, Mark, Deletion, Code, Math, Link, Image, LineBreak, SoftBreak, RawHtml]
+Inlines = tuple[Inline, ...]
 
 
-def plain_text(inlines: tuple[Inline, ...], code: bool = True) -> str:
+def plain_text(inlines: Inlines, code: bool = True) -> str:
     """The words a reader sees, without markup: used for identity, matching and messages.
 
-    ``code=False`` leaves code spans out, for looking at what the author wrote as syntax.
+    ``code=False`` leaves code spans out, for looking at what the author wrote as syntax. Math
+    keeps its delimiters (``\\(x\\)``), which is how Anki's MathJax reads it.
     """
     parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, (Text, RawHtml)) or isinstance(node, Code) and code:
+    for index, node in enumerate(inlines):
+        if isinstance(node, SoftBreak):
+            parts.append(soft_break(inlines, index))
+        elif isinstance(node, (Text, RawHtml)) or isinstance(node, Code) and code:
             parts.append(node.text)
-        elif isinstance(node, (Strong, Emphasis, Link)):
+        elif isinstance(node, Math):
+            parts.append(f"\\[{node.text}\\]" if node.display else f"\\({node.text}\\)")
+        elif isinstance(node, (Strong, Emphasis, Mark, Deletion, Link)):
             parts.append(plain_text(node.children, code))
         elif isinstance(node, Image):
             parts.append(node.alt)
         elif isinstance(node, LineBreak):
             parts.append(" ")
     return "".join(parts)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
+def soft_break(inlines: Inlines, index: int) -> str:
+    """What the end of a source line inside a paragraph becomes: a space, or nothing between two
+    Japanese or Chinese characters (a line wrapped in the middle of a sentence)."""
+    before = plain_text(inlines[:index])[-1:]
+    after = plain_text(inlines[index + 1 :])[:1]
+    return "" if before and after and _is_cjk(before) and _is_cjk(after) else " "
 
 
 # --- outline of a note -----------------------------------------------------------------------
@@ -99,34 +149,38 @@ def plain_text(inlines: tuple[Inline, ...], code: bool = True) -> str:
 class Heading:
     line: int
     level: int
-    inlines: tuple[Inline, ...]
+    inlines: Inlines
 
 
 @dataclass
 class Paragraph:
     line: int
-    inlines: tuple[Inline, ...]
+    inlines: Inlines
     pin: str | None = None  # an identity written by the author: <!-- notes2anki-id: NAME -->
 
 
 @dataclass
 class ListItem:
     line: int
-    inlines: tuple[Inline, ...]
-    children: list[ListItem] = field(default_factory=list)
+    inlines: Inlines  # the item's first paragraph
+    children: list[ListItem] = field(default_factory=list)  # the items nested under it
     pin: str | None = None
+    body: tuple[Block, ...] = ()  # what else the item holds: more paragraphs, quotes, code
+    task: bool = False  # a check box item: ``- [ ] …`` or ``- [x] …``
+    flashcard: bool = False  # tagged ``#card`` (Logseq): the item is a question, its children the answer
 
 
 @dataclass
 class BulletList:
     line: int
     items: list[ListItem]
+    ordered: bool = False
 
 
 @dataclass
 class TableRow:
     line: int
-    cells: tuple[tuple[Inline, ...], ...]
+    cells: tuple[Inlines, ...]
 
 
 @dataclass
@@ -141,9 +195,110 @@ class CodeBlock:
     line: int
     text: str
     info: str
+    fenced: bool = True  # False: text indented four spaces, which Markdown shows as code
 
 
-Block = Union[Heading, Paragraph, BulletList, Table, CodeBlock]
+@dataclass
+class Quote:
+    """A block quote inside a list item, or an Obsidian callout (``> [!note] Title``)."""
+
+    line: int
+    blocks: tuple[Block, ...]
+    callout: str = ""  # the callout's type (``note``, ``tip``), lower case; "" for a plain quote
+    title: Inlines = ()
+
+
+@dataclass
+class Details:
+    """``<details><summary>Question</summary>Answer</details>``: a question the author hid."""
+
+    line: int
+    summary: Inlines
+    body: tuple[Block, ...]
+
+
+@dataclass
+class Flashcard:
+    """A card the author wrote in a flashcard syntax (Obsidian_to_Anki, a spaced-repetition plugin).
+
+    ``kind``: ``basic``, ``reversed`` (two cards, one each way) or ``cloze`` (the front holds
+    the deletions); ``syntax`` names the syntax, for ``notes2anki cards``.
+    """
+
+    line: int
+    kind: str
+    syntax: str
+    front: tuple[Block, ...]
+    back: tuple[Block, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+Block = Union[Heading, Paragraph, BulletList, Table, CodeBlock, Quote, Details, Flashcard]
+
+
+def title_heading(blocks: list[Block]) -> Heading | None:
+    """The note's own ``# Title``: its first block, or the note's only level-1 heading when it
+    comes before every other heading (after tags or properties, say)."""
+    headings = [block for block in blocks if isinstance(block, Heading)]
+    if not headings or headings[0].level != 1:
+        return None
+    if blocks[0] is headings[0] or sum(1 for heading in headings if heading.level == 1) == 1:
+        return headings[0]
+    return None
+
+
+def block_text(blocks: tuple[Block, ...] | list[Block]) -> str:
+    """The words of some blocks as plain text, a line per paragraph, list item or code line."""
+    return "\n".join(line for _, line in block_lines(blocks))
+
+
+def block_lines(blocks, depth: int = 0):
+    """(depth, text) of each line a reader sees in some blocks: paragraphs, items, code lines
+    (those with depth -1)."""
+    for block in blocks:
+        if isinstance(block, (Paragraph, Heading)):
+            yield depth, plain_text(block.inlines).strip()
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                yield depth, plain_text(item.inlines).strip()
+                yield from block_lines(item.body, depth + 1)
+                yield from block_lines([BulletList(item.line, item.children)], depth + 1) if item.children else ()
+        elif isinstance(block, CodeBlock):  # depth -1: a code line, whose spacing is its own
+            yield from ((-1, line) for line in block.text.rstrip("\n").split("\n"))
+        elif isinstance(block, Quote):
+            yield from block_lines(block.blocks, depth)
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                yield depth, " | ".join(plain_text(cell).strip() for cell in row.cells)
+        elif isinstance(block, Details):
+            yield depth, plain_text(block.summary).strip()
+            yield from block_lines(block.body, depth + 1)
+        elif isinstance(block, Flashcard):
+            yield from block_lines(block.front, depth)
+            yield from block_lines(block.back, depth + 1)
+
+
+def inline_runs(blocks):
+    """(line, inlines) of every run of inline markup in an outline: for rules that look at text."""
+    for block in blocks:
+        if isinstance(block, (Heading, Paragraph)):
+            yield block.line, block.inlines
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                yield item.line, item.inlines
+                yield from inline_runs(item.body)
+                yield from inline_runs([BulletList(item.line, item.children)])
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                yield from ((row.line, cell) for cell in row.cells)
+        elif isinstance(block, Quote):
+            yield from inline_runs(block.blocks)
+        elif isinstance(block, Details):
+            yield block.line, block.summary
+            yield from inline_runs(block.body)
+        elif isinstance(block, Flashcard):
+            yield from inline_runs(block.front)
+            yield from inline_runs(block.back)
 
 
 @dataclass(frozen=True)
@@ -190,16 +345,21 @@ class Card:
     line: int
     context: tuple[str, ...]
     key: str
-    front: tuple[Inline, ...] = ()
-    back: tuple[Inline, ...] = ()
-    back_list: tuple[ListItem, ...] = ()  # nested items shown as the answer
-    extra: tuple[ListItem, ...] = ()  # nested items shown below the answer
-    cloze: tuple[Inline, ...] = ()
+    front: Inlines = ()
+    back: tuple[Block, ...] = ()  # the answer: paragraphs (a line each), lists, code
+    extra: tuple[Block, ...] = ()  # shown below the answer: nested remarks, examples, reasons
+    cloze: Inlines = ()  # the text, its deletions as Deletion nodes
+    tags: tuple[str, ...] = ()  # tags the note gave this card alone (a Tags: line, a tag column)
 
     @property
     def question(self) -> str:
         """The question as plain text: the front, or the whole text of a cloze."""
         return plain_text(self.cloze if self.kind == "cloze" else self.front)
+
+    @property
+    def answer(self) -> str:
+        """The answer as plain text, a line per paragraph or item."""
+        return block_text(self.back)
 
     @property
     def source(self) -> str:
@@ -220,3 +380,30 @@ class Skipped:
     line: int
     text: str
     reason: str
+
+
+# --- what a build packs and remembers --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PackedNote:
+    """One Anki note as it goes into a package and as the build state keeps it.
+
+    Immutable: the identity stage gives a GUID and the stamp stage an mtime by making a new
+    value (``dataclasses.replace``), never by changing one.
+    """
+
+    key: str  # identity key (see ``identity.card_key``)
+    category: str
+    deck: str
+    kind: str  # "basic" or "cloze"
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    file: str  # source file, relative to the notes folder
+    line: int
+    section: tuple[str, ...]  # headings above the card, for the lock file
+    question: str  # plain text, for reports and the lock file
+    deletions: tuple[str, ...] = ()  # a cloze's deletions (normalised text), numbered 1, 2, … in ``fields``
+    guid: str = ""
+    mtime: int = 0
+

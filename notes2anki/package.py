@@ -18,7 +18,7 @@ from pathlib import Path
 import genanki
 
 from notes2anki import identity
-from notes2anki.state import PackedNote
+from notes2anki.model import PackedNote
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -80,7 +80,7 @@ CLOZE_MODEL = genanki.Model(
     model_type=genanki.Model.CLOZE,
 )
 
-def package_bytes(groups: Iterable[list[PackedNote]], media: dict[str, Path], epoch_ms: int) -> bytes:
+def package_bytes(groups: Iterable[list[PackedNote]], media: dict[str, Path], epoch_ms: int, descriptions: dict[str, str] | None = None) -> bytes:
     """The .apkg of the notes, given a group at a time (a note file's notes, in order).
 
     Each group is written and let go before the next is read, so memory stays that of one
@@ -96,10 +96,10 @@ def package_bytes(groups: Iterable[list[PackedNote]], media: dict[str, Path], ep
         for group in groups:
             for name, notes in itertools.groupby(group, key=lambda packed: packed.deck):
                 notes = list(notes)
-                deck = genanki.Deck(identity.deck_id(name), name)
+                deck = genanki.Deck(identity.deck_id(name), name, (descriptions or {}).get(name, ""))
                 for packed in notes:
                     model = CLOZE_MODEL if packed.kind == "cloze" else BASIC_MODEL
-                    deck.add_note(genanki.Note(model=model, fields=packed.fields, tags=packed.tags, guid=packed.guid))
+                    deck.add_note(genanki.Note(model=model, fields=list(packed.fields), tags=list(packed.tags), guid=packed.guid))
                 deck.write_to_db(cursor, identity.NOTETYPE_MTIME, ids)
                 # genanki gives every note the same mtime; each note gets its own.
                 cursor.executemany("UPDATE notes SET mod = ? WHERE guid = ?", [(packed.mtime, packed.guid) for packed in notes])

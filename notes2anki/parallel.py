@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
+
+from notes2anki.files import watch_parent
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -18,28 +20,29 @@ def map_jobs(
     jobs: Sequence[Job],
     progress: Callable[[int, int], None] | None = None,
     per_process: int | None = None,
-) -> list[Result]:
-    """``[function(job) for job in jobs]``, in order, in several processes when it pays.
+) -> Iterator[Result]:
+    """``function(job) for job in jobs``, in order, in several processes when it pays.
 
+    Results are yielded as they come, so the caller can store each and let it go.
     ``per_process``: how many jobs make starting one more process worth it (big jobs: 1).
     """
     workers = min(len(jobs) // (per_process or JOBS_PER_PROCESS), os.cpu_count() or 1)
-    results: list[Result] = []
     if workers < 2:
         for index, job in enumerate(jobs):
             _report(progress, index, len(jobs))
-            results.append(function(job))
+            yield function(job)
     else:
         from concurrent.futures import ProcessPoolExecutor  # slow to import: only when used
-        from multiprocessing import get_context
+        from multiprocessing import get_all_start_methods, get_context
 
-        # forkserver: workers forked from a clean process, never from one that runs threads
-        with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
+        # Workers are the build's own children (fork where there is one), and each ends as soon
+        # as the build does, even when the build is killed.
+        context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=watch_parent, initargs=(os.getpid(),)) as pool:
             for index, result in enumerate(pool.map(function, jobs, chunksize=1 if per_process == 1 else 8)):
                 _report(progress, index, len(jobs))
-                results.append(result)
+                yield result
     _report(progress, len(jobs), len(jobs))
-    return results
 
 
 def _report(progress: Callable[[int, int], None] | None, done: int, total: int) -> None:

@@ -4,6 +4,13 @@ This is the only module that imports mistune. mistune's AST carries no source po
 hook that runs after block parsing (while blocks still hold their raw text) finds each block's
 first line in the file, walking forward in document order. Inline markup is then parsed by
 mistune and converted to the dataclasses of ``model.py``.
+
+Besides CommonMark and tables, the outline understands what study notes are written in:
+math (``\\(…\\)``, ``\\[…\\]``, ``$…$``, ``$$…$$``), ``==highlights==``, Obsidian and Logseq
+``[[links]]``, cloze deletions (``{{c1::…}}``, Logseq's ``{{cloze …}}``), Logseq ``#card`` blocks
+and ``key:: value`` properties, ``<details>`` blocks, task items, and the line syntaxes of
+``flashcards.py``. What a reader never sees (properties, block references, Hugo shortcodes,
+heading ids) is dropped here, so that no later stage shows it on a card.
 """
 
 from __future__ import annotations
@@ -14,34 +21,46 @@ from typing import Any
 
 import mistune
 
-from notes2anki import frontmatter
+from notes2anki import flashcards, frontmatter, wording
 from notes2anki.model import (
     Block,
     BulletList,
     Code,
     CodeBlock,
     CodeLines,
+    Deletion,
+    Details,
     Emphasis,
+    Flashcard,
     Heading,
     Image,
     Inline,
+    Inlines,
     LineBreak,
     Link,
     ListItem,
+    Mark,
+    Math,
     Note,
     Paragraph,
+    Quote,
     RawHtml,
+    SoftBreak,
     Strong,
     Table,
     TableRow,
     Text,
     plain_text,
+    title_heading,
 )
 from notes2anki.source import read_text, source_key
 
 DEFAULT_CATEGORY = "Notes"
 
 Token = dict[str, Any]
+
+
+# --- line numbers ------------------------------------------------------------------------------
 
 
 def _mark_lines(markdown: mistune.Markdown, state: Any) -> None:
@@ -84,11 +103,12 @@ class _LineFinder:
                 self.cursor = start + spans
             elif kind == "block_code":
                 self._visit_code(token)
-            elif kind == "block_html":
-                start = self.find(token["raw"].split("\n", 1)[0])
+            elif kind in ("block_html", "block_math"):
+                raw = token["raw"].strip("\n")
+                start = self.find(raw.split("\n", 1)[0])
                 token["line"] = start + 1
-                self.cursor = start + token["raw"].strip("\n").count("\n") + 1
-                if _LITERAL_HTML.match(token["raw"]):
+                self.cursor = start + raw.count("\n") + 1
+                if _LITERAL_HTML.match(raw):
                     self.code.append(CodeLines(start + 1, self.cursor, "html"))
             elif kind == "table":
                 self._visit_table(token)
@@ -130,13 +150,92 @@ def _first_line(children: list[Token], default: int) -> int:
     return default
 
 
+# --- syntax beyond CommonMark --------------------------------------------------------------------
+
+# \(…\) and \[…\] (before mistune reads "\(" as an escaped bracket), $$…$$, and $…$ as Pandoc
+# reads it: no space inside the dollars and no digit after the closing one, so "$5 and $10" is
+# two prices. \[…\] is math only when it holds TeX (a command, ^, _, = or braces): "\[1\]" is
+# an escaped citation.
+_INLINE_MATH = (
+    r"\\\((?P<paren_math>[\s\S]+?)\\\)"
+    r"|\\\[(?P<bracket_math>(?=[^\]]*[\\^_={])[\s\S]+?)\\\]"
+    r"|\$\$(?P<display_math>[\s\S]+?)\$\$"
+    r"|(?<![\\$\w])\$(?=[^\s$])(?P<dollar_math>(?:[^$\\\n]|\\.)+?)(?<=\S)\$(?![\d$])"
+)
+_BLOCK_MATH = (
+    r"^ {0,3}(?:\$\$|\\\[)[ \t]*\n(?P<block_math_text>[\s\S]*?)\n {0,3}(?:\$\$|\\\])[ \t]*(?:\n|$)"
+)
+_WIKILINK = r"!?\[\[(?P<wiki_target>[^\[\]|\n]+)(?:\|(?P<wiki_alias>[^\[\]\n]+))?\]\]"
+_CLOZE = r"\{\{c(?P<cloze_number>\d+)::(?P<cloze_text>(?:(?!\}\})[\s\S])*?)(?:::(?P<cloze_hint>(?:(?!\}\})[^\n])*))?\}\}"
+_LOGSEQ_CLOZE = r"\{\{cloze\s+(?P<logseq_cloze>(?:(?!\}\})[^\n])+?)\s*\}\}"
+# What a reader never sees: Logseq block references and macros, Hugo shortcodes.
+_INVISIBLE = (
+    r"\(\([0-9a-fA-F]{8}-[0-9a-fA-F-]{27}\)\)"
+    r"|\{\{(?:embed|query|renderer|video|youtube|tweet|namespace|toc|function)\b[^{}\n]*\}\}"
+    r"|\{\{[<%][^{}\n]*?[%>]\}\}"
+)
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif")
+
+
+def _parse_math(inline: Any, match: re.Match[str], state: Any) -> int:
+    display = match.group("bracket_math") or match.group("display_math")
+    if display is not None:
+        state.append_token({"type": "math", "raw": display, "display": True})
+    else:
+        text = match.group("paren_math") or match.group("dollar_math")
+        state.append_token({"type": "math", "raw": text, "display": False})
+    return match.end()
+
+
+def _parse_block_math(block: Any, match: re.Match[str], state: Any) -> int:
+    state.append_token({"type": "block_math", "raw": match.group("block_math_text")})
+    return match.end()
+
+
+def _parse_wikilink(inline: Any, match: re.Match[str], state: Any) -> int:
+    target = match.group("wiki_target").strip()
+    if match.group().startswith("!") and target.lower().endswith(_IMAGE_SUFFIXES):
+        state.append_token({"type": "image", "attrs": {"url": target}, "children": [{"type": "text", "raw": target}]})
+    else:
+        state.append_token({"type": "text", "raw": (match.group("wiki_alias") or target).strip()})
+    return match.end()
+
+
+def _parse_cloze(inline: Any, match: re.Match[str], state: Any) -> int:
+    if match.group("logseq_cloze") is not None:
+        text, number, hint = match.group("logseq_cloze"), None, None
+    else:
+        text, number, hint = match.group("cloze_text"), int(match.group("cloze_number")), match.group("cloze_hint")
+    inner = state.copy()
+    inner.src = text
+    state.append_token({"type": "deletion", "children": inline.render(inner), "number": number, "hint": hint})
+    return match.end()
+
+
+def _skip(inline: Any, match: re.Match[str], state: Any) -> int:
+    return match.end()
+
+
+def _study_syntax(markdown: mistune.Markdown) -> None:
+    """The mistune plugin for what study notes use beyond CommonMark (see the module docstring)."""
+    markdown.inline.register("math", _INLINE_MATH, _parse_math, before="escape")
+    markdown.inline.register("invisible", _INVISIBLE, _skip, before="link")
+    markdown.inline.register("cloze", f"{_CLOZE}|{_LOGSEQ_CLOZE}", _parse_cloze, before="link")
+    markdown.inline.register("wikilink", _WIKILINK, _parse_wikilink, before="link")
+    markdown.block.register("block_math", _BLOCK_MATH, _parse_block_math, before="list")
+    markdown.block.insert_rule(markdown.block.list_rules, "block_math", before="list")
+
+
 def _markdown() -> mistune.Markdown:
-    markdown = mistune.create_markdown(renderer=None, plugins=["table"])
+    markdown = mistune.create_markdown(renderer=None, plugins=["table", "mark", "task_lists", _study_syntax])
     markdown.before_render_hooks.append(_mark_lines)
     return markdown
 
 
 _MARKDOWN = _markdown()
+
+
+# --- notes ---------------------------------------------------------------------------------------
 
 
 def parse_note(path: Path, root: Path) -> Note:
@@ -145,11 +244,19 @@ def parse_note(path: Path, root: Path) -> Note:
     return parse_text(text, path, root)
 
 
-def parse_text(text: str, path: Path, root: Path) -> Note:
+def parse_text(text: str, path: Path, root: Path, positions: bool = False) -> Note:
+    """``positions``: front matter that knows each key's line (for lint findings), at a cost."""
     display = str(path)
-    front, body = frontmatter.split(text, display)
-    tokens, state = _MARKDOWN.parse(body)
+    front, body = frontmatter.split(text, display, positions)
+    lines = body.split("\n")
+    fragments = flashcards.find(lines, front.end_line)
+    if fragments:
+        lines = flashcards.blank_out(lines, fragments)
+    tokens, state = _MARKDOWN.parse("\n".join(lines))
     blocks = _blocks(tokens)
+    properties = page_properties(lines[front.end_line :])
+    blocks.extend(_flashcard(fragment, len(lines)) for fragment in fragments)
+    blocks.sort(key=lambda block: block.line)
     meta = front.data
     return Note(
         path=path,
@@ -158,21 +265,61 @@ def parse_text(text: str, path: Path, root: Path) -> Note:
         source_key=source_key(path, root),
         meta=meta,
         front_matter_end=front.end_line,
-        title=_title(meta, blocks, path),
+        title=_title(meta, properties, blocks, path),
         category=_category(meta),
-        tags=_tags(meta),
+        tags=_tags(meta.get("tags")) + _tags(properties.get("tags")),
         blocks=blocks,
         code=state.env["code"],
     )
 
 
-def _title(meta: dict, blocks: list[Block], path: Path) -> str:
-    title = meta.get("title")
-    if title not in (None, ""):
-        return str(title).strip()
-    if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
-        return plain_text(blocks[0].inlines).strip()
-    return path.stem
+def parse_blocks(text: str) -> list[Block]:
+    """The outline of some Markdown text whose lines are the file's lines."""
+    tokens, _state = _MARKDOWN.parse(text)
+    return _blocks(tokens)
+
+
+def _flashcard(fragment: flashcards.Fragment, length: int) -> Flashcard:
+    return Flashcard(
+        fragment.line,
+        fragment.kind,
+        f"{fragment.syntax} {fragment.note_type}".strip(),
+        _fragment_blocks(fragment.front, length),
+        _fragment_blocks(fragment.back, length),
+        fragment.tags,
+    )
+
+
+def _fragment_blocks(numbered: list[tuple[int, str]], length: int) -> tuple[Block, ...]:
+    """A fragment's lines parsed as Markdown where they stand, so that their lines stay right."""
+    lines = [""] * length
+    for number, text in numbered:
+        lines[number - 1] = text
+    return tuple(parse_blocks("\n".join(lines)))
+
+
+_PROPERTY = re.compile(r"^\s*(?P<key>[^\s:\[\]#]+)::(?:\s+(?P<value>.*)|\s*$)")
+
+
+def page_properties(lines: list[str]) -> dict[str, str]:
+    """Logseq and Dataview page properties: the ``key:: value`` lines a note starts with."""
+    found: dict[str, str] = {}
+    for line in lines:
+        if not line.strip() and not found:
+            continue
+        match = _PROPERTY.match(line)
+        if match is None:
+            break
+        found[match.group("key").casefold()] = (match.group("value") or "").strip()
+    return found
+
+
+def _title(meta: dict, properties: dict[str, str], blocks: list[Block], path: Path) -> str:
+    for title in (meta.get("title"), properties.get("title")):
+        if title not in (None, ""):
+            return str(title).strip()
+    heading = title_heading(blocks)
+    return plain_text(heading.inlines).strip() if heading is not None else path.stem
 
 
 def _category(meta: dict) -> str:
@@ -187,12 +334,11 @@ def _category(meta: dict) -> str:
     return str(category).strip()
 
 
-def _tags(meta: dict) -> tuple[str, ...]:
-    tags = meta.get("tags")
+def _tags(tags: Any) -> tuple[str, ...]:
     if tags is None:
         return ()
     if isinstance(tags, str):
-        tags = tags.replace(",", " ").split()
+        tags = re.sub(r"\[\[|\]\]|#", " ", tags).replace(",", " ").split()
     if not isinstance(tags, list):
         tags = [tags]
     return tuple(str(tag).strip() for tag in tags if str(tag).strip())
@@ -200,40 +346,165 @@ def _tags(meta: dict) -> tuple[str, ...]:
 
 # --- mistune tokens to the outline -------------------------------------------------------------
 
+_DETAILS_OPEN = re.compile(r"^\s*<details\b[^>]*>", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(?P<summary>[\s\S]*?)</summary\s*>", re.IGNORECASE)
+
 
 def _blocks(tokens: list[Token]) -> list[Block]:
     blocks: list[Block] = []
-    for token in tokens:
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
         kind = token["type"]
+        if kind == "block_html" and _DETAILS_OPEN.match(token["raw"]):
+            details, index = _details(tokens, index)
+            blocks.append(details)
+            continue
         if kind == "heading":
-            blocks.append(Heading(token["line"], token["attrs"]["level"], _inlines(token["children"])))
+            inlines = _strip_heading_id(_inlines(token["children"]))
+            blocks.append(Heading(token["line"], token["attrs"]["level"], inlines))
         elif kind in ("paragraph", "block_text", "block_html") and not _is_comment(token):
-            blocks.append(Paragraph(token["line"], _paragraph_inlines(token), _pin(token)))
+            paragraph = _paragraph(token)
+            if paragraph.inlines:
+                blocks.append(paragraph)
+        elif kind == "block_math":
+            blocks.append(Paragraph(token["line"], (Math(token["raw"].strip(), display=True),)))
         elif kind == "list":
-            blocks.append(BulletList(token["line"], [_item(child) for child in token["children"]]))
+            items = [_item(child) for child in token["children"]]
+            blocks.append(BulletList(token["line"], items, bool(token["attrs"].get("ordered"))))
         elif kind == "table":
             blocks.append(_table(token))
         elif kind == "block_code":
-            blocks.append(CodeBlock(token["line"], token["raw"], token.get("attrs", {}).get("info") or ""))
+            blocks.append(_code(token))
         elif kind == "block_quote":
-            blocks.extend(_blocks(token["children"]))
+            blocks.extend(_quote(token))
+        index += 1
     return blocks
 
 
+_CALLOUT = re.compile(r"^\[!(?P<type>[A-Za-z-]+)\][+-]?\s*")
+
+
+def _quote(token: Token) -> list[Block]:
+    """A block quote's blocks, or an Obsidian callout (``> [!note] Title``): a ``Quote`` with its
+    type and title, or, when the title asks a question, a hidden answer like ``<details>``."""
+    inner = _blocks(token["children"])
+    first = inner[0] if inner else None
+    if not (isinstance(first, Paragraph) and first.inlines and isinstance(first.inlines[0], Text)):
+        return inner
+    marker = _CALLOUT.match(first.inlines[0].text)
+    if marker is None:
+        return inner
+    lines = _split_lines((Text(first.inlines[0].text[marker.end() :]),) + first.inlines[1:])
+    title, rest = _trim(lines[0]), [line for line in lines[1:] if line]
+    body: list[Block] = [Paragraph(first.line + 1, _rejoined(rest))] if rest else []
+    body.extend(inner[1:])
+    if title and wording.is_question(plain_text(title)):
+        return [Details(first.line, title, tuple(body))]
+    return [Quote(first.line, tuple(body), marker.group("type").lower(), title)]
+
+
+def _rejoined(lines: list[Inlines]) -> Inlines:
+    joined: list[Inline] = []
+    for line in lines:
+        if joined:
+            joined.append(SoftBreak())
+        joined.extend(line)
+    return tuple(joined)
+
+
+def _code(token: Token) -> CodeBlock:
+    fenced = token.get("style") == "fenced"
+    return CodeBlock(token["line"], token["raw"], (token.get("attrs") or {}).get("info") or "", fenced)
+
+
+def _details(tokens: list[Token], index: int) -> tuple[Details, int]:
+    """A ``<details>`` block: on one HTML block, or opened by one and closed by a later one."""
+    opening = tokens[index]
+    raw = opening["raw"]
+    summary_match = _SUMMARY.search(raw)
+    summary_line = opening["line"] + (raw[: summary_match.start()].count("\n") if summary_match else 0)
+    summary = _fragment_inlines(summary_match.group("summary") if summary_match else "")
+    after_summary = raw[summary_match.end() :] if summary_match else _DETAILS_OPEN.sub("", raw, count=1)
+    closing = _DETAILS_CLOSE.search(after_summary)
+    if closing:
+        body = _html_body(after_summary[: closing.start()], opening["line"] + raw[: len(raw) - len(after_summary)].count("\n"))
+        return Details(summary_line, summary, body), index + 1
+    body: list[Block] = list(_html_body(after_summary, opening["line"]))
+    end = index + 1
+    while end < len(tokens):
+        token = tokens[end]
+        if token["type"] == "block_html" and _DETAILS_CLOSE.search(token["raw"]):
+            before = _DETAILS_CLOSE.split(token["raw"], maxsplit=1)[0]
+            body.extend(_html_body(before, token["line"]))
+            end += 1
+            break
+        body.extend(_blocks([token]))
+        end += 1
+    return Details(summary_line, summary, tuple(body)), end
+
+
+def _html_body(text: str, line: int) -> tuple[Block, ...]:
+    """Markdown written inside an HTML block (a ``<details>`` answer), at the line it starts on."""
+    if not text.strip():
+        return ()
+    return tuple(parse_blocks("\n" * (line - 1) + text.strip("\n")))
+
+
+def _fragment_inlines(text: str) -> Inlines:
+    blocks = parse_blocks(text.strip())
+    return next((block.inlines for block in blocks if isinstance(block, (Paragraph, Heading))), ())
+
+
+_HEADING_ID = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
+
+
+def _strip_heading_id(inlines: Inlines) -> Inlines:
+    """``## Title {#anchor}``: the attribute block is for the site generator, not the reader."""
+    if inlines and isinstance(inlines[-1], Text) and _HEADING_ID.search(inlines[-1].text):
+        last = _HEADING_ID.sub("", inlines[-1].text)
+        return inlines[:-1] + ((Text(last),) if last else ())
+    return inlines
+
+
+_CARD_TAG = re.compile(r"(?:^|\s)#(?:card|flashcards?)(?=\s|$)", re.IGNORECASE)
+
+
 def _item(token: Token) -> ListItem:
-    """A list item: its own text (its first paragraph) and the items nested under it."""
-    inlines: tuple[Inline, ...] = ()
+    """A list item: its own text (its first paragraph), what else it holds, and its nested items."""
+    inlines: Inlines | None = None
     children: list[ListItem] = []
+    body: list[Block] = []
     pin = None
     for child in token["children"]:
         kind = child["type"]
         if kind in ("paragraph", "block_text", "block_html") and not _is_comment(child):
-            text = _paragraph_inlines(child)
-            inlines = text if not inlines else inlines + (LineBreak(),) + text
-            pin = pin or _pin(child)
+            paragraph = _paragraph(child)
+            pin = pin or paragraph.pin
+            if inlines is None:
+                inlines = paragraph.inlines
+            elif paragraph.inlines:
+                body.append(paragraph)
+        elif kind == "heading" and inlines is None:
+            inlines = _strip_heading_id(_inlines(child["children"]))
         elif kind == "list":
             children.extend(_item(grandchild) for grandchild in child["children"])
-    return ListItem(token.get("line", 0), inlines, children, pin)
+        elif kind == "block_quote":
+            body.append(Quote(child["line"], tuple(_blocks(child["children"]))))
+        elif kind in ("block_code", "block_math", "table") or kind == "block_html":
+            body.extend(_blocks([child]))
+    inlines = inlines or ()
+    marked = _CARD_TAG.search(plain_text(inlines, code=False)) is not None
+    if marked:
+        inlines = _without_card_tag(inlines)
+    task = token["type"] == "task_list_item"
+    return ListItem(token.get("line", 0), inlines, children, pin, tuple(body), task, marked)
+
+
+def _without_card_tag(inlines: Inlines) -> Inlines:
+    nodes = [Text(_CARD_TAG.sub("", node.text)) if isinstance(node, Text) else node for node in inlines]
+    return _trim(tuple(node for node in nodes if not (isinstance(node, Text) and not node.text)))
 
 
 _PIN = re.compile(r"<!--\s*notes2anki-id:\s*([^\s>]+)\s*-->")
@@ -254,11 +525,50 @@ def _is_comment(token: Token) -> bool:
     return token["type"] == "block_html" and token["raw"].lstrip().startswith("<!--")
 
 
-def _paragraph_inlines(token: Token) -> tuple[Inline, ...]:
-    """A paragraph's inlines; an HTML block is text written in a note, kept as written."""
+def _paragraph(token: Token) -> Paragraph:
+    """A paragraph without its ``key:: value`` property lines; an HTML block is kept as text."""
     if token["type"] == "block_html":
-        return (Text(" ".join(token["raw"].split())),)
-    return _inlines(token["children"])
+        return Paragraph(token["line"], (Text(" ".join(token["raw"].split())),))
+    inlines = _inlines(token["children"])
+    kept = _without_properties(inlines)
+    return Paragraph(token["line"] + _leading_lines(inlines, kept), kept, _pin(token))
+
+
+def _without_properties(inlines: Inlines) -> Inlines:
+    """Lines that are Logseq or Dataview properties (``collapsed:: true``) are not text."""
+    lines = _split_lines(inlines)
+    kept = [line for line in lines if not (line and isinstance(line[0], Text) and _PROPERTY.match(plain_text(line, code=False)))]
+    return inlines if len(kept) == len(lines) else _rejoined(kept)
+
+
+def _leading_lines(inlines: Inlines, kept: Inlines) -> int:
+    """How many property lines came before the first kept line (they move a paragraph's start)."""
+    if kept is inlines or not kept:
+        return 0
+    first = _split_lines(kept)[0]
+    for number, line in enumerate(_split_lines(inlines)):
+        if line == first:
+            return number
+    return 0
+
+
+def _split_lines(inlines: Inlines) -> list[Inlines]:
+    lines: list[list[Inline]] = [[]]
+    for node in inlines:
+        if isinstance(node, SoftBreak):
+            lines.append([])
+        else:
+            lines[-1].append(node)
+    return [tuple(line) for line in lines]
+
+
+def _trim(inlines: Inlines) -> Inlines:
+    nodes = list(inlines)
+    if nodes and isinstance(nodes[0], Text):
+        nodes[0] = Text(nodes[0].text.lstrip())
+    if nodes and isinstance(nodes[-1], Text):
+        nodes[-1] = Text(nodes[-1].text.rstrip())
+    return tuple(node for node in nodes if not (isinstance(node, Text) and not node.text))
 
 
 def _table(token: Token) -> Table:
@@ -269,7 +579,11 @@ def _table(token: Token) -> Table:
     return Table(token["line"], header, rows)
 
 
-def _inlines(tokens: list[Token]) -> tuple[Inline, ...]:
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_OPEN_TAG = re.compile(r"<(?P<tag>code|kbd|b|strong|i|em|mark|sup|sub|u|s|del|span)(?:\s[^<>]*)?>", re.IGNORECASE)
+
+
+def _inlines(tokens: list[Token]) -> Inlines:
     nodes: list[Inline] = []
     for token in tokens:
         node = _inline(token)
@@ -277,7 +591,49 @@ def _inlines(tokens: list[Token]) -> tuple[Inline, ...]:
             nodes[-1] = Text(nodes[-1].text + node.text)
         elif node is not None:
             nodes.append(node)
-    return tuple(nodes)
+    return _html_pairs(tuple(nodes))
+
+
+def _html_pairs(nodes: Inlines) -> Inlines:
+    """Inline HTML an author uses for formatting (``<code>…</code>``, ``<b>``) as the markup it means.
+
+    Anything else stays text that is shown as written.
+    """
+    if not any(isinstance(node, RawHtml) for node in nodes):
+        return nodes
+    result: list[Inline] = []
+    index = 0
+    while index < len(nodes):
+        node = nodes[index]
+        opening = _OPEN_TAG.fullmatch(node.text) if isinstance(node, RawHtml) else None
+        if opening:
+            tag = opening.group("tag").lower()
+            close = next(
+                (j for j in range(index + 1, len(nodes)) if isinstance(nodes[j], RawHtml) and nodes[j].text.lower().replace(" ", "") == f"</{tag}>"),
+                None,
+            )
+            if close is not None:
+                inner = _html_pairs(nodes[index + 1 : close])
+                formatted = _formatted(tag, inner)
+                result.extend(formatted if isinstance(formatted, tuple) else (formatted,))
+                index = close + 1
+                continue
+        result.append(node)
+        index += 1
+    return tuple(result)
+
+
+def _formatted(tag: str, inner: Inlines) -> Inline | Inlines:
+    """The node a formatting tag means; a tag with no meaning on a card (``<span>``) its text."""
+    if tag in ("code", "kbd"):
+        return Code(plain_text(inner))
+    if tag in ("b", "strong"):
+        return Strong(inner)
+    if tag in ("i", "em"):
+        return Emphasis(inner)
+    if tag == "mark":
+        return Mark(inner)
+    return Emphasis(inner) if tag == "u" else inner
 
 
 def _inline(token: Token) -> Inline | None:
@@ -286,19 +642,30 @@ def _inline(token: Token) -> Inline | None:
     if kind == "text":
         return Text(token["raw"])
     if kind == "softbreak":
-        return Text(" ")
+        return SoftBreak()
     if kind == "linebreak":
         return LineBreak()
     if kind == "strong":
         return Strong(_inlines(token["children"]))
     if kind == "emphasis":
         return Emphasis(_inlines(token["children"]))
+    if kind == "mark":
+        return Mark(_inlines(token["children"]))
+    if kind == "deletion":
+        return Deletion(_inlines(token["children"]), token["number"], token["hint"])
     if kind == "codespan":
         return Code(token["raw"])
+    if kind == "math":
+        return Math(token["raw"].strip(), token["display"])
+    if kind == "block_math":
+        return Math(token["raw"].strip(), True)
     if kind == "link":
         return Link(token["attrs"]["url"], _inlines(token["children"]))
     if kind == "image":
         return Image(token["attrs"]["url"], plain_text(_inlines(token["children"])))
     if kind == "inline_html":
-        return None if token["raw"].startswith("<!--") else RawHtml(token["raw"])
+        raw = token["raw"]
+        if raw.startswith("<!--"):
+            return None
+        return LineBreak() if _BREAK.fullmatch(raw) else RawHtml(raw)
     return Text(token.get("raw", ""))

@@ -1,46 +1,162 @@
-"""Reading a notes tree and making its cards: the stages that both ``cards`` and ``build`` use.
+"""Reading a note: bytes → text → front matter and outline → cards, and packing its Anki notes.
+
+``read_note`` is the one way a note is read, for ``build``, ``cards`` and ``lint`` alike.
+``pack`` is the build's per-file stage: pure (no shared state, no output), so it runs on every
+core; what it returns is immutable and carries no GUID or mtime yet (later stages give those).
 
 Library code: returns results and errors, never prints or exits (``cli.py`` does that).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from notes2anki import cards as card_rules
-from notes2anki.model import Card, Note, NoteError, Skipped
-from notes2anki.parse import parse_note
-from notes2anki.source import discover
+from notes2anki import identity, render
+from notes2anki.cards import extract
+from notes2anki.discover import Source
+from notes2anki.media import MediaFiles
+from notes2anki.model import Card, Note, NoteError, PackedNote, Paragraph, Skipped, plain_text
+from notes2anki.parse import parse_text
+from notes2anki.source import decode, discover, fingerprint
 
 
-@dataclass
-class Notes:
-    notes: list[Note] = field(default_factory=list)
-    errors: list[NoteError] = field(default_factory=list)
+@dataclass(frozen=True)
+class ReadNote:
+    path: Path
+    root: Path
+    text: str | None = None  # None when the file could not be read or decoded
+    note: Note | None = None  # None when it could not be parsed either
+    cards: tuple[Card, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    error: NoteError | None = None
 
 
-def load_notes(paths: list[Path]) -> Notes:
-    """Every readable note under ``paths``; each unreadable one becomes an error, not a stop."""
-    loaded = Notes()
+def read_note(path: Path, root: Path, data: bytes | None = None, positions: bool = False) -> ReadNote:
+    """One note read, parsed and turned into cards; an unusable note gives its error, never raises.
+
+    ``data``: the file's bytes when the caller has them already. ``positions``: front matter
+    that knows each key's line (lint needs it; it costs time).
+    """
+    display = str(path)
+    try:
+        text = decode(path.read_bytes() if data is None else data, display)
+    except OSError as error:
+        return ReadNote(path, root, error=NoteError(display, None, f"cannot read the file: {error.strerror or error}"))
+    except NoteError as error:
+        return ReadNote(path, root, error=error)
+    return note_from_text(text, path, root, positions)
+
+
+def note_from_text(text: str, path: Path, root: Path, positions: bool = False) -> ReadNote:
+    """``read_note`` for text already decoded (lint's fixes work on text)."""
+    try:
+        note = parse_text(text, path, root, positions)
+    except NoteError as error:
+        return ReadNote(path, root, text, error=error)
+    extraction = extract(note)
+    return ReadNote(path, root, text, note, tuple(extraction.cards), tuple(extraction.skipped))
+
+
+def read_tree(paths: list[Path]) -> Iterator[ReadNote]:
+    """Every note under ``paths``, read, in path order."""
     for path, root in discover(paths):
-        try:
-            loaded.notes.append(parse_note(path, root))
-        except NoteError as error:
-            loaded.errors.append(error)
-    return loaded
+        yield read_note(path, root)
 
 
-@dataclass
-class Extracted:
-    cards: list[Card] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
+# --- the build's per-file stage ----------------------------------------------------------------
 
 
-def extract_cards(notes: list[Note]) -> Extracted:
-    extracted = Extracted()
-    for note in notes:
-        result = card_rules.extract(note)
-        extracted.cards.extend(result.cards)
-        extracted.skipped.extend(result.skipped)
-    return extracted
+@dataclass(frozen=True)
+class PackedFile:
+    """What one note file gives a build: its Anki notes (no GUIDs yet) and what they depend on."""
+
+    source: Source
+    sha: str
+    category: str | None = None  # None when the note could not be read
+    deck: str = ""
+    description: str = ""  # the deck's description in Anki
+    notes: tuple[PackedNote, ...] = ()
+    media: tuple[tuple[str, str], ...] = ()  # media name → image file
+    images: tuple[tuple[str, tuple[int, int] | None], ...] = ()  # every image looked for → its fingerprint
+    warnings: tuple[NoteError, ...] = ()
+    error: NoteError | None = None
+
+
+_AUTHOR_DELETION = re.compile(r"\{\{c(\d+)::(.*?)(?:::.*?)?\}\}", re.DOTALL)
+
+
+def pack(job: tuple[Source, bytes, str]) -> PackedFile:
+    """Read one note file and pack its Anki notes: runs in any process."""
+    source, data, sha = job
+    read = read_note(source.path, source.root, data)
+    if read.note is None:
+        return PackedFile(source, sha, error=read.error)
+    note = read.note
+    media_files = MediaFiles(read.text.split("\n"))
+    keys, warnings = identity.resolve_clashes(list(read.cards))
+    notes = []
+    for card, key in zip(read.cards, keys):
+        packed = _packed_note(card, key, media_files)
+        if packed.kind == "cloze" and not packed.deletions:
+            usable, problem = _author_deletions(packed.fields[0])
+            if problem:
+                warnings.append(NoteError(note.display, card.line, problem))
+            if not usable:
+                continue
+        notes.append(packed)
+    warnings.extend(media_files.problems)
+    return PackedFile(
+        source,
+        sha,
+        note.category,
+        f"{note.category}::{note.title}",
+        _description(note),
+        tuple(notes),
+        tuple(sorted((name, str(path)) for name, path in media_files.files.items())),
+        tuple(sorted((str(path), fingerprint(path)) for path in media_files.looked_at)),
+        tuple(sorted(warnings, key=lambda warning: warning.line or 0)),
+    )
+
+
+def _packed_note(card: Card, key: str, media_files: MediaFiles) -> PackedNote:
+    fields = (render.cloze_fields if card.kind == "cloze" else render.basic_fields)(card, media_files)
+    return PackedNote(
+        key=key,
+        category=card.note.category,
+        deck=render.deck_name(card),
+        kind=card.kind,
+        fields=tuple(fields),
+        tags=tuple(render.tags_for(card)),
+        file=card.note.source_key,
+        line=card.line,
+        section=tuple(card.context[1:]),
+        question=card.question,
+        deletions=tuple(identity.normalise(text) for text in render.deletions(card)),
+    )
+
+
+def _author_deletions(text: str) -> tuple[bool, str | None]:
+    """Whether a cloze the author wrote has a deletion Anki can show, and what is wrong with it."""
+    found = [(int(number), content.strip()) for number, content in _AUTHOR_DELETION.findall(text)]
+    bad = [f"{{{{c{number}::{content}}}}}" for number, content in found if number < 1 or not content]
+    usable = any(number >= 1 and content for number, content in found)
+    if not bad:
+        return usable, None
+    why = f"the cloze deletion {bad[0]} makes no card in Anki (numbers start at c1, and a deletion needs text)"
+    return usable, why + ("" if usable else "; no note made")
+
+
+def _description(note: Note) -> str:
+    """The deck's description: front matter ``description``, else the note's first paragraph."""
+    described = note.meta.get("description")
+    if isinstance(described, str) and described.strip():
+        return render.escape(described.strip())
+    for block in note.blocks:
+        if isinstance(block, Paragraph):
+            text = " ".join(plain_text(block.inlines).split())
+            if text:
+                return render.escape(text)
+    return ""

@@ -1,38 +1,55 @@
 """A card as Anki will store it: fields as HTML, tags, deck. Note text is escaped so that it
 reaches the card as text, never as markup.
 
-Allowed markup is what Markdown itself produces: bold, italics, code, links (http, https and
-mailto only) and local images. Raw HTML in a note is shown as written, and so are the tags and
-syntax Anki would act on: ``[sound:…]``, ``[anki:tts]``, ``[latex]``, ``[$]``, and cloze syntax
-inside code.
+Allowed markup is what Markdown itself produces: bold, italics, code, lists, block quotes,
+links (http, https and mailto only), local images, math (as MathJax reads it: ``\\(…\\)`` and
+``\\[…\\]``) and code blocks, highlighted into static markup that needs no script. Raw HTML in a
+note is shown as written, and so are the tags and syntax Anki would act on: ``[sound:…]``,
+``[anki:tts]``, ``[latex]``, ``[$]``, and cloze syntax outside a deletion.
+
+Also here: the same card as plain text, for ``notes2anki cards``.
 """
 
 from __future__ import annotations
 
 import html
-import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from notes2anki import media
-from notes2anki.cards import has_author_cloze
 from notes2anki.model import (
+    Block,
+    BulletList,
     Card,
     Code,
+    CodeBlock,
+    Deletion,
+    Details,
     Emphasis,
+    Flashcard,
+    Heading,
     Image,
     Inline,
+    Inlines,
     LineBreak,
     Link,
     ListItem,
+    Mark,
+    Math,
+    Paragraph,
+    Quote,
     RawHtml,
+    SoftBreak,
     Strong,
+    Table,
     Text,
+    block_lines,
     plain_text,
+    soft_break,
 )
-from notes2anki.state import PackedNote
 
 CONTEXT_SEPARATOR = " › "
+CODE_CLASS = "n2a-code"
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 # Tags Anki acts on inside a field ([sound:…] plays, [anki:tts] speaks, [latex] and [$] run
 # LaTeX): in a note they are just text, so their "[" becomes an entity that shows the same.
@@ -41,34 +58,48 @@ _TAG_UNSAFE = re.compile(r"\s+")
 
 
 def escape(text: str) -> str:
-    """Note text as HTML that shows exactly that text, and that Anki does not act on."""
-    return _ANKI_TAG.sub("&#91;", html.escape(text, quote=True))
+    """Note text as HTML that shows exactly that text, and that Anki does not act on.
+
+    Double braces become entities too, so that no text outside a deletion reads as cloze syntax.
+    """
+    escaped = _ANKI_TAG.sub("&#91;", html.escape(text, quote=True))
+    return escaped.replace("{{", "&#123;&#123;").replace("}}", "&#125;&#125;")
+
+
+def _in_deletion(rendered: str) -> str:
+    """Text inside a deletion: ``::`` would start a hint and ``}}`` end the deletion early."""
+    return rendered.replace("::", ":&#58;").replace("}}", "}&#125;")
 
 
 @dataclass
 class Renderer:
-    """Renders one card's inlines, registering the images it uses in ``media_files``."""
+    """Renders one card's markup, registering the images it uses in ``media_files``."""
 
     card: Card
     media_files: media.MediaFiles
+    numbers: list[int] = field(default_factory=list)  # cloze numbers given so far
 
-    def inlines(self, nodes: tuple[Inline, ...], cloze_numbers: itertools.count | None = None) -> str:
-        return "".join(self._node(node, cloze_numbers) for node in nodes)
+    def inlines(self, nodes: Inlines, deleting: bool = False) -> str:
+        return "".join(soft_break(nodes, index) if isinstance(node, SoftBreak) else self._node(node, deleting) for index, node in enumerate(nodes))
 
-    def _node(self, node: Inline, cloze_numbers: itertools.count | None) -> str:
+    def _node(self, node: Inline, deleting: bool) -> str:
         if isinstance(node, Text):
-            return escape(node.text)
+            text = escape(node.text)
+            return _in_deletion(text) if deleting else text
+        if isinstance(node, Deletion):
+            return self._deletion(node)
         if isinstance(node, Strong):
-            inner = self.inlines(node.children)
-            if cloze_numbers is not None:
-                return f"{{{{c{next(cloze_numbers)}::{inner}}}}}"
-            return f"<b>{inner}</b>"
-        if isinstance(node, Emphasis):
-            return f"<i>{self.inlines(node.children, cloze_numbers)}</i>"
+            return f"<b>{self.inlines(node.children, deleting)}</b>"
+        if isinstance(node, (Emphasis,)):
+            return f"<i>{self.inlines(node.children, deleting)}</i>"
+        if isinstance(node, Mark):
+            return f"<mark>{self.inlines(node.children, deleting)}</mark>"
         if isinstance(node, Code):  # braces too: code is never a cloze deletion
-            return "<code>" + escape(node.text).replace("{", "&#123;").replace("}", "&#125;") + "</code>"
+            return "<code>" + escape(node.text).replace("{", "&#123;").replace("}", "&#125;").replace("::", ":&#58;") + "</code>"
+        if isinstance(node, Math):
+            return self._math(node, deleting)
         if isinstance(node, Link):
-            inner = self.inlines(node.children, cloze_numbers)
+            inner = self.inlines(node.children, deleting)
             if _SAFE_LINK.match(node.url):
                 return f'<a href="{escape(node.url)}">{inner}</a>'
             return inner
@@ -76,6 +107,8 @@ class Renderer:
             if media.is_remote(node.url):
                 return escape(f"[{node.alt or 'image'}]")
             name = self.media_files.name_for(self.card.note, node.url, self.card.line)
+            if name is None:  # missing or refused: the build warns, the card keeps its words
+                return escape(f"[{node.alt or 'image'}]")
             return f'<img src="{escape(name)}" alt="{escape(node.alt)}">'
         if isinstance(node, LineBreak):
             return "<br>"
@@ -83,11 +116,74 @@ class Renderer:
             return escape(node.text)
         raise TypeError(f"unknown inline node {node!r}")
 
-    def items(self, items: tuple[ListItem, ...] | list[ListItem]) -> str:
+    def _deletion(self, node: Deletion) -> str:
+        number = node.number if node.number is not None else max(self.numbers, default=0) + 1
+        self.numbers.append(number)
+        hint = f"::{_in_deletion(escape(node.hint))}" if node.hint else ""
+        return f"{{{{c{number}::{self.inlines(node.children, deleting=True)}{hint}}}}}"
+
+    def _math(self, node: Math, deleting: bool) -> str:
+        """TeX as MathJax reads it in Anki. Inside a deletion ``}}`` would close it: a space
+        between the braces changes nothing in TeX."""
+        text = escape(node.text).replace("&#125;&#125;", "}}").replace("&#123;&#123;", "{{")
+        if deleting:
+            text = text.replace("}}", "} }").replace("::", ": :")
+        return f"\\[{text}\\]" if node.display else f"\\({text}\\)"
+
+    def blocks(self, blocks: tuple[Block, ...] | list[Block]) -> str:
+        """Blocks as HTML; a lone paragraph as its text alone, as a one-line answer always was."""
+        if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
+            return self.inlines(blocks[0].inlines)
+        return "".join(self._block(block) for block in blocks)
+
+    def _block(self, block: Block) -> str:
+        if isinstance(block, (Paragraph, Heading)):
+            return f"<div>{self.inlines(block.inlines)}</div>"
+        if isinstance(block, BulletList):
+            return self.items(block.items, block.ordered)
+        if isinstance(block, CodeBlock):
+            return highlighted(block.text, block.info)
+        if isinstance(block, Quote):
+            return f"<blockquote>{self.blocks(block.blocks)}</blockquote>"
+        if isinstance(block, Table):
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{self.inlines(cell)}</td>" for cell in row.cells) + "</tr>" for row in (block.header, *block.rows)
+            )
+            return f"<table>{rows}</table>"
+        if isinstance(block, (Details, Flashcard)):
+            return "".join(f"<div>{escape(text)}</div>" for _, text in block_lines([block]))
+        raise TypeError(f"unknown block {block!r}")
+
+    def items(self, items: tuple[ListItem, ...] | list[ListItem], ordered: bool = False) -> str:
         if not items:
             return ""
-        rendered = "".join(f"<li>{self.inlines(item.inlines)}{self.items(item.children)}</li>" for item in items)
-        return f"<ul>{rendered}</ul>"
+        rendered = "".join(f"<li>{self.inlines(item.inlines)}{self.blocks(item.body)}{self.items(item.children)}</li>" for item in items)
+        tag = "ol" if ordered else "ul"
+        return f"<{tag}>{rendered}</{tag}>"
+
+
+def highlighted(code: str, language: str) -> str:
+    """A code block as static, highlighted markup (classes styled by the notetype's CSS)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(language.split()[0]) if language.strip() else TextLexer()
+    except ClassNotFound:
+        lexer = TextLexer()
+    markup = _ANKI_TAG.sub("&#91;", highlight(code, lexer, HtmlFormatter(cssclass=CODE_CLASS, wrapcode=True)))
+    return markup.replace("{{", "&#123;&#123;").replace("}}", "&#125;&#125;").replace("::", ":&#58;").strip()
+
+
+def code_css() -> str:
+    """The CSS of highlighted code: light, and dark in Anki's night mode."""
+    from pygments.formatters import HtmlFormatter
+
+    light = HtmlFormatter(style="default").get_style_defs(f".{CODE_CLASS}")
+    dark = HtmlFormatter(style="monokai").get_style_defs(f".nightMode .{CODE_CLASS}")
+    return f"{light}\n{dark}\n"
 
 
 def basic_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
@@ -95,8 +191,8 @@ def basic_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
     renderer = Renderer(card, media_files)
     return [
         renderer.inlines(card.front),
-        renderer.inlines(card.back) + renderer.items(card.back_list),
-        renderer.items(card.extra),
+        renderer.blocks(card.back),
+        renderer.blocks(card.extra),
         _context(card),
         escape(card.source_field),
     ]
@@ -105,41 +201,81 @@ def basic_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
 def cloze_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
     """Text, Extra, Context, Source: the field order of the ``notes2anki Cloze`` notetype.
 
-    Bold spans become deletions c1, c2, … unless the author wrote their own ``{{c1::…}}``.
+    Deletions the author numbered keep their numbers; the others are numbered in order.
     """
     renderer = Renderer(card, media_files)
-    numbers = None if has_author_cloze(card.cloze) else itertools.count(1)
     return [
-        renderer.inlines(card.cloze, numbers),
-        renderer.items(card.extra),
+        renderer.inlines(card.cloze),
+        renderer.blocks(card.extra),
         _context(card),
         escape(card.source_field),
     ]
+
+
+_DELETION = re.compile(r"\{\{c\d+::")
+
+
+def deletions(card: Card) -> tuple[str, ...]:
+    """The text of each deletion ``cloze_fields`` numbers 1, 2, … itself; empty when the author
+    numbered them (``{{c2::…}}``), since those numbers are kept as written."""
+    if card.kind != "cloze":
+        return ()
+    found: list[Deletion] = []
+
+    def visit(nodes: Inlines) -> None:
+        for node in nodes:
+            if isinstance(node, Deletion):
+                found.append(node)
+            elif isinstance(node, (Strong, Emphasis, Mark, Link)):
+                visit(node.children)
+
+    visit(card.cloze)
+    if any(node.number is not None for node in found):
+        return ()
+    return tuple(plain_text(node.children) for node in found)
+
+
+def renumber_cloze(text: str, numbers: tuple[int, ...]) -> str:
+    """A ``cloze_fields`` Text with its deletions numbered ``numbers`` instead of 1, 2, …"""
+    given = iter(numbers)
+    return _DELETION.sub(lambda match: f"{{{{c{next(given)}::", text)
 
 
 def _context(card: Card) -> str:
     return CONTEXT_SEPARATOR.join(escape(part) for part in card.context)
 
 
-def preview_cloze(card: Card) -> str:
-    return preview(card.cloze, cloze=not has_author_cloze(card.cloze))
+# --- plain text, for a terminal and for JSON -------------------------------------------------------
 
 
-def preview(nodes: tuple[Inline, ...], cloze: bool = False) -> str:
-    """One line of plain text for a terminal; with ``cloze``, bold deletions shown as ``[…]``."""
+def cloze_text(inlines: Inlines, numbers: list[int] | None = None) -> str:
+    """A cloze as plain text with its deletions marked ``{{c1::…}}``."""
+    numbers = [] if numbers is None else numbers
     parts = []
-    for node in nodes:
-        if isinstance(node, Strong) and cloze:
-            parts.append(f"[{plain_text(node.children)}]")
-        elif isinstance(node, (Emphasis, Link)):
-            parts.append(preview(node.children, cloze))
+    for node in inlines:
+        if isinstance(node, Deletion):
+            number = node.number if node.number is not None else max(numbers, default=0) + 1
+            numbers.append(number)
+            parts.append(f"{{{{c{number}::{plain_text(node.children)}}}}}")
+        elif isinstance(node, (Strong, Emphasis, Mark, Link)):
+            parts.append(cloze_text(node.children, numbers))
         else:
             parts.append(plain_text((node,)))
-    return " ".join("".join(parts).split())
+    return "".join(parts)
 
 
-def preview_items(items: tuple[ListItem, ...]) -> str:
-    return " ".join(f"• {preview(item.inlines)}" for item in items)
+def text_lines(blocks: tuple[Block, ...]) -> list[str]:
+    """Blocks as plain text: a line per paragraph, list item and code line (code keeps its indent)."""
+    return [line if depth < 0 else line.strip() for depth, line in block_lines(blocks) if line.strip()]
+
+
+def card_text(card: Card) -> dict[str, str]:
+    """The card's sides as plain text (lists a line an item): what ``cards --format json`` prints."""
+    if card.kind == "cloze":
+        front, back = " ".join(cloze_text(card.cloze).split()), ""
+    else:
+        front, back = " ".join(plain_text(card.front).split()), "\n".join(text_lines(card.back))
+    return {"front": front, "back": back, "extra": "\n".join(text_lines(card.extra))}
 
 
 def deck_name(card: Card) -> str:
@@ -147,29 +283,5 @@ def deck_name(card: Card) -> str:
 
 
 def tags_for(card: Card) -> list[str]:
-    tags = [card.note.category, *card.note.tags]
+    tags = [card.note.category, *card.note.tags, *card.tags]
     return sorted({_TAG_UNSAFE.sub("_", tag) for tag in tags})
-
-
-def packed_note(card: Card, guid: str, media_files: media.MediaFiles) -> PackedNote:
-    """The Anki note a card becomes (its GUID and mtime may be set later by the build).
-
-    Raises NoteError for a missing image.
-    """
-    if card.kind == "cloze":
-        fields = cloze_fields(card, media_files)
-    else:
-        fields = basic_fields(card, media_files)
-    return PackedNote(
-        guid=guid,
-        key=card.key,
-        category=card.note.category,
-        deck=deck_name(card),
-        kind=card.kind,
-        fields=fields,
-        tags=tags_for(card),
-        file=card.note.source_key,
-        line=card.line,
-        section=list(card.context[1:]),
-        question=card.question,
-    )

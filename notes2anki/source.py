@@ -47,6 +47,24 @@ def _encoding_hint(data: bytes) -> str:
     return ""
 
 
+def fingerprint(path: Path | str) -> tuple[int, int] | None:
+    """(size, mtime in ns) of a file, None when it is missing or unreadable.
+
+    The one test of "may this file have changed?" for the build state and the lint cache
+    alike: an equal fingerprint means the file is taken as unchanged without reading it.
+    """
+    try:
+        stat = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def unchanged(recorded: dict[str, list[int] | tuple[int, int] | None]) -> bool:
+    """Whether every file of ``recorded`` (path → its fingerprint then) still has that fingerprint."""
+    return all(fingerprint(path) == (tuple(value) if value is not None else None) for path, value in recorded.items())
+
+
 def root_of(given: Path) -> Path:
     """The notes folder of a path given on the command line: itself, or a file's folder."""
     return given if given.is_dir() else given.parent

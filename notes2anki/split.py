@@ -1,7 +1,8 @@
-"""Finding a separator (an arrow, a colon, とは) in inline markup, outside brackets and code.
+"""Finding a separator (an arrow, a colon, とは, ``::``, ``=``) in inline markup, outside brackets,
+code and math.
 
 Card rules and lint rules both need to know where a line divides into question and answer, so
-the logic lives here once.
+the logic lives here once. Whether the two sides make a good card is ``cards.py``'s business.
 """
 
 from __future__ import annotations
@@ -9,30 +10,58 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from notes2anki.model import Inline, Text, plain_text
+from notes2anki.model import Inline, Inlines, Text, plain_text
 
 OPENING = "(（[［「『【〔{｛"
 CLOSING = ")）]］」』】〕}｝"
 
-ARROWS = ("->", "→", "⇒", "=>")
+ARROWS = ("->", "→", "⇒", "=>", "⟶", "➡")
 ARROW_PATTERN = re.compile("|".join(re.escape(arrow) for arrow in ARROWS))
 # A full-width colon always separates; an ASCII colon only before a space (not in 10:30 or URLs).
-COLON_PATTERN = re.compile(r"：|:(?=\s|$)")
-# 「XとはY」 defines X, but 「XとはYが違う」-style comparisons do not.
-TOWA_PATTERN = re.compile(r"とは(?!異な|違|別|関係|無関係|限ら|言え|いえ|思)")
+COLON_PATTERN = re.compile(r"：|(?<!:):(?=\s|$)")
+# 「XとはY」 defines X when とは follows a whole term (not the こと of 「…ことは」), and not in
+# comparisons such as 「XとはYが違う」.
+TOWA_PATTERN = re.compile(r"(?<![\u3040-\u309f])とは(?!異な|違|別|関係|無関係|限ら|言え|いえ|思)")
+# obsidian-spaced-repetition: ``front::back``, and ``front:::back`` for a card each way.
+DOUBLE_COLON_PATTERN = re.compile(r"(?<!:):{2,3}(?!:)")
+EQUALS_PATTERN = re.compile(r"(?<=\s)=(?=\s)")
+# ``fe80::1``: an address, not a card's two sides (code names such as ``std::sort`` belong in
+# backticks, where no separator is looked for).
+_ADDRESS = re.compile(r"(?=.*\d)[0-9A-Fa-f:]+")
+# ``Term — explanation``: a dash between spaces.
+DASH_PATTERN = re.compile(r"(?<=\s)[—–](?=\s)")
+# ``A MAC address is a 48-bit hardware address``: "is a", "are the".
+IS_A_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=(?:an?|the|one of)\s)")
+# ``etcd, a consistent key-value store``: a name, then what it is.
+APPOSITIVE_PATTERN = re.compile(r",\s+(?=(?:an?|the)\s)")
 
 MAX_TERM_LENGTH = 60
 
 
 @dataclass(frozen=True)
 class Split:
-    left: tuple[Inline, ...]
+    left: Inlines
     separator: str
-    right: tuple[Inline, ...]
+    right: Inlines
 
 
-def split_first(inlines: tuple[Inline, ...], pattern: re.Pattern[str]) -> Split | None:
+def split_first(inlines: Inlines, pattern: re.Pattern[str]) -> Split | None:
     """Split at the first match of ``pattern`` in top-level text that is outside any bracket."""
+    for index, match in _matches(inlines, pattern):
+        node = inlines[index]
+        before, after = node.text[: match.start()], node.text[match.end() :]
+        left = inlines[:index] + ((Text(before),) if before else ())
+        right = ((Text(after),) if after else ()) + inlines[index + 1 :]
+        return Split(_strip(left), match.group(), _strip(right, leading=_SEPARATOR_TAIL))
+    return None
+
+
+def count(inlines: Inlines, pattern: re.Pattern[str]) -> int:
+    """How many times ``pattern`` separates: in top-level text, outside brackets."""
+    return sum(1 for _ in _matches(inlines, pattern))
+
+
+def _matches(inlines: Inlines, pattern: re.Pattern[str]):
     depth = 0
     for index, node in enumerate(inlines):
         if not isinstance(node, Text):
@@ -43,12 +72,8 @@ def split_first(inlines: tuple[Inline, ...], pattern: re.Pattern[str]) -> Split 
             depth = _depth_after(node.text[position : match.start()], depth)
             position = match.start()
             if depth == 0:
-                before, after = node.text[: match.start()], node.text[match.end() :]
-                left = inlines[:index] + ((Text(before),) if before else ())
-                right = ((Text(after),) if after else ()) + inlines[index + 1 :]
-                return Split(_strip(left), match.group(), _strip(right, leading=_SEPARATOR_TAIL))
+                yield index, match
         depth = _depth_after(node.text[position:], depth)
-    return None
 
 
 _BRACKET = re.compile(f"[{re.escape(OPENING + CLOSING)}]")
@@ -68,7 +93,7 @@ _SPACES = " \t\u3000"
 _SEPARATOR_TAIL = _SPACES + "、，,"
 
 
-def _strip(inlines: tuple[Inline, ...], leading: str = _SPACES) -> tuple[Inline, ...]:
+def _strip(inlines: Inlines, leading: str = _SPACES) -> Inlines:
     """Drop the spaces around a separator (ASCII and full-width) without touching markup."""
     nodes = list(inlines)
     if nodes and isinstance(nodes[0], Text):
@@ -78,14 +103,63 @@ def _strip(inlines: tuple[Inline, ...], leading: str = _SPACES) -> tuple[Inline,
     return tuple(node for node in nodes if not (isinstance(node, Text) and not node.text))
 
 
-def arrow(inlines: tuple[Inline, ...]) -> Split | None:
+def arrow(inlines: Inlines) -> Split | None:
     return split_first(inlines, ARROW_PATTERN)
 
 
-def definition(inlines: tuple[Inline, ...]) -> Split | None:
-    """``Term：explanation``, ``Term: explanation`` or ``TermとはExplanation`` with a short term."""
-    for pattern in (COLON_PATTERN, TOWA_PATTERN):
-        found = split_first(inlines, pattern)
+def arrows(inlines: Inlines) -> int:
+    return count(inlines, ARROW_PATTERN)
+
+
+def colon(inlines: Inlines) -> Split | None:
+    return split_first(inlines, COLON_PATTERN)
+
+
+def towa(inlines: Inlines) -> Split | None:
+    return split_first(inlines, TOWA_PATTERN)
+
+
+def dash(inlines: Inlines) -> Split | None:
+    return split_first(inlines, DASH_PATTERN)
+
+
+def is_a(inlines: Inlines) -> Split | None:
+    return split_first(inlines, IS_A_PATTERN)
+
+
+def appositive(inlines: Inlines) -> Split | None:
+    return split_first(inlines, APPOSITIVE_PATTERN)
+
+
+def equals(inlines: Inlines) -> Split | None:
+    return split_first(inlines, EQUALS_PATTERN) if count(inlines, EQUALS_PATTERN) == 1 else None
+
+
+def double_colon(inlines: Inlines) -> Split | None:
+    """``front::back`` (or ``:::``), unless the colons join a code name or an address."""
+    found = split_first(inlines, DOUBLE_COLON_PATTERN)
+    if found is None or not found.left or not found.right:
+        return None
+    left, right = plain_text(found.left), plain_text(found.right)
+    token = (left.split() or [""])[-1] + found.separator + (right.split() or [""])[0] if left[-1:].strip() and right[:1].strip() else ""
+    if _ADDRESS.fullmatch(token):
+        return None
+    return found
+
+
+def position(inlines: Inlines, pattern: re.Pattern[str]) -> int | None:
+    """Where in the line's plain text ``pattern`` first separates, to tell which comes first."""
+    for index, match in _matches(inlines, pattern):
+        return len(plain_text(inlines[:index])) + match.start()
+    return None
+
+
+def definition(inlines: Inlines) -> Split | None:
+    """``Term：explanation``, ``Term: explanation`` or ``TermとはExplanation`` with a short term.
+
+    Used by the lint rules that compare definitions; the card rules ask ``cards.py``.
+    """
+    for found in (colon(inlines), towa(inlines)):
         if found is None:
             continue
         term = plain_text(found.left).strip()

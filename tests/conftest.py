@@ -10,6 +10,9 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest, StripHtmlMode
 from anki.scheduler_pb2 import CardAnswer
 
+from notes2anki import clock
+from notes2anki.clock import ManualClock
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -83,6 +86,14 @@ class Anki:
 
     def review_counts(self) -> dict[int, int]:
         return {cid: self.col.db.scalar("select count() from revlog where cid=?", cid) for cid in self.col.find_cards("")}
+
+
+@pytest.fixture(autouse=True)
+def manual_clock(monkeypatch) -> ManualClock:
+    """Builds in a test share a clock that moves on when they would wait: no test sleeps for a new second."""
+    shared = ManualClock()
+    monkeypatch.setattr(clock, "default", lambda: shared)
+    return shared
 
 
 @pytest.fixture

@@ -154,33 +154,66 @@ def test_build_leaves_no_temporary_files(two_categories: Path, tmp_path: Path, m
     monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
     out = tmp_path / "build"
     assert build(two_categories, out) == 0
-    caches = sorted(f".notes2anki/files/{path.name}" for path in (out / ".notes2anki" / "files").iterdir())
-    assert sorted(_files(out)) == [".notes2anki/.lock", *caches, ".notes2anki/index.json", "AWS.apkg", "Computer Science.apkg"]
-    assert len(list((out / ".notes2anki" / "files").iterdir())) == 2  # one packed-note cache a note file
+    assert sorted(_files(out)) == [".notes2anki/.lock", ".notes2anki/state.sqlite", "AWS.apkg", "Computer Science.apkg"]
     assert list(system_temp.iterdir()) == []
 
 
-def test_missing_image_keeps_the_previous_deck(two_categories: Path, tmp_path: Path, capsys) -> None:
+def test_missing_image_costs_only_the_image(two_categories: Path, tmp_path: Path, capsys, anki: Anki) -> None:
     out = tmp_path / "build"
     assert build(two_categories, out) == 0
-    previous = (out / "AWS.apkg").read_bytes()
     note = two_categories / "aws" / "reliability.md"
-    note.write_text(note.read_text("utf-8") + "- ![構成図](missing.png) -> 構成\n", "utf-8")
+    note.write_text(note.read_text("utf-8") + "- 構成 -> 図のとおり\n  ![構成図](missing.png)\n", "utf-8")
     capsys.readouterr()
 
-    assert build(two_categories, out) == 1
-    err = capsys.readouterr().err
-    assert f"{note}:18: image 'missing.png' not found" in err
-    assert f"{out / 'AWS.apkg'}: not written: a note of this category has a problem (the previous deck is kept)" in err
-    assert (out / "AWS.apkg").read_bytes() == previous
+    assert build(two_categories, out) == 0
+    captured = capsys.readouterr()
+    assert f"warning: {note}:19: image 'missing.png' not found; the card shows its alt text" in captured.err  # the image's line
+    assert f"{out / 'AWS.apkg'}: written: 5 cards (4 basic, 1 cloze); 1 added" in captured.out
+    anki.import_package(out / "AWS.apkg")
+    assert dict(anki.rendered())["Reliability › Route 53 構成"].startswith("Reliability › Route 53 構成 図のとおり [構成図]")
 
 
-def test_identity_clash_is_an_error_not_a_merge(notes_dir: Path, tmp_path: Path, capsys) -> None:
-    note = write_note(notes_dir, "dup.md", "---\ncategory: AWS\n---\n## S\n\n- Same question -> one\n- Same question -> two\n")
-    assert build(notes_dir, tmp_path / "build") == 1
+def test_absolute_image_path_is_looked_up_to_the_repository_root(tmp_path: Path, anki: Anki) -> None:
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    (repository / "images").mkdir()
+    (repository / "images" / "arch.png").write_bytes(b"\x89PNG arch")
+    notes = repository / "docs" / "notes"
+    write_note(notes, "a.md", "---\ncategory: A\n---\n- 構成 -> ![arch](/images/arch.png)\n")
+    assert build(notes, tmp_path / "out") == 0
+    log = anki.import_package(tmp_path / "out" / "A.apkg")
+    assert len(log.new) == 1
+    (back,) = [note.fields[1] for note in anki.notes().values()]
+    assert back.startswith('<img src="arch-') and anki.col.media.have(back.split('"')[1])
+
+
+def test_identity_clash_builds_both_cards_and_warns(notes_dir: Path, tmp_path: Path, capsys, anki: Anki) -> None:
+    note = write_note(
+        notes_dir,
+        "dup.md",
+        "---\ncategory: AWS\n---\n## S\n\n- Same question -> one\n- Same question -> two\n- キャッシュ：後で確認\n- キャッシュ：後で確認\n- -d：削除\n- -D：強制削除\n",
+    )
+    assert build(notes_dir, tmp_path / "build") == 0
     err = capsys.readouterr().err
-    assert f"{note}:7: this card has the same identity as the card at line 6" in err
-    assert not (tmp_path / "build" / "AWS.apkg").exists()
+    assert f"warning: {note}:7: this card has the same identity as the card at line 6" in err
+    assert "told apart by its answer" in err and "told apart by its order" in err and "told apart by its case" in err
+    assert "<!-- notes2anki-id: NAME -->" in err
+    log = anki.import_package(tmp_path / "build" / "AWS.apkg")
+    assert len(log.new) == 6 and len(anki.notes()) == 6  # nothing merged, nothing lost
+    # The same notes always tell the cards apart the same way.
+    assert build(notes_dir, tmp_path / "again") == 0
+    assert (tmp_path / "again" / "AWS.apkg").read_bytes() != b"" and _guids(tmp_path / "again") == _guids(tmp_path / "build")
+
+
+def _guids(out: Path) -> list[str]:
+    import sqlite3
+    import zipfile
+
+    with zipfile.ZipFile(out / "AWS.apkg") as archive:
+        data = archive.read("collection.anki2")
+    database = sqlite3.connect(":memory:")
+    database.deserialize(data)
+    return sorted(guid for (guid,) in database.execute("SELECT guid FROM notes"))
 
 
 def test_unreadable_note_does_not_stop_other_categories(two_categories: Path, tmp_path: Path, capsys) -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import json
 import re
+from pathlib import Path
 
 import pytest
 
+from notes2anki import cards as card_rules
 from notes2anki.cli import main
+from notes2anki.model import BulletList, ListItem
+from notes2anki.parse import parse_text
 from tests.conftest import FIXTURES, write_note
 
-CARD_LINE = re.compile(r"^\S+:\d+: (\w+) \((?:basic|cloze)\)", re.MULTILINE)
+CARD_LINE = re.compile(r"^\S+:\d+: ([\w-]+) \((?:basic|cloze)\)", re.MULTILINE)
+SKIP_LINE = re.compile(r"^\S+:\d+: no card: (.+?): ", re.MULTILINE)
 CARD_FIXTURES = sorted((FIXTURES / "cards").glob("*.md"))
 
 
@@ -23,11 +27,34 @@ def test_fixture_makes_the_expected_cards(note: Path, monkeypatch, capsys) -> No
     assert capsys.readouterr().out == expected
 
 
-def test_every_rule_has_a_fixture() -> None:
-    rules = set()
-    for expected in (FIXTURES / "cards").glob("*.cards"):
-        rules.update(CARD_LINE.findall(expected.read_text(encoding="utf-8")))
-    assert rules == {"arrow", "definition", "children", "cloze", "table", "section"}
+def test_every_rule_and_every_reason_has_a_fixture(monkeypatch, capsys) -> None:
+    monkeypatch.chdir(FIXTURES / "cards")
+    assert main(["cards", "--format", "json", "."]) == 0
+    output = json.loads(capsys.readouterr().out)
+    assert {card["rule"] for card in output["cards"]} == set(card_rules.RULES)
+    reasons = {value for name, value in vars(card_rules).items() if name.isupper() and isinstance(value, str) and " " in value}
+    assert {skipped["reason"].split(" (")[0] for skipped in output["skipped"]} == {reason.split(" (")[0] for reason in reasons}
+
+
+def test_json_output_has_every_card_and_every_skipped_line(monkeypatch, capsys) -> None:
+    monkeypatch.chdir(FIXTURES / "cards")
+    assert main(["cards", "--format", "json", "cloze.md", "skipped.md"]) == 0
+    output = json.loads(capsys.readouterr().out)
+    first = output["cards"][0]
+    assert first == {
+        "path": "cloze.md",
+        "line": 7,
+        "rule": "cloze",
+        "type": "cloze",
+        "context": ["Cloze", "Messaging"],
+        "front": "{{c1::SQS}} is pull-based and {{c2::SNS}} is push-based",
+        "back": "",
+        "extra": "",
+    }
+    assert {"path": "skipped.md", "line": 14, "text": "https://example.com/faq", "reason": card_rules.LINKS} in output["skipped"]
+    expected = "".join((FIXTURES / "cards" / name).read_text(encoding="utf-8") for name in ("cloze.cards", "skipped.cards"))
+    assert len(output["skipped"]) == len(SKIP_LINE.findall(expected))
+    assert len(output["cards"]) == len(CARD_LINE.findall(expected))
 
 
 def test_cards_of_a_folder_report_unreadable_notes_and_go_on(notes_dir: Path, capsys) -> None:
@@ -37,3 +64,50 @@ def test_cards_of_a_folder_report_unreadable_notes_and_go_on(notes_dir: Path, ca
     captured = capsys.readouterr()
     assert "good.md:1: arrow" in captured.out
     assert f"{notes_dir / 'bad.md'}:1: the file is not UTF-8 (it decodes as SHIFT-JIS)" in captured.err
+
+
+# --- one item more or less never touches the cards of the others ---------------------------------
+
+
+def _keys(text: str) -> dict[str, int]:
+    """The identity of each card, with its line. A card that resolves 前者/後者 names the item
+    it refers to, so it goes with that item: it is left out."""
+    note = parse_text(text, Path("notes/note.md"), Path("notes"))
+    return {card.key: card.line for card in card_rules.extract(note).cards if card.rule != "reference"}
+
+
+def _lists(text: str) -> list[BulletList]:
+    note = parse_text(text, Path("notes/note.md"), Path("notes"))
+    return [block for block in note.blocks if isinstance(block, BulletList)]
+
+
+def _leaves_with_siblings(items: list[ListItem]):
+    """One-line items that are not the only answer of the item above them."""
+    for item in items:
+        if not item.children and not item.body and len(items) > 1:
+            yield item
+        yield from _leaves_with_siblings(item.children)
+
+
+def _edits(text: str):
+    """Each one-line list item removed in turn, and a quick-reference line added to each list."""
+    lines = text.split("\n")
+    for block in _lists(text):
+        for item in _leaves_with_siblings(block.items):
+            yield f"without line {item.line}", item.line, "\n".join(lines[: item.line - 1] + lines[item.line :])
+        last = block.items[-1]
+        end = max([last.line, *(child.line for child in _leaves_with_siblings(last.children))])
+        indent = re.match(r"\s*(?:[-*+]|\d+[.)])\s", lines[last.line - 1])
+        if indent:
+            added = indent.group().rstrip().rstrip("0123456789.)") + ("- " if indent.group().strip()[-1] in ".)" else " ") + "問い -> 答え"
+            yield f"with a line after {end}", None, "\n".join(lines[:end] + [added.lstrip() if not indent.group()[0].isspace() else added] + lines[end:])
+
+
+@pytest.mark.parametrize("note", CARD_FIXTURES, ids=lambda path: path.stem)
+def test_one_item_more_or_less_keeps_every_other_card(note: Path) -> None:
+    text = note.read_text(encoding="utf-8")
+    before = _keys(text)
+    for edit, removed, edited in _edits(text):
+        after = _keys(edited)
+        kept = {key for key, line in before.items() if line != removed and "(part" not in key}
+        assert kept <= set(after), f"{edit}: lost {sorted(kept - set(after))}"

@@ -126,3 +126,144 @@ def test_build_of_random_notes_never_crashes(tmp_path_factory, notes: list[str])
         if deck.written:
             with zipfile.ZipFile(deck.path) as archive:
                 assert archive.testzip() is None
+
+
+# --- damaged state and lock files: detected, never trusted, never a traceback or a wrong deck ------
+
+DAMAGE_EXAMPLES = int(os.environ.get("DAMAGE_EXAMPLES", "25"))
+_NOTES = {
+    "aws/a.md": "---\ntitle: A\ncategory: AWS\n---\n## S\n\n- Q1 -> A1\n- **SQS** pulls, **SNS** pushes\n- Same -> one\n- Same -> two\n",
+    "aws/b.md": "---\ntitle: B\ncategory: AWS\n---\n- Q2 -> A2 <!-- notes2anki-id: pinned -->\n- T：定義\n",
+    "c.md": "---\ncategory: Other\n---\n| k | v |\n| --- | --- |\n| x | y |\n- Q3 -> A3\n",
+}
+_STATE = ".notes2anki/state.sqlite"
+_TABLES = ["meta", "files", "notes", "cards", "decks"]
+
+
+def _deck_contents(out: Path, with_guids: bool) -> dict[str, list]:
+    import sqlite3
+
+    decks = {}
+    for deck in sorted(out.glob("*.apkg")):
+        with zipfile.ZipFile(deck) as archive:
+            database = sqlite3.connect(":memory:")
+            database.deserialize(archive.read("collection.anki2"))
+        rows = database.execute("SELECT guid, flds, tags FROM notes").fetchall()
+        decks[deck.name] = sorted(row if with_guids else row[1:] for row in rows)
+    return decks
+
+
+def _clean_tree(root: Path) -> Path:
+    """Notes, their lock and a clean build of them, made once."""
+    if not (root / "out").exists():
+        for name, text in _NOTES.items():
+            (root / "notes" / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / "notes" / name).write_text(text, "utf-8")
+        assert build([root / "notes"], root / "out").errors == []
+    return root
+
+
+STATE_DAMAGE = st.one_of(
+    st.tuples(st.just("truncate"), st.floats(0, 1)),
+    st.tuples(st.just("bytes"), st.floats(0, 1), st.binary(min_size=1, max_size=64)),
+    st.tuples(st.just("delete")),
+    st.tuples(st.just("cell"), st.sampled_from(_TABLES), st.integers(0, 40), st.integers(0, 15),
+              st.one_of(st.none(), st.integers(-5, 2**40), st.text(max_size=8), st.binary(max_size=8))),
+    st.tuples(st.just("row"), st.sampled_from(_TABLES), st.integers(0, 40)),
+)  # fmt: skip
+LOCK_DAMAGE = st.one_of(
+    st.tuples(st.just("truncate"), st.floats(0, 1)),
+    st.tuples(st.just("line"), st.integers(0, 12), st.text(max_size=40)),
+    st.tuples(st.just("field"), st.integers(0, 12), st.sampled_from(["guid", "file", "section", "kind", "question", "cloze", "top", "pin"]),
+              st.one_of(st.none(), st.integers(-3, 3), st.text(max_size=6), st.lists(st.integers(), max_size=2))),
+    st.tuples(st.just("copy guid"), st.integers(0, 12), st.integers(0, 12)),
+    st.tuples(st.just("delete")),
+)  # fmt: skip
+
+
+def _damage_state(path: Path, damage: tuple) -> None:
+    import sqlite3
+
+    kind = damage[0]
+    if kind == "delete":
+        path.unlink()
+    elif kind == "truncate":
+        path.write_bytes(path.read_bytes()[: int(path.stat().st_size * damage[1])])
+    elif kind == "bytes":
+        data = bytearray(path.read_bytes())
+        at = int(len(data) * damage[1])
+        data[at : at + len(damage[2])] = damage[2]
+        path.write_bytes(bytes(data))
+    else:
+        database = sqlite3.connect(path)
+        try:
+            rows = database.execute(f"SELECT rowid FROM {damage[1]}").fetchall()
+            if rows:
+                rowid = rows[damage[2] % len(rows)][0]
+                if kind == "row":
+                    database.execute(f"DELETE FROM {damage[1]} WHERE rowid = ?", (rowid,))
+                else:
+                    columns = [row[1] for row in database.execute(f"PRAGMA table_info({damage[1]})")]
+                    column = columns[damage[3] % len(columns)]
+                    database.execute(f"UPDATE {damage[1]} SET {column} = ? WHERE rowid = ?", (damage[4], rowid))
+            database.commit()
+        except sqlite3.Error:
+            pass  # a constraint, or an earlier damage already broke the file
+        finally:
+            database.close()
+
+
+def _damage_lock(path: Path, damage: tuple) -> None:
+    import json
+
+    kind = damage[0]
+    if kind == "delete":
+        path.unlink(missing_ok=True)
+        return
+    if not path.exists():
+        return
+    lines = path.read_text("utf-8", errors="replace").split("\n")
+    if kind == "truncate":
+        path.write_text("\n".join(lines)[: int(len("\n".join(lines)) * damage[1])], "utf-8")
+        return
+    index = damage[1] % len(lines)
+    if kind == "line":
+        lines[index] = damage[2]
+    else:
+        try:
+            entry = json.loads(lines[index])
+            if kind == "field":
+                entry[damage[2]] = damage[3]
+            else:
+                entry["guid"] = json.loads(lines[damage[2] % len(lines)])["guid"]
+            lines[index] = json.dumps(entry, ensure_ascii=False)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return
+    path.write_text("\n".join(lines), "utf-8", errors="replace")
+
+
+@settings(max_examples=DAMAGE_EXAMPLES)
+@given(st.lists(STATE_DAMAGE, max_size=3), st.lists(LOCK_DAMAGE, max_size=2), st.booleans())
+def test_damaged_state_and_lock_never_crash_nor_write_a_wrong_deck(tmp_path_factory, state_damage, lock_damage, drop_decks) -> None:
+    import shutil
+
+    clean = _clean_tree(Path(tmp_path_factory.getbasetemp()) / "damage-clean")
+    work = tmp_path_factory.mktemp("damaged")
+    shutil.copytree(clean / "notes", work / "notes")
+    shutil.copytree(clean / "out", work / "out")
+    for damage in state_damage:
+        if (work / "out" / _STATE).exists():
+            _damage_state(work / "out" / _STATE, damage)
+    for damage in lock_damage:
+        _damage_lock(work / "notes" / "notes2anki.lock", damage)
+    if drop_decks:  # so that every deck is written from what the damaged state holds
+        for deck in (work / "out").glob("*.apkg"):
+            deck.unlink()
+    report = build([work / "notes"], work / "out")  # never raises
+    decks = _deck_contents(work / "out", with_guids=not lock_damage)
+    if report.errors:  # a lock that had to be refused: nothing was written
+        assert all("notes2anki.lock" in error.path for error in report.errors)
+        return
+    assert decks == _deck_contents(clean / "out", with_guids=not lock_damage)
+    guids = [row[0] for deck in _deck_contents(work / "out", with_guids=True).values() for row in deck]
+    assert len(guids) == len(set(guids))  # never two notes with one GUID

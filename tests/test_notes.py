@@ -6,19 +6,18 @@ import shutil
 from pathlib import Path
 
 from notes2anki.cli import main
-from notes2anki.pipeline import extract_cards, load_notes
+from notes2anki.pipeline import read_tree
 from tests.conftest import Anki
 
 NOTES = Path(__file__).parent.parent / "notes"
 
 
 def test_project_notes_use_every_card_rule() -> None:
-    loaded = load_notes([NOTES])
-    assert loaded.errors == []
-    extracted = extract_cards(loaded.notes)
-    assert {card.rule for card in extracted.cards} == {"arrow", "definition", "children", "cloze", "table", "section"}
-    assert {note.category for note in loaded.notes} == {"AWS", "Computer Science"}
-    assert extracted.skipped == []
+    read = list(read_tree([NOTES]))
+    assert [note.error for note in read] == [None] * len(read)
+    assert {card.rule for note in read for card in note.cards} == {"arrow", "definition", "children", "cloze", "table", "section"}
+    assert {note.note.category for note in read} == {"AWS", "Computer Science"}
+    assert [item for note in read for item in note.skipped] == []
 
 
 def test_project_notes_build_into_decks_anki_imports(tmp_path: Path, anki: Anki) -> None:

@@ -42,10 +42,11 @@ echo code
 """
 
 
-def _items(items: list[ListItem]) -> list[tuple[int, str]]:
+def _items(items: list[ListItem]) -> list[tuple[str, int, str]]:
     found = []
     for item in items:
-        found.append((item.line, plain_text(item.inlines)))
+        found.append(("item", item.line, plain_text(item.inlines)))
+        found.extend(("paragraph", block.line, plain_text(block.inlines)) for block in item.body if isinstance(block, Paragraph))
         found.extend(_items(item.children))
     return found
 
@@ -54,7 +55,7 @@ def _outline(note) -> list[tuple]:
     outline = []
     for block in note.blocks:
         if isinstance(block, BulletList):
-            outline.extend(("item", line, text) for line, text in _items(block.items))
+            outline.extend(_items(block.items))
         elif isinstance(block, Table):
             outline.extend(("row", row.line, plain_text(row.cells[0])) for row in [block.header, *block.rows])
         elif isinstance(block, CodeBlock):
@@ -68,7 +69,8 @@ EXPECTED = [
     ("heading", 5, "Heading one"),
     ("item", 7, "first"),
     ("item", 8, "nested"),
-    ("item", 9, "deeper second paragraph of deeper"),
+    ("item", 9, "deeper"),
+    ("paragraph", 11, "second paragraph of deeper"),
     ("item", 12, "lazy item continued lazily"),
     ("item", 14, "last"),
     ("paragraph", 16, "Paragraph over two lines"),

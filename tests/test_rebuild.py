@@ -17,6 +17,7 @@ import pytest
 from notes2anki.build import REMOVED_TAG, build
 from notes2anki.cli import main
 from notes2anki.lock import LOCK_FILE
+from notes2anki.store import Store
 from tests.conftest import Anki, write_note
 
 NOTE = """
@@ -37,6 +38,14 @@ category: AWS
   - SNS topic
   - one SQS queue per consumer
 """
+
+
+def _make_stale(out: Path) -> None:
+    """The state as another version of notes2anki left it: the next build reads every note again."""
+    store = Store(out)
+    store.set("tool", "another version")
+    store.commit()
+    store.close()
 
 
 class Loop:
@@ -83,7 +92,7 @@ def test_answer_edited(loop: Loop) -> None:
 
 
 def test_line_inserted_above(loop: Loop) -> None:
-    loop.edit("## Queues\n\n", "## Queues\n\nQueues decouple producers from consumers.\n\n")
+    loop.edit("## Queues\n\n", "## Queues\n\nNote: summarised from the SQS developer guide.\n\n")
     report, log = loop.rebuild()
     assert len(log.new) == 0 and set(loop.anki.notes()) == loop.guids
     assert len(report.decks[0].changes.moved) == 5 and not report.decks[0].changes.changed
@@ -106,8 +115,7 @@ def test_note_file_renamed(loop: Loop) -> None:
     loop.note.rename(loop.notes / "aws" / "sqs-and-sns.md")
     report, log = loop.rebuild()
     assert len(log.new) == 0 and set(loop.anki.notes()) == loop.guids
-    assert len(report.reassociations) == 5
-    assert all("(renamed)" in line for line in report.reassociations)
+    assert report.reassociations == [f"{loop.notes / 'aws' / 'sqs-and-sns.md'}: kept 5 cards from {loop.note} (renamed)"]
     assert all(note.fields[-1].startswith("aws/sqs-and-sns.md:") for note in loop.anki.notes().values())
     loop.assert_history_kept()
 
@@ -187,8 +195,7 @@ def test_incremental_result_equals_a_clean_build(loop: Loop, tmp_path: Path) -> 
     loop.rebuild()
     clean = tmp_path / "clean"
     shutil.copytree(loop.out, clean)
-    index = clean / ".notes2anki" / "index.json"
-    index.write_text(index.read_text("utf-8").replace('"tool":"', '"tool":"stale-'), "utf-8")  # a full re-read
+    _make_stale(clean)  # a full re-read
     report = build([loop.notes], clean)
     assert report.parsed == 1
     assert (clean / "AWS.apkg").read_bytes() == (loop.out / "AWS.apkg").read_bytes()
@@ -200,7 +207,7 @@ def test_dry_run_reports_and_writes_nothing(loop: Loop, capsys) -> None:
     assert main(["build", str(loop.notes), "-o", str(loop.out), "--dry-run", "-v"]) == 0
     out = capsys.readouterr().out
     assert f"{loop.out / 'AWS.apkg'}: would write: 5 cards (4 basic, 1 cloze); 1 changed" in out
-    assert "  ~ messaging.md:13  Which service pushes one message to many subscribers?" in out
+    assert f"  ~ {loop.note}:13  Which service pushes one message to many subscribers?" in out
     assert {path: path.read_bytes() for path in files} == files
 
 
@@ -251,7 +258,8 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     for number in range(25):
         write_note(notes, f"note{number:02}.md", f"- Question {number} -> Answer {number}\n")
-    assert "reading notes 25/25" in _build_output(notes, tmp_path / "tty", terminal=True)
+    shown = _build_output(notes, tmp_path / "tty", terminal=True)
+    assert "reading notes 25/25" in shown and "writing decks 1/1" in shown
     assert "reading notes" not in _build_output(notes, tmp_path / "pipe", terminal=False)
 
 
@@ -274,8 +282,7 @@ def test_building_on_several_cores_gives_the_same_decks(tmp_path: Path, monkeypa
     assert build([notes], one_core).errors == []
     several = tmp_path / "several"
     shutil.copytree(one_core, several)
-    index = several / ".notes2anki" / "index.json"
-    index.write_text(index.read_text("utf-8").replace('"tool":"', '"tool":"stale-'), "utf-8")
+    _make_stale(several)
     monkeypatch.setattr(parallel, "JOBS_PER_PROCESS", 1)
     report = build([notes], several)
     assert report.parsed == 6 and report.errors == []
@@ -294,3 +301,79 @@ def test_title_change_reports_the_cards_anki_leaves_in_the_old_deck(loop: Loop, 
     assert (len(log.new), len(log.updated)) == (0, 5)
     assert loop.anki.deck_names() == {"AWS::Messaging"}  # what the report warns about: cards do not move
     loop.assert_history_kept()
+
+
+def test_cloze_numbers_follow_their_deletions(tmp_path: Path, anki: Anki) -> None:
+    """A deletion keeps its number while its text stays: Anki's card (and its history) per number stays with it."""
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    note = write_note(notes, "m.md", "---\ncategory: AWS\n---\n")
+    head = "---\ncategory: AWS\n---\n- Services that decouple producers from consumers on AWS include "
+
+    def rebuild(services: str) -> str:
+        note.write_text(head + services + "\n", "utf-8")
+        assert build([notes], out).errors == []
+        anki.import_package(out / "AWS.apkg")
+        (only,) = anki.notes().values()
+        return only.fields[0].split(" include ")[1]
+
+    def history() -> dict[int, int]:
+        return {anki.col.get_card(cid).ord + 1: count for cid, count in anki.review_counts().items()}
+
+    assert rebuild("**SQS**, **SNS** and **EventBridge**") == "{{c1::SQS}}, {{c2::SNS}} and {{c3::EventBridge}}"
+    anki.answer_all()
+    assert history() == {1: 1, 2: 1, 3: 1}
+    # A deletion removed leaves a gap: EventBridge keeps c3, and its card.
+    assert rebuild("**SQS**, SNS and **EventBridge**") == "{{c1::SQS}}, SNS and {{c3::EventBridge}}"
+    cards = {anki.col.get_card(cid).ord + 1: cid for cid in anki.col.find_cards("")}
+    assert anki.text(anki.col.get_card(cards[3]).render_output(reload=True).question_text).endswith("SQS, SNS and [...]")
+    # A deletion added takes a number never used before (not SNS's c2, whose card has SNS's history).
+    assert rebuild("**SQS**, SNS, **Kinesis** and **EventBridge**") == "{{c1::SQS}}, SNS, {{c4::Kinesis}} and {{c3::EventBridge}}"
+    # Deletions reordered keep their numbers.
+    assert rebuild("**EventBridge**, SNS, **Kinesis** and **SQS**") == "{{c3::EventBridge}}, SNS, {{c4::Kinesis}} and {{c1::SQS}}"
+    assert history() == {1: 1, 2: 1, 3: 1, 4: 0}  # every card kept its own history; the new one has none
+    # The numbers live in the lock file: a build with no state gives the same ones.
+    shutil.rmtree(out)
+    assert build([notes], out).errors == []
+    assert anki_notes_in(out / "AWS.apkg")[0][0].endswith("{{c3::EventBridge}}, SNS, {{c4::Kinesis}} and {{c1::SQS}}")
+
+
+def anki_notes_in(deck: Path) -> list[list[str]]:
+    import sqlite3
+    import zipfile
+
+    with zipfile.ZipFile(deck) as archive:
+        database = sqlite3.connect(":memory:")
+        database.deserialize(archive.read("collection.anki2"))
+    return [flds.split("\x1f") for (flds,) in database.execute("SELECT flds FROM notes")]
+
+
+def test_cloze_syntax_inside_a_deletion_is_text(tmp_path: Path, anki: Anki) -> None:
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    write_note(notes, "m.md", "---\ncategory: AWS\n---\n- **bold}}break** and **second**\n- **x::hint** is not a hint\n")
+    assert build([notes], out).errors == []
+    anki.import_package(out / "AWS.apkg")
+    answers = [answer for _, answer in anki.rendered()]
+    assert sum("m bold}}break and second m.md:4" in answer for answer in answers) == 2
+    assert any("x::hint is not a hint m.md:5" in answer for answer in answers)
+    questions = sorted(question for question, _ in anki.rendered())
+    assert questions == sorted(["m [...] and second", "m bold}}break and [...]", "m [...] is not a hint"])
+
+
+def test_progress_is_reported_while_reading_and_while_writing(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    for number in range(3):
+        write_note(notes, f"n{number}.md", f"---\ncategory: C{number}\n---\n- Q{number} -> A\n")
+    calls: list[tuple[str, int, int]] = []
+    build([notes], tmp_path / "out", progress=lambda stage, done, total: calls.append((stage, done, total)))
+    assert [call for call in calls if call[0] == "reading"] == [("reading", n, 3) for n in range(4)]
+    assert [call for call in calls if call[0] == "writing"] == [("writing", n, 3) for n in range(4)]
+
+
+def test_deck_description_from_front_matter_or_first_paragraph(tmp_path: Path, anki: Anki) -> None:
+    notes = tmp_path / "notes"
+    write_note(notes, "a.md", "---\ntitle: Described\ncategory: AWS\ndescription: 可用性の<まとめ>\n---\nFirst paragraph.\n\n- Q -> A\n")
+    write_note(notes, "b.md", "---\ntitle: Paragraph\ncategory: AWS\n---\n# Heading\n\nWhat this note is **about**.\n\n- Q -> A\n")
+    assert build([notes], tmp_path / "out").errors == []
+    anki.import_package(tmp_path / "out" / "AWS.apkg")
+    assert anki.col.decks.by_name("AWS::Described")["desc"] == "可用性の&lt;まとめ&gt;"
+    assert anki.col.decks.by_name("AWS::Paragraph")["desc"] == "What this note is about."

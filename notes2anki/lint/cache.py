@@ -2,7 +2,7 @@
 
 pre-commit lints only the changed files, but the corpus-wide rules (N102, N201) must see the
 whole notes tree: without a cache every commit would read every note. Entries are keyed by the
-note's size and modification time, and the whole cache by the tool's version, the
+note's fingerprint (``source.fingerprint``, the build's test too), and the whole cache by the tool's version, the
 configuration and the dictionary; a note whose images appeared or disappeared is read again.
 The cache lives in ``.notes2anki-cache/`` beside ``pyproject.toml`` and is safe to delete.
 
@@ -21,6 +21,7 @@ from notes2anki.files import atomic_write
 from notes2anki.lint.config import Config, in_words
 from notes2anki.lint.engine import Edit, Finding
 from notes2anki.lint.terms import Dictionary
+from notes2anki.source import fingerprint, unchanged
 
 CACHE_DIR = ".notes2anki-cache"
 
@@ -80,23 +81,16 @@ class LintCache:
         entry = self.entries.get(str(path))
         if entry is None:
             return None
-        try:
-            stat = path.stat()
-        except OSError:
-            return None
-        if [stat.st_size, stat.st_mtime_ns] != entry["stat"]:
-            return None
-        if any(Path(image).exists() != existed for image, existed in entry["images"].items()):
+        if not unchanged({str(path): entry["stat"], **entry["images"]}):
             return None
         return [_finding(raw) for raw in entry["findings"]], entry["collected"]
 
     def put(self, path: Path, findings: list[Finding], collected: dict, images: dict[str, bool]) -> None:
-        stat = path.stat()
         self.entries[str(path)] = {
-            "stat": [stat.st_size, stat.st_mtime_ns],
+            "stat": fingerprint(path),
             "findings": [_raw(finding) for finding in findings],
             "collected": collected,
-            "images": images,
+            "images": {image: fingerprint(image) for image in images},  # a missing one: None
         }
         self.changed = True
 

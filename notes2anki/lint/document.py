@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from notes2anki.cards import extract
 from notes2anki.frontmatter import closing_line
 from notes2anki.model import Card, CodeLines, Note, NoteError, Skipped
 from notes2anki.parse import parse_text
+from notes2anki.pipeline import note_from_text
 
 MASK = "\x00"  # stands in for characters that are not prose; no rule pattern matches it
 
@@ -39,15 +39,8 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str, path: Path, root: Path) -> Document:
-        document = cls(path, root, str(path), text)
-        try:
-            document.note = parse_text(text, path, root)
-        except NoteError as error:
-            document.error = error
-            return document
-        extraction = extract(document.note)
-        document.cards, document.skipped = extraction.cards, extraction.skipped
-        return document
+        read = note_from_text(text, path, root, positions=True)  # findings point at front matter keys
+        return cls(path, root, str(path), text, read.note, read.error, list(read.cards), list(read.skipped))
 
     @cached_property
     def lines(self) -> list[str]:

@@ -60,7 +60,7 @@ class Definition(NamedTuple):
 def _definitions(document) -> Iterator[tuple[Definition, Card]]:
     for card in document.cards:
         if card.rule == "definition":
-            definition = Definition(card.note.category, label(card), term_key(plain_text(card.back)), card.note.display, card.line)
+            definition = Definition(card.note.category, label(card), term_key(card.answer), card.note.display, card.line)
             yield definition, card
 
 

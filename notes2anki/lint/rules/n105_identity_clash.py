@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from notes2anki.lint.engine import Corpus, Finding, at
-from notes2anki.cards import clash_error, identity_clashes
+from notes2anki.identity import clash_error, identity_clashes
 
 CODE = "N105"
 NAME = "identity-clash"

@@ -1,0 +1,71 @@
+"""The package stage: which categories get a new ``.apkg``, under which file name, written from the state.
+
+A deck is written from the notes the state holds for its category (those read this time and
+those that were not), so a build of one note file rewrites only its category's deck, whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from itertools import groupby
+from pathlib import Path
+
+from notes2anki.model import PackedNote
+from notes2anki.store import Store
+
+_FILE_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
+MAX_NAME_BYTES = 120  # well inside every common file system's 255, with room for a suffix
+
+
+def file_name(category: str, taken: set[str]) -> str:
+    """A deck file name for ``category``, safe on every common file system and unique among ``taken``.
+
+    ``AWS`` → ``AWS.apkg``. A name that had to be changed (characters a file system refuses,
+    too long) or that would collide with another deck's, ignoring case as macOS and Windows
+    do, gets a short hash of the category, so no two categories share a file.
+    """
+    safe = _FILE_UNSAFE.sub("_", category).strip(" .") or "_"
+    suffix = f"-{hashlib.sha256(category.encode('utf-8')).hexdigest()[:8]}"
+    if len(safe.encode("utf-8")) > MAX_NAME_BYTES:
+        safe = safe.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", errors="ignore").rstrip(" .")
+        return safe + suffix + ".apkg"
+    plain = safe + ".apkg"
+    if safe != category or plain.casefold() in taken:
+        return safe + suffix + ".apkg"
+    return plain
+
+
+def assign_file_names(store: Store, categories: list[str]) -> dict[str, str]:
+    """Each category's deck file: the one it had, or a new one that collides with none."""
+    known = store.deck_files()
+    names = {category: known[category] for category in categories if category in known}
+    taken = {name.casefold() for name in known.values()}
+    for category in categories:
+        if category not in names:
+            names[category] = file_name(category, taken)
+            taken.add(names[category].casefold())
+            store.set_deck_file(category, names[category])
+    return names
+
+
+def deck_input(store: Store, category: str) -> tuple[Iterator[list[PackedNote]], dict[str, Path], dict[str, str]]:
+    """A category's notes a note file at a time, its images and its decks' descriptions."""
+    media: dict[str, Path] = {}
+    descriptions: dict[str, str] = {}
+    for row in store.files():
+        if row.category != category:
+            continue
+        descriptions[row.deck] = row.description
+        media.update({name: Path(path) for name, path in row.media.items() if Path(path).is_file()})
+    rows = (row.note for row in store.notes_of_category(category))
+    groups = (list(notes) for _, notes in groupby(rows, key=lambda note: note.file))
+    return groups, media, descriptions
+
+
+def package(store: Store, category: str, epoch_ms: int) -> bytes:
+    from notes2anki import package as writer  # genanki: imported only when a deck is written
+
+    groups, media, descriptions = deck_input(store, category)
+    return writer.package_bytes(groups, media, epoch_ms, descriptions)

@@ -1,0 +1,453 @@
+"""What a build remembers for the next one: one SQLite file in the output folder.
+
+- ``files``: per note file its fingerprint (size, mtime) and content hash, so that an unchanged
+  file costs a row lookup and is not even read; its category, deck, description and images.
+- ``notes``: every Anki note as it was packed (fields, tags, deck), with hashes of its content
+  and the mtime it was given. Anki updates a note on import only when the package's mtime is
+  newer, so a note whose content is unchanged keeps its mtime (no churn, no overwriting of edits
+  made in Anki) and a changed one gets a newer one. Decks are written from these rows.
+- ``cards``: the lock file's entries, as last read from or written to it (the lock file's
+  fingerprint is kept too: a lock changed by hand or by git is read again).
+- ``decks``: the file each category's deck is written to.
+
+A build is one transaction (``commit`` at the end): a build that dies or fails half-way leaves
+the last committed state. Every row carries a checksum that is verified when it is read back;
+a damaged or foreign file raises ``StoreDamaged`` and the build starts afresh. Rows are read
+a file or a deck at a time: memory does not grow with the tree.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from notes2anki.identity import Entry
+from notes2anki.model import PackedNote
+
+STATE_DIR = ".notes2anki"
+STATE_FILE = "state.sqlite"
+SCHEMA_VERSION = 1
+_APPLICATION_ID = 0x4E324153  # "N2AS": a SQLite file of notes2anki's, not any other
+
+_TABLES = {
+    "meta": "key TEXT PRIMARY KEY, value TEXT NOT NULL, checksum INTEGER NOT NULL",
+    "files": (
+        "name TEXT PRIMARY KEY, root TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha TEXT NOT NULL, "
+        "category TEXT NOT NULL, deck TEXT NOT NULL, description TEXT NOT NULL, media TEXT NOT NULL, images TEXT NOT NULL, "
+        "checksum INTEGER NOT NULL"
+    ),
+    "notes": (
+        "guid TEXT PRIMARY KEY, file TEXT NOT NULL, category TEXT NOT NULL, deck TEXT NOT NULL, kind TEXT NOT NULL, "
+        "line INTEGER NOT NULL, fields TEXT NOT NULL, tags TEXT NOT NULL, question TEXT NOT NULL, key TEXT NOT NULL, "
+        "body TEXT NOT NULL, source TEXT NOT NULL, mtime INTEGER NOT NULL, removed INTEGER NOT NULL, checksum INTEGER NOT NULL"
+    ),
+    "cards": (
+        "guid TEXT PRIMARY KEY, root TEXT NOT NULL, file TEXT NOT NULL, section TEXT NOT NULL, kind TEXT NOT NULL, "
+        "question TEXT NOT NULL, pin TEXT, cloze TEXT NOT NULL, top INTEGER NOT NULL, apart TEXT NOT NULL, key TEXT NOT NULL, "
+        "checksum INTEGER NOT NULL"
+    ),
+    "decks": "category TEXT PRIMARY KEY, file TEXT NOT NULL, checksum INTEGER NOT NULL",
+}
+_INDEXES = [
+    "CREATE INDEX notes_by_file ON notes (file)",
+    "CREATE INDEX notes_by_category ON notes (category, file, line, guid)",
+    "CREATE INDEX cards_by_file ON cards (file)",
+    "CREATE INDEX cards_by_key ON cards (key)",
+    "CREATE INDEX cards_in_order ON cards (root, file, section, kind, question, guid)",
+]
+
+
+class StoreDamaged(Exception):
+    """The state file is not what notes2anki wrote: the build starts afresh from the notes."""
+
+
+def _checksum(values: tuple) -> int:
+    return zlib.crc32("\x1e".join(map(str, values)).encode("utf-8", "surrogatepass"))
+
+
+_SEPARATOR = "\x1f"  # as in Anki's own notes table: a field never contains it
+
+
+@dataclass(frozen=True)
+class FileRow:
+    name: str
+    root: str
+    size: int
+    mtime_ns: int
+    sha: str
+    category: str
+    deck: str
+    description: str
+    media: dict[str, str]  # media name → image file
+    images: dict[str, list[int] | None]  # every image looked for → its fingerprint (None: missing)
+
+    def values(self) -> tuple:
+        media, images = json.dumps(self.media, ensure_ascii=False, sort_keys=True), json.dumps(self.images, ensure_ascii=False, sort_keys=True)
+        return (self.name, self.root, self.size, self.mtime_ns, self.sha, self.category, self.deck, self.description, media, images)
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """A packed note as stored: the note, the hashes that tell what changed, whether it was removed.
+
+    Its section (identity, not content) is kept with its lock entry, in ``cards``.
+    """
+
+    note: PackedNote
+    body: str  # hash of everything Anki stores but the Source field
+    source: str  # hash of the Source field (file:line): a change there alone is a move
+    removed: bool = False
+
+    def values(self) -> tuple:
+        n = self.note
+        fields, tags = _SEPARATOR.join(n.fields), _SEPARATOR.join(n.tags)
+        return (n.guid, n.file, n.category, n.deck, n.kind, n.line, fields, tags, n.question, n.key, self.body, self.source, n.mtime, int(self.removed))
+
+
+def _note_row(row: tuple) -> NoteRow:
+    guid, file, category, deck, kind, line, fields, tags, question, key, body, source, mtime, removed = row
+    note = PackedNote(
+        key=key, category=category, deck=deck, kind=kind, fields=tuple(fields.split(_SEPARATOR)), tags=tuple(tags.split(_SEPARATOR)) if tags else (),
+        file=file, line=line, section=(), question=question, guid=guid, mtime=mtime,
+    )  # fmt: skip
+    return NoteRow(note, body, source, bool(removed))
+
+
+def _entry_values(root: str, entry: Entry) -> tuple:
+    section, cloze = json.dumps(list(entry.section), ensure_ascii=False), json.dumps([list(p) for p in entry.deletions], ensure_ascii=False)
+    return (entry.guid, root, entry.file, section, entry.kind, entry.question, entry.pin, cloze, entry.top, entry.apart, entry.key)
+
+
+def _entry(row: tuple) -> Entry:
+    guid, _root, file, section, kind, question, pin, cloze, top, apart, _key = row
+    return Entry(guid, file, tuple(json.loads(section)), kind, question, pin, tuple((t, n) for t, n in json.loads(cloze)), top, apart)
+
+
+class Store:
+    """The state of one output folder, open for one build (``read_only`` for a dry run)."""
+
+    def __init__(self, out_dir: Path, read_only: bool = False) -> None:
+        self.path = out_dir / STATE_DIR / STATE_FILE
+        self.read_only = read_only
+        self._staging = False
+        self.dirty = False  # nothing to commit: a build that changed nothing leaves the file as it was
+        existed = self.path.exists()
+        try:
+            if read_only:
+                # A dry run creates nothing: the saved state is copied into memory and worked on there.
+                self.db = sqlite3.connect(":memory:")
+                if existed:
+                    source = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+                    try:
+                        source.backup(self.db)
+                    finally:
+                        source.close()
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, isolation_level=None)
+                # One build at a time holds the folder (files.exclusive): exclusive locking needs
+                # no shared-memory file beside the database.
+                self.db.execute("PRAGMA locking_mode=EXCLUSIVE")
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA temp_store=FILE")
+            self._check_or_create(existed)
+            self.db.execute("BEGIN IMMEDIATE" if not read_only else "BEGIN")
+        except StoreDamaged:
+            self.close()
+            raise
+        except sqlite3.OperationalError as error:  # a full disk, an unreadable folder: not damage
+            self.close()
+            raise OSError(f"cannot open {self.path}: {error}") from None
+        except sqlite3.Error as error:
+            self.close()
+            raise StoreDamaged(f"{self.path}: not a notes2anki state ({error})") from None
+
+    def _check_or_create(self, existed: bool) -> None:
+        application = self.db.execute("PRAGMA application_id").fetchone()[0]
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if existed and application == 0 and not self.db.execute("SELECT name FROM sqlite_master").fetchall():
+            raise sqlite3.DatabaseError("the file is empty")
+        if not existed:
+            self.db.execute("BEGIN")
+            for table, columns in _TABLES.items():
+                self.db.execute(f"CREATE TABLE {table} ({columns})")
+            for index in _INDEXES:
+                self.db.execute(index)
+            self.db.execute(f"PRAGMA application_id={_APPLICATION_ID}")
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self.db.execute("COMMIT")
+            return
+        if application != _APPLICATION_ID or version != SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(f"application id {application:#x}, schema {version}")
+        for table, columns in _TABLES.items():
+            found = [row[1] for row in self.db.execute(f"PRAGMA table_info({table})")]
+            if found != [column.split()[0] for column in columns.split(", ")]:
+                raise sqlite3.DatabaseError(f"table {table} has columns {found}")
+        if self.get("rows", {}) != self._row_counts():  # a row lost or added behind the build's back
+            raise StoreDamaged(f"{self.path}: its tables do not hold the rows the last build saved")
+
+    def _row_counts(self) -> dict[str, int]:
+        return {table: self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in _TABLES if table != "meta"}
+
+    # --- reading, every row verified ---------------------------------------------------------
+
+    def _rows(self, query: str, parameters: tuple = ()) -> Iterator[tuple]:
+        try:
+            for row in self.db.execute(query, parameters):
+                *values, checksum = row
+                if _checksum(tuple(values)) != checksum:
+                    raise StoreDamaged(f"{self.path}: a row does not match its checksum")
+                yield tuple(values)
+        except sqlite3.OperationalError as error:
+            raise OSError(f"cannot read {self.path}: {error}") from None
+        except sqlite3.Error as error:
+            raise StoreDamaged(f"{self.path}: {error}") from None
+
+    def _write(self, query: str, parameters) -> None:
+        self.dirty = True
+        try:
+            if isinstance(parameters, list):
+                self.db.executemany(query, parameters)
+            else:
+                self.db.execute(query, parameters)
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError):
+                raise OSError(str(error)) from None  # a full disk, an unwritable folder: not damage
+            raise StoreDamaged(f"{self.path}: {error}") from None
+
+    def get(self, key: str, default=None):
+        for (value,) in self._rows("SELECT value, checksum FROM meta WHERE key = ?", (key,)):
+            return json.loads(value)
+        return default
+
+    def set(self, key: str, value) -> None:
+        if self.get(key) == json.loads(json.dumps(value)):
+            return
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (key, text, _checksum((text,))))
+
+    def file(self, name: str) -> FileRow | None:
+        for row in self._rows(f"SELECT {_columns('files')} FROM files WHERE name = ?", (name,)):
+            return _file_row(row)
+        return None
+
+    def files(self) -> Iterator[FileRow]:
+        return (_file_row(row) for row in list(self._rows(f"SELECT {_columns('files')} FROM files ORDER BY name")))
+
+    def notes_of_file(self, file: str) -> list[NoteRow]:
+        return [_note_row(row) for row in self._rows(f"SELECT {_columns('notes')} FROM notes WHERE file = ? ORDER BY line, guid", (file,))]
+
+    def note(self, guid: str) -> NoteRow | None:
+        for row in self._rows(f"SELECT {_columns('notes')} FROM notes WHERE guid = ?", (guid,)):
+            return _note_row(row)
+        return None
+
+    def notes_of_category(self, category: str) -> Iterator[NoteRow]:
+        return (_note_row(row) for row in self._rows(f"SELECT {_columns('notes')} FROM notes WHERE category = ? ORDER BY file, line, guid", (category,)))
+
+    def gone_notes(self, files: list[str]) -> list[NoteRow]:
+        """Live notes of ``files`` that no note staged this time took over: their cards were removed."""
+        gone = []
+        for file in files:
+            query = f"SELECT {_columns('notes')} FROM notes WHERE file = ? AND NOT removed"
+            if self._staging:
+                query += " AND guid NOT IN (SELECT guid FROM staged WHERE guid IS NOT NULL)"
+            gone.extend(_note_row(row) for row in self._rows(query, (file,)))
+        return gone
+
+    def removed_notes(self) -> dict[str, list[str]]:
+        """Category → GUIDs of its removed notes."""
+        found: dict[str, list[str]] = {}
+        for guid, category in self.db.execute("SELECT guid, category FROM notes WHERE removed ORDER BY guid"):
+            found.setdefault(category, []).append(guid)
+        return found
+
+    def categories(self) -> list[str]:
+        return [category for (category,) in self.db.execute("SELECT DISTINCT category FROM notes ORDER BY category")]
+
+    def counts(self, category: str) -> tuple[int, int, int]:
+        """Live basic notes, live cloze notes and removed notes of a category."""
+        row = self.db.execute(
+            "SELECT SUM(kind = 'basic' AND NOT removed), SUM(kind = 'cloze' AND NOT removed), SUM(removed) FROM notes WHERE category = ?",
+            (category,),
+        ).fetchone()
+        return tuple(value or 0 for value in row)
+
+    def cards_of_file(self, file: str) -> list[Entry]:
+        return [_entry(row) for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE file = ?", (file,))]
+
+    def card_with_key(self, key: str) -> Entry | None:
+        for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE key = ?", (key,)):
+            return _entry(row)
+        return None
+
+    def card_guids(self) -> set[str]:
+        return {guid for (guid,) in self.db.execute("SELECT guid FROM cards")}
+
+    def cards_in_order(self, root: str) -> Iterator[Entry]:
+        return (_entry(row) for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE root = ? ORDER BY file, section, kind, question, guid", (root,)))
+
+    def has_cards(self, root: str) -> bool:
+        return self.db.execute("SELECT 1 FROM cards WHERE root = ? LIMIT 1", (root,)).fetchone() is not None
+
+    def deck_files(self) -> dict[str, str]:
+        return {category: file for category, file in self._rows("SELECT category, file, checksum FROM decks")}
+
+    # --- this build's notes, before they are identified and stamped (never saved) -------------
+
+    def stage(self, root: str, notes: list[tuple[PackedNote, str | None, tuple[int, ...], int]]) -> None:
+        """Notes of a file read this time, with the GUID and cloze numbers found so far (or None)."""
+        if not self._staging:
+            self.db.execute(
+                "CREATE TEMP TABLE staged (seq INTEGER PRIMARY KEY, root TEXT, file TEXT, line INTEGER, key TEXT, kind TEXT, "
+                "section TEXT, question TEXT, deletions TEXT, guid TEXT, numbers TEXT, top INTEGER, note BLOB)"
+            )
+            self.db.execute("CREATE INDEX temp.staged_guid ON staged (guid)")
+            self.db.execute("CREATE INDEX temp.staged_key ON staged (key)")
+            self.db.execute("CREATE TEMP TABLE reopened (root TEXT, file TEXT)")
+            self._staging = True
+        self.db.executemany(
+            "INSERT INTO staged (root, file, line, key, kind, section, question, deletions, guid, numbers, top, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (root, n.file, n.line, n.key, n.kind, json.dumps(n.section, ensure_ascii=False), n.question,
+                 json.dumps(n.deletions, ensure_ascii=False), guid, json.dumps(numbers), top, _packed_bytes(n))
+                for n, guid, numbers, top in notes
+            ],
+        )  # fmt: skip
+
+    def staged(self) -> Iterator[tuple[PackedNote, tuple[int, ...]]]:
+        """(note with its GUID, cloze numbers) of the staged notes, in file and line order."""
+        if not self._staging:
+            return iter(())
+        rows = self.db.execute("SELECT guid, numbers, note FROM staged ORDER BY file, seq")
+        return ((_packed(note, guid or ""), tuple(json.loads(numbers))) for guid, numbers, note in rows)
+
+    def unidentified(self) -> Iterator[tuple[int, str, str, int, str, tuple[str, ...], str, tuple[str, ...]]]:
+        """(seq, key, file, line, kind, section, question, deletions) of staged notes with no GUID yet."""
+        if not self._staging:
+            return iter(())
+        rows = self.db.execute("SELECT seq, key, file, line, kind, section, question, deletions FROM staged WHERE guid IS NULL ORDER BY file, seq")
+        return ((seq, key, file, line, kind, tuple(json.loads(section)), question, tuple(json.loads(deletions))) for seq, key, file, line, kind, section, question, deletions in rows)
+
+    def staged_entries(self) -> Iterator[tuple[str, str, str, int, str, tuple[str, ...], str, tuple[str, ...], tuple[int, ...], int]]:
+        """(root, guid, key, kind, file, section, question, deletions, numbers, top) of every staged note."""
+        if not self._staging:
+            return iter(())
+        rows = self.db.execute("SELECT root, guid, key, kind, file, section, question, deletions, numbers, top FROM staged ORDER BY root, file, seq")
+        return (
+            (root, guid, key, kind, file, tuple(json.loads(section)), question, tuple(json.loads(deletions)), tuple(json.loads(numbers)), top)
+            for root, guid, key, kind, file, section, question, deletions, numbers, top in rows
+        )
+
+    def is_staged(self, guid: str) -> bool:
+        return self._staging and self.db.execute("SELECT 1 FROM staged WHERE guid = ?", (guid,)).fetchone() is not None
+
+    def staged_guids(self) -> set[str]:
+        return {guid for (guid,) in self.db.execute("SELECT guid FROM staged WHERE guid IS NOT NULL")} if self._staging else set()
+
+    def vanished(self, reopened: dict[str, set[str]]) -> list[Entry]:
+        """Lock entries of the ``reopened`` files that no staged note has taken, by key or GUID."""
+        if not self._staging:
+            self.stage("", [])
+        self.db.execute("DELETE FROM reopened")
+        self.db.executemany("INSERT INTO reopened VALUES (?, ?)", [(root, file) for root, files in reopened.items() for file in files])
+        query = (
+            f"SELECT {_columns('cards')} FROM cards WHERE EXISTS (SELECT 1 FROM reopened r WHERE r.root = cards.root AND r.file = cards.file) "
+            "AND key NOT IN (SELECT key FROM staged) AND guid NOT IN (SELECT guid FROM staged WHERE guid IS NOT NULL) ORDER BY file, guid"
+        )
+        return [_entry(row) for row in self._rows(query)]
+
+    def identify_staged(self, updates: list[tuple[str, tuple[int, ...], int, int]]) -> None:
+        """(GUID, cloze numbers, top, seq) for staged notes."""
+        if not updates:
+            return
+        self.db.executemany("UPDATE staged SET guid = ?, numbers = ?, top = ? WHERE seq = ?", [(g, json.dumps(n), t, seq) for g, n, t, seq in updates])
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def put_file(self, row: FileRow) -> None:
+        values = row.values()
+        self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, _checksum(values)))
+
+    def delete_file(self, name: str) -> None:
+        self._write("DELETE FROM files WHERE name = ?", (name,))
+
+    def put_notes(self, rows: list[NoteRow]) -> None:
+        values = [row.values() for row in rows]
+        self._write("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*v, _checksum(v)) for v in values])
+
+    def delete_notes(self, guids: list[str]) -> None:
+        self._write("DELETE FROM notes WHERE guid = ?", [(guid,) for guid in guids])
+
+    def replace_cards(self, root: str, files: list[str], entries: list[Entry]) -> None:
+        """The lock entries of ``files`` become ``entries``."""
+        self._write("DELETE FROM cards WHERE file = ? AND root = ?", [(file, root) for file in files])
+        self._write("DELETE FROM cards WHERE guid = ?", [(entry.guid,) for entry in entries])
+        values = [_entry_values(root, entry) for entry in entries]
+        self._write("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*v, _checksum(v)) for v in values])
+
+    def load_cards(self, root: str, entries: list[Entry]) -> None:
+        """The lock file of ``root`` as read now replaces what the state had of it."""
+        self._write("DELETE FROM cards WHERE root = ?", (root,))
+        self.replace_cards(root, [], entries)
+
+    def set_deck_file(self, category: str, file: str) -> None:
+        self._write("INSERT OR REPLACE INTO decks VALUES (?, ?, ?)", (category, file, _checksum((category, file))))
+
+    def delete_deck_file(self, category: str) -> None:
+        self._write("DELETE FROM decks WHERE category = ?", (category,))
+
+    def commit(self) -> None:
+        """The single point where a build's state becomes durable."""
+        if self.read_only:
+            return
+        if self.dirty:
+            self.set("rows", self._row_counts())
+        try:
+            self.db.execute("COMMIT" if self.dirty else "ROLLBACK")
+        except sqlite3.Error as error:
+            raise OSError(f"{error}") from None
+
+    def close(self) -> None:
+        db = getattr(self, "db", None)
+        if db is not None:
+            try:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            db.close()
+            self.db = None
+
+
+_PACKED = [name for name in PackedNote.__slots__ if name not in ("guid", "mtime")]
+
+
+def _packed_bytes(note: PackedNote) -> bytes:
+    return marshal.dumps(tuple(getattr(note, name) for name in _PACKED))  # a temporary table of this run only
+
+
+def _packed(data: bytes, guid: str) -> PackedNote:
+    return PackedNote(*marshal.loads(data), guid=guid)
+
+
+def _columns(table: str) -> str:
+    return ", ".join(column.split()[0] for column in _TABLES[table].split(", "))
+
+
+def _file_row(row: tuple) -> FileRow:
+    name, root, size, mtime_ns, sha, category, deck, description, media, images = row
+    return FileRow(name, root, size, mtime_ns, sha, category, deck, description, json.loads(media), json.loads(images))
+
+
+def discard(out_dir: Path) -> None:
+    """Remove a damaged state (and SQLite's companion files), so that the build starts afresh."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        (out_dir / STATE_DIR / f"{STATE_FILE}{suffix}").unlink(missing_ok=True)

@@ -1,0 +1,230 @@
+"""What a line of a note is, judged by its words: a label, a reference, a question, a term.
+
+Card rules ask these questions of plain text, in Japanese and English notes alike. Each answer
+is a small pattern with a name, so that a rule reads as what it checks, and so that the words
+behind it are listed in one place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Words that introduce a remark rather than name a term: "Note: …", "例：…", "TODO …".
+LABELS = frozenset(
+    " ".join(word.split())
+    for word in """todo, done, later, fixme, note, notes, nb, memo, tip, tips, hint, remember, warning, caution,
+    important, example, examples, e.g., eg, ex, sample, see, see also, ref, refs, reference, references,
+    source, sources, link, links, url, tags, tag, back, front, score, summary, overview, update, edit,
+    still to check, to check, to do, check later, question, answer, 参考, 参考文献, 参考リンク, メモ, 注, 注意,
+    注意点, 備考, 補足, 例, 例え, 例えば, 具体例, ポイント, まとめ, 感想, 疑問, 課題, あとで, 後で, 要確認, 確認,
+    未確認, タグ, 出典, リンク, 目次, related, see also, cf, 関連, 覚え方, 語呂合わせ, 語呂, 覚えかた, mnemonic,
+    q, a""".split(",")
+)
+# Words that point at something else in the note instead of naming it.
+REFERENCES = frozenset("前者 後者 上記 以下 下記 これ それ あれ こちら 同上 同様 above below this that these those former latter it".split())
+# Headings that organise a note rather than name a subject: they never make a card themselves.
+LABEL_HEADINGS = frozenset(
+    " ".join(word.split())
+    for word in """summary, overview, introduction, intro, references, reference, links, link, resources, reading,
+    further reading, see also, notes, note, misc, miscellaneous, todo, toc, contents, table of contents,
+    appendix, 参考, 参考リンク, 参考文献, リンク, まとめ, 概要, メモ, 目次, はじめに, おわりに, 付録, その他,
+    雑記, 補足""".split(",")
+)
+
+_TODO = re.compile(r"^(?:TODO|DONE|DOING|NOW|LATER|WAIT|WAITING|CANCELED|CANCELLED|FIXME)\b")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$")
+_QUESTION_WORDS = re.compile(
+    r"^(?:what|how|why|which|when|where|who|whom|whose|is|are|does|do|did|can|could|should|would|will|"
+    r"name|list|explain|describe|define)\b",
+    re.IGNORECASE,
+)
+_JAPANESE_QUESTION = re.compile(r"(?:とは|は何|とは何|違いは|どれ|どちら|なぜ|何か|いくつ|の意味)[?？]?$")
+_COMPARISON = re.compile(r"の違い|の比較|違いは|\bvs\.?\b|\bversus\b|比較", re.IGNORECASE)
+_SENTENCE_END = "。．.!！"
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|can|could|will|would|should|must|may|might|does|do|did|"
+    r"gets?|makes?|takes?|uses?|runs?|keeps?|lets?)\b",
+    re.IGNORECASE,
+)
+_PRONOUN_START = re.compile(r"^(?:it|this|that|these|those|they|there|here|he|she|we|you|i|its|their)\b", re.IGNORECASE)
+# Japanese predicate endings: a line ending like this says something, it does not name a thing.
+_JAPANESE_PREDICATE = re.compile(
+    r"(?:(?<![0-9０-９一二三四五六七八九十])[るたうくすつぬむぶぐいだ]|ない|ます|です|でした|ません|れる|られる|できる|がある|である|になる)$"
+)
+_TRAILING_BRACKETS = re.compile(r"\s*[（(][^（()）]*[）)]$")
+# Counted kinds and parts that announce the items nested under a line.
+_ANNOUNCES = re.compile(
+    r"(?:\d+|[一二三四五六七八九十]+|two|three|four|five|six|seven|eight|nine|ten|several)\s*"
+    r"(?:つ|種類|個|段階|パターン|通り|ステップ|要素|types?|kinds?|ways?|steps?|phases?|layers?|levels?|parts?|"
+    r"categories|classes|modes?|options?|components?|factors?|rules?|principles?|stages?)"
+    r"|方法|手順|種類|以下の|次の|主な|following|include|includes|consists? of|such as|options|steps|types of",
+    re.IGNORECASE,
+)
+_REASON = re.compile(r"(?:ため|から|ので|ためである|からだ|ためだ)[。．]?$|^(?:because|since|so that|as)\b|^(?:なぜなら|理由)", re.IGNORECASE)
+_EXAMPLE = re.compile(r"^(?:例[)）:：]|例えば|e\.g\.|for example|ex\.|example:)", re.IGNORECASE)
+
+
+def normalised(text: str) -> str:
+    """Width, case and spacing removed: how two spellings of one word are compared."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def folded(text: str) -> str:
+    """Width and case removed, spacing collapsed: how a term is looked for in a statement."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().strip(" :：-*").split())
+
+
+def is_label(text: str) -> bool:
+    """A word that introduces a remark (``Note``, ``例``, ``TODO``), not a term to learn."""
+    key = _key(text)
+    return key in LABELS or key.rstrip("s") in LABELS or _TODO.match(text.strip()) is not None
+
+
+def is_reference(text: str) -> bool:
+    """A word that points elsewhere (``前者``, ``上記``, ``the latter``): it names nothing itself."""
+    key = _key(text)
+    return key in REFERENCES or key.removeprefix("the ") in REFERENCES
+
+
+def is_todo(text: str) -> bool:
+    return _TODO.match(text.strip()) is not None
+
+
+def is_url(text: str) -> bool:
+    return _URL.match(text.strip()) is not None
+
+
+def is_label_heading(text: str) -> bool:
+    return _key(text) in LABEL_HEADINGS
+
+
+def is_question(text: str) -> bool:
+    """A line that asks: ends with a question mark, starts with a question word, or ends like one."""
+    text = text.strip()
+    return (
+        text.endswith(("?", "？"))
+        or _QUESTION_WORDS.match(text) is not None
+        or _JAPANESE_QUESTION.search(text) is not None
+    )
+
+
+def is_comparison(text: str) -> bool:
+    """``AとBの違い``, ``A vs B``: a heading whose sections are the things compared."""
+    return _COMPARISON.search(text) is not None
+
+
+def is_japanese(text: str) -> bool:
+    return any("\u3040" <= char <= "\u30ff" or "\u4e00" <= char <= "\u9fff" for char in text)
+
+
+def reads_as_sentence(text: str) -> bool:
+    """Text that says something (has a verb or sentence punctuation) rather than names a thing."""
+    text = text.strip()
+    if any(mark in text for mark in "。．") or text.endswith(("、", ",")):
+        return True
+    if is_japanese(text):
+        return "、" in text or _JAPANESE_PREDICATE.search(_TRAILING_BRACKETS.sub("", text)) is not None
+    return _VERB.search(text) is not None or _PRONOUN_START.match(text) is not None
+
+
+def is_term(text: str, longest: int = 60) -> bool:
+    """Short text that names a thing: what may stand on the front of a definition."""
+    text = text.strip()
+    words = text.split()
+    return (
+        0 < len(text) <= longest
+        and (is_japanese(text) or len(words) <= 9)
+        and not reads_as_sentence(text)
+        and not is_label(text)
+        and not is_reference(text)
+    )
+
+
+def is_noun_phrase(text: str) -> bool:
+    """A description that ends in what it describes (``…するサービス``, ``A fully managed queue``)."""
+    text = text.strip().rstrip("。.")
+    if not text:
+        return False
+    if is_japanese(text):
+        return _JAPANESE_PREDICATE.search(_TRAILING_BRACKETS.sub("", text)) is None
+    return re.match(r"^(?:a|an|the)\s", text, re.IGNORECASE) is not None and _VERB.search(text.split(" that ")[0].split(" which ")[0]) is None
+
+
+# Nouns that say what kind of thing a description describes: 「…するサービス」, 「…の仕組み」.
+_KIND_NOUN = re.compile(
+    r"(?:サービス|システム|データベース|ストレージ|仕組み|しくみ|機能|ツール|手法|方式|技術|プロトコル|言語|形式|モデル|"
+    r"アーキテクチャ|ライブラリ|フレームワーク|ソフトウェア|ネットワーク|装置|規格|概念|性質|状態|単位|層|もの|こと|"
+    r"場所|領域|方法|キュー|エンジン|インスタンス|ファイルシステム|プラットフォーム|環境|仕様|値|集合|構造|アルゴリズム)$"
+)
+_PARTICLE = re.compile(r"[をがでにへとより]|から|まで")
+
+
+def is_description(text: str) -> bool:
+    """A phrase that says what something is (``…を実行できるサービス``, ``A fully managed queue``),
+    as opposed to a bare name (``フェイルオーバールーティング``)."""
+    text = text.strip().rstrip("。.")
+    if not is_noun_phrase(text):
+        return False
+    if not is_japanese(text):
+        return True
+    bare = _TRAILING_BRACKETS.sub("", text)
+    if "は" in bare:  # a topic: the phrase says something of another subject (「…のはSNS」)
+        return False
+    return _KIND_NOUN.search(bare) is not None or (len(bare) >= 15 and _PARTICLE.search(bare) is not None)
+
+
+def announces_items(text: str) -> bool:
+    """A line whose nested items are its parts, kinds, steps or options."""
+    text = text.strip()
+    return text.endswith((":", "：")) or _ANNOUNCES.search(text) is not None
+
+
+def is_reason(text: str) -> bool:
+    """A line that gives a reason (``…ため``, ``because …``)."""
+    return _REASON.search(text.strip()) is not None
+
+
+# Words an author bolds for emphasis, not as the thing to recall: 「**必ず**」, "does **not**".
+EMPHASIS_WORDS = frozenset(
+    "not no never only always all none must cannot can't don't doesn't won't isn't aren't "
+    "ない しない できない 必ず のみ だけ しか 絶対 常に 不可 禁止 注意".split()
+)
+
+
+_AUXILIARIES = frozenset("do does did is are was were will would can could should be has have".split())
+
+
+def is_emphasis(text: str) -> bool:
+    """Bold text that only stresses (``not``, ``does not``, 「必ず」): nothing to recall in it."""
+    words = _key(text).split()
+    return bool(words) and all(word in EMPHASIS_WORDS or word in _AUXILIARIES for word in words) and any(
+        word in EMPHASIS_WORDS for word in words
+    )
+
+
+def is_example(text: str) -> bool:
+    return _EXAMPLE.match(text.strip()) is not None
+
+
+def why(statement: str) -> str:
+    """The question that asks for a statement's reason, in the statement's language."""
+    statement = statement.strip().rstrip("。.")
+    return f"{statement}。なぜ？" if is_japanese(statement) else f"{statement}. Why?"
+
+
+def without_article(text: str) -> str:
+    return re.sub(r"^(?:a|an|the)\s+", "", text.strip(), flags=re.IGNORECASE)
+
+
+def starts_with_term(text: str, term: str) -> str | None:
+    """The rest of ``text`` when it starts with ``term`` (after an article): ``A Pod is …`` → ``is …``."""
+    body = without_article(text)
+    if term and normalised(body[: len(term)]) == normalised(term) and (len(body) == len(term) or not body[len(term)].isalnum()):
+        rest = body[len(term) :].lstrip(" ,、")
+        return rest or None
+    return None
