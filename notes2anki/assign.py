@@ -31,15 +31,23 @@ class Found:
     line: int
 
 
-def stage(store: Store, root: str, notes: tuple[PackedNote, ...]) -> None:
-    """Step 1 for one file's notes: exact matches with the lock, then the notes wait in the store."""
+def stage(store: Store, root: str, notes: tuple[PackedNote, ...]) -> list[tuple[str, int, str]]:
+    """Step 1 for one file's notes: exact matches with the lock, then the notes wait in the store.
+
+    Returns warnings as (file, line, message): a pin used in another file too (the card read first keeps it).
+    """
     if not notes:
-        return
+        return []
+    warnings = []
     entries = {entry.key: entry for entry in store.cards_of_file(notes[0].file)}
     staged = []
     for note in notes:
         entry = entries.get(note.key)
-        if entry is None and identity.pin_of(note.key):
+        pin = identity.pin_of(note.key)
+        if pin and (other := store.staged_file_with_key(note.key)) not in (None, note.file):
+            warnings.append((note.file, note.line, f"the identity '{pin}' is pinned in {other} too; this card gets an identity of its own"))
+            entry = None
+        elif entry is None and pin:
             entry = store.card_with_key(note.key)
             if entry is not None and store.is_staged(entry.guid):
                 entry = None  # the same pin in another file read this time: that one keeps it
@@ -49,6 +57,7 @@ def stage(store: Store, root: str, notes: tuple[PackedNote, ...]) -> None:
             numbers, top = identity.cloze_numbers(note.deletions, entry)
             staged.append((note, entry.guid, numbers, top))
     store.stage(root, staged)
+    return warnings
 
 
 def identify(store: Store, reopened: dict[str, set[str]]) -> list[Found]:
@@ -92,7 +101,6 @@ def identify(store: Store, reopened: dict[str, set[str]]) -> list[Found]:
 
 def entry_for(guid, key, kind, file, section, question, deletions, numbers, top) -> Entry:
     """What the lock keeps of a note."""
-    pin = identity.pin_of(key)
-    base = identity.card_key(file, kind, section, question, pin)
-    apart = key[len(base) :] if key.startswith(base) else ""
-    return Entry(guid, file, section, kind, question, pin, tuple(zip(deletions, numbers)), top, apart)
+    apart = identity.apart_of(key)
+    pin = identity.pin_of(key[: len(key) - len(apart)])
+    return Entry(guid, file, section, kind, question, pin, tuple(zip(deletions, numbers)), top, apart, key)

@@ -177,7 +177,8 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
             continue
         key = str(packed.source.root.resolve())
         reopened.setdefault(key, set()).add(packed.source.name)
-        assign.stage(store, key, packed.notes)
+        for file, line, message in assign.stage(store, key, packed.notes):
+            report.warnings.append(NoteError(paths_shown.get(file, file), line, message))
         store.put_file(_file_row(packed, key))
     report.parsed = len(to_read)
     for row in deleted:
@@ -197,7 +198,7 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
     for (new, old, why), count in sorted(grouped.items()):
         cards = f"{count} card{'s' if count > 1 else ''}"
         report.reassociations.append(f"{new}: kept {cards} from {old} (renamed)" if why == "renamed" else f"{new}: kept {cards} moved to another section")
-    stamped = stamp(store, clock, sorted(name for names in reopened.values() for name in names), paths_shown, started if no_previous_state else 0, forget_removed)
+    stamped = stamp(store, clock, reopened, paths_shown, started if no_previous_state else 0, forget_removed)
     report.deck_moves = stamped.deck_moves
 
     # Decks, from the state.

@@ -105,10 +105,15 @@ TASK = "a to-do item"
 TAGS = "tags only"
 CODE_ALONE = "code on its own: no question to go with it (put it under an item or a question heading)"
 INDENTED_CODE = "indented text that Markdown shows as code (indented four spaces): no card is made from it"
+SUPPRESSED = "the note asks for no card here (<!-- notes2anki-skip -->)"
 EXPLICIT_ONLY = "this note marks its cards (#card, START…END): only those make cards"
 LABEL_SUMMARY = "a <details> whose summary is a label, not a question"
 UNKNOWN_TYPE = "a note type notes2anki does not know"
-EMPTY_CLOZE = "a cloze deletion that is empty or numbered 0: it would ask for nothing"
+EMPTY_CLOZE = "a cloze deletion Anki cannot show (empty, or numbered c0)"
+EMPTY_SIDE = "a flashcard with an empty side"
+EMPTY_BLOCK = "a #card block with nothing under it"
+# Cards the author wrote that cannot be made: the build warns about these (the others are choices).
+UNMADE = (UNKNOWN_TYPE, EMPTY_CLOZE, EMPTY_SIDE, EMPTY_BLOCK)
 EMPTY_ROW = "a table row with an empty question or answer"
 HEADER_ONLY = "a table with no question or answer columns"
 FRAGMENT = "a fragment (it starts with punctuation): it continues a line before it"
@@ -304,8 +309,8 @@ def _paragraph_cards(
     """Cards of a paragraph. Returns ``"lead-in"`` when the block after it is its answer and was
     handled with it, and ``"description"`` when it described the section's heading."""
     note, text = scope.note, plain_text(paragraph.inlines).strip()
-    if scope.explicit:
-        result.skipped.append(Skipped(note, paragraph.line, text, EXPLICIT_ONLY))
+    if scope.explicit or paragraph.suppressed:
+        result.skipped.append(Skipped(note, paragraph.line, text, SUPPRESSED if paragraph.suppressed else EXPLICIT_ONLY))
         return None
     lines = _lines(paragraph)
     lead = _lead_in(lines, following)
@@ -429,7 +434,7 @@ def _lead_in_cards(line: int, front: Inlines, following: Block, scope: Scope, re
     inner = scope.nested(front, shown=True)
     before = len(result.skipped)
     for position, item in enumerate(following.items):
-        _item_cards(item, inner, result, previous=following.items[:position])
+        _item_cards(item, inner, result, previous=_before(following.items, position, ()))
     del result.skipped[before:]
 
 
@@ -455,11 +460,12 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
             back = (BulletList(plain[0].line, [_as_property(item) for item in plain], block.ordered),)
             front = f"{scope.heading} ({len(plain)})" if names and not variant else scope.heading
             result.cards.extend(_chunked(_above(scope), "section", plain[0].line, (Text(front),), back))
+            shown = {id(item) for item in plain}
             for position, item in enumerate(items):
-                if item in plain:
+                if id(item) in shown:
                     _nested_cards(item, scope, result, on_card=True)
                 else:
-                    _item_cards(item, scope, result, previous=items[:position] if position else before)
+                    _item_cards(item, scope, result, previous=_before(items, position, before))
             return
         if describes and _description(items[0].inlines, scope.heading) is not None:
             item = items.pop(0)
@@ -467,9 +473,14 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
             described = _description(item.inlines, scope.heading)
             result.cards.append(_basic(_above(scope), "description", item.line, (Text(scope.heading),), (Paragraph(item.line, described),), extra, item.pin))
             _nested_cards(item, scope, result, on_card=True)
-    for item in items:
-        position = block.items.index(item)
-        _item_cards(item, scope, result, previous=block.items[:position] if position else before)
+    for position, item in enumerate(block.items[len(block.items) - len(items) :], start=len(block.items) - len(items)):
+        _item_cards(item, scope, result, previous=_before(block.items, position, before))
+
+
+def _before(items: list[ListItem], position: int, above: list[ListItem] | tuple) -> list[ListItem]:
+    """What a 前者/後者 at ``position`` may refer to: up to three siblings before it (exactly two
+    resolve), or for the first item the list above it."""
+    return items[max(0, position - 3) : position] if position else list(above)
 
 
 def _describes(item: ListItem, heading: str) -> bool:
@@ -538,7 +549,7 @@ def _item_cards(item: ListItem, scope: Scope, result: Extraction, previous: list
             result.skipped.append(Skipped(note, item.line, text, EXPLICIT_ONLY))
         _nested_cards(item, scope, result, on_card=False)
         return None
-    reason = _skip_reason(item)
+    reason = SUPPRESSED if item.suppressed else _skip_reason(item)
     if reason is not None:
         if text:
             result.skipped.append(Skipped(note, item.line, text, reason))
@@ -557,7 +568,7 @@ def _nested_cards(item: ListItem, scope: Scope, result: Extraction, on_card: boo
     inner = scope.nested(item.inlines, shown=on_card)
     for position, child in enumerate(item.children):
         before = len(result.skipped)
-        _item_cards(child, inner, result, previous=item.children[:position])
+        _item_cards(child, inner, result, previous=_before(item.children, position, ()))
         if on_card:
             del result.skipped[before:]
 
@@ -612,7 +623,7 @@ def _card_line(inlines: Inlines) -> _LineCard | str | None:
     found = split.double_colon(inlines)
     if found is not None:
         return _LineCard("flashcard", found.left, found.right, reversed=found.separator == ":::")
-    if _label(inlines):
+    if _label(inlines) or (_qa_side(inlines) or ("",))[0] == "q":  # a ``Q:`` with no ``A:`` after it asks alone
         return LABEL
     colon, arrow = split.position(inlines, split.COLON_PATTERN), split.position(inlines, split.ARROW_PATTERN)
     if colon is not None and (arrow is None or colon < arrow):
@@ -666,7 +677,7 @@ def _line_cards(
     if isinstance(found, _LineCard):
         if found.rule == "cloze" or found.cloze:
             if not _valid_deletions(found.cloze):
-                result.skipped.append(Skipped(note, line, text, EMPTY_CLOZE))
+                result.skipped.append(Skipped(note, line, _invalid_deletion(found.cloze), EMPTY_CLOZE))
                 return None
             card = _cloze(scope, found.rule, line, found.cloze, extra, pin)
         elif found.rule == "definition" and not found.back:
@@ -705,6 +716,10 @@ def _statement_cards(
     """A line with no question and answer of its own: its children may be what it announces, or
     the reason for it; or one part of it is plainly the fact to recall; or it makes no card."""
     note, text = scope.note, plain_text(inlines).strip()
+    if any(isinstance(block, CodeBlock) and block.fenced for block in body) and not children:
+        card = _basic(scope, "children", line, _without_trailing_colon(inlines), body, pin=pin)  # a line over its code
+        result.cards.append(card)
+        return card
     if children and _announces(text, children):
         cards = _children_cards(scope, line, _without_trailing_colon(inlines), BulletList(line, list(children)), pin)
         result.cards.extend(cards)
@@ -904,7 +919,7 @@ def _logseq_card(item: ListItem, scope: Scope, result: Extraction) -> Card | Non
         back = tuple(item.body) + ((BulletList(item.children[0].line, item.children),) if item.children else ())
         card = _basic(scope, "logseq", item.line, item.inlines, _answer(back), pin=item.pin)
     else:
-        result.skipped.append(Skipped(note, item.line, text, "a #card block with nothing under it"))
+        result.skipped.append(Skipped(note, item.line, text, EMPTY_BLOCK))
         return None
     result.cards.append(card)
     return card
@@ -938,12 +953,12 @@ def _flashcard_cards(block: Flashcard, scope: Scope, result: Extraction) -> None
     if block.kind == "cloze":
         cloze = _deletions(front, bold=False)
         if not _has_deletions(front) or not _valid_deletions(cloze):
-            result.skipped.append(Skipped(scope.note, block.line, text, EMPTY_CLOZE))
+            result.skipped.append(Skipped(scope.note, block.line, _invalid_deletion(cloze) or text, EMPTY_CLOZE))
             return
         result.cards.append(_cloze(scope, "flashcard", block.line, cloze, block.back, tags=block.tags))
         return
     if not text or not block.back:
-        result.skipped.append(Skipped(scope.note, block.line, text, "a flashcard with an empty side"))
+        result.skipped.append(Skipped(scope.note, block.line, text, EMPTY_SIDE))
         return
     back = _answer(block.back)
     result.cards.append(_basic(scope, "flashcard", block.line, front, back, tags=block.tags))
@@ -1059,6 +1074,14 @@ def _deletions(inlines: Inlines, bold: bool = True) -> Inlines:
         else:
             nodes.append(node)
     return tuple(nodes)
+
+
+def _invalid_deletion(inlines: Inlines) -> str:
+    """The first deletion Anki cannot show, as written (``{{c1::}}``, ``{{c0::x}}``)."""
+    for node in inlines:
+        if isinstance(node, Deletion) and (not plain_text(node.children).strip() or node.number == 0):
+            return f"{{{{c{node.number if node.number is not None else ''}::{plain_text(node.children)}}}}}"
+    return ""
 
 
 def _valid_deletions(inlines: Inlines) -> bool:

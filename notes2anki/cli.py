@@ -14,6 +14,8 @@ from notes2anki import __version__
 from notes2anki.lint.formats import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+ANKICONNECT_URL = "http://127.0.0.1:8765"  # where the AnkiConnect add-on listens unless told otherwise
+URL_VARIABLE, KEY_VARIABLE = "NOTES2ANKI_ANKI_URL", "NOTES2ANKI_API_KEY"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,8 +49,22 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-v", "--verbose", action="store_true", help="list each card added, changed, moved or removed")
     build.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     build.add_argument("--forget-removed", action="store_true", help="drop removed cards (after deleting them in Anki)")
-    build.add_argument("--watch", action="store_true", help="rebuild whenever a note changes (Ctrl-C to stop)")
+    build.add_argument("--watch", action="store_true", help="build again whenever a note, an image or pyproject.toml changes (Ctrl-C to stop)")
     build.set_defaults(run=_build)
+
+    push = commands.add_parser("push", help="build, then import the decks into a running Anki (AnkiConnect)")
+    push.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="NOTES", help="notes folder(s) or files (default: notes)")
+    push.add_argument("-o", "--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    push.add_argument("-v", "--verbose", action="store_true", help="list each card added, changed, moved or removed")
+    push.add_argument("--anki-url", metavar="URL", help=f"AnkiConnect's address (default: ${URL_VARIABLE}, else {ANKICONNECT_URL})")
+    push.add_argument("--api-key", metavar="KEY", help=f"AnkiConnect's apiKey, if it set one (default: ${KEY_VARIABLE})")
+    push.set_defaults(run=_push, dry_run=False, forget_removed=False)
+
+    preview = commands.add_parser("preview", help="write HTML pages that show every card as Anki will")
+    preview.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="NOTES", help="notes folder(s) or files (default: notes)")
+    preview.add_argument("-o", "--out", type=Path, default=Path("build/preview"), help="output folder (default: build/preview)")
+    preview.add_argument("--open", action="store_true", help="open the pages in the web browser")
+    preview.set_defaults(run=_preview)
 
     cards = commands.add_parser("cards", help="print the cards notes make, and the items that make none")
     cards.add_argument("paths", nargs="*", type=Path, default=[Path("notes")], metavar="PATH", help="notes folder(s) or files (default: notes)")
@@ -97,24 +113,29 @@ def _codes(text: str) -> tuple[str, ...]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    if args.watch:
+        return _watch(args)
+    return _build_once(args)[0]
+
+
+def _build_once(args: argparse.Namespace):
+    """Build, print the report; the exit code, and the report (None when nothing could be built)."""
     from notes2anki.build import build
 
     from notes2anki.files import Busy
 
-    if args.watch:
-        return _watch(args)
     try:
         report = build(args.paths, args.out, args.dry_run, args.forget_removed, _progress())
     except Busy as error:
         print(f"notes2anki: {error}", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_ERROR, None
     except OSError as error:
         print(f"notes2anki: cannot use the output folder {args.out}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_ERROR, None
     _print_build(report, args.verbose, args.dry_run)
     if report.state_error or any(deck.error and deck.error.startswith("cannot write") for deck in report.decks):
-        return EXIT_ERROR
-    return EXIT_FINDINGS if report.errors or any(deck.error for deck in report.decks) else EXIT_OK
+        return EXIT_ERROR, report
+    return EXIT_FINDINGS if report.errors or any(deck.error for deck in report.decks) else EXIT_OK, report
 
 
 def _print_build(report, verbose: bool, dry_run: bool) -> None:
@@ -159,51 +180,125 @@ def _print_build(report, verbose: bool, dry_run: bool) -> None:
 
 
 def _progress():
-    """A progress line on a terminal; nothing in CI or when output goes to a file or pipe."""
+    """A progress bar per stage the build reports, on a terminal only (never in CI, a file or a
+    pipe); each bar is cleared when its stage ends, so the report stays as it was."""
     import os
 
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
+    from tqdm import tqdm  # about 40 ms to import: only when a bar may be drawn
+
+    bars: dict[str, tqdm] = {}
+    names = {"reading": "reading notes", "writing": "writing decks"}
 
     def show(stage: str, done: int, total: int) -> None:
-        if total >= 20 or stage == "writing" and total:
-            what = "reading notes" if stage == "reading" else "writing decks"
-            end = "\n" if done == total else ""
-            print(f"\r{what} {done}/{total}", end=end, file=sys.stderr, flush=True)
+        if stage not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[stage] = tqdm(total=total, desc=names.get(stage, stage), unit="", leave=False, file=sys.stderr)
+        bar = bars[stage]
+        bar.total = total
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
 
     return show
 
 
 def _watch(args: argparse.Namespace) -> int:
-    """Rebuild whenever a note (or an image) changes, by polling: no extra dependency."""
-    import time
+    """Build, then build again whenever a note, an image or the configuration changes.
 
-    from notes2anki.build import build
-    from notes2anki.files import Busy
-    from notes2anki.source import discover
+    The system tells watchfiles what changed (inotify, FSEvents, ReadDirectoryChangesW): no
+    polling. The build itself reads only the files that changed.
+    """
+    from watchfiles import DefaultFilter, watch
 
-    def snapshot() -> dict:
-        found = {}
-        for path, _ in discover(args.paths):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            found[path] = (stat.st_size, stat.st_mtime_ns)
-        return found
+    from notes2anki.lock import LOCK_FILE
+    from notes2anki.source import root_of
 
-    print(f"watching {', '.join(map(str, args.paths))} (Ctrl-C to stop)")
-    seen = None
-    while True:
-        current = snapshot()
-        if current != seen:
-            seen = current
-            try:
-                _print_build(build(args.paths, args.out, forget_removed=args.forget_removed), args.verbose, False)
-            except (Busy, OSError) as error:
-                print(f"notes2anki: {error}", file=sys.stderr)
-            sys.stdout.flush()
-        time.sleep(0.5)
+    output = args.out.resolve()
+
+    watched = sorted({root_of(path).resolve() for path in args.paths})
+
+    class Inputs(DefaultFilter):
+        """What the build reads: the notes folders' files but hidden ones (the build ignores them
+        and keeps its temporary files there), the lock file and the output folder."""
+
+        def __call__(self, change, path: str) -> bool:
+            resolved = Path(path).resolve()
+            if resolved == output or output in resolved.parents or resolved.name == LOCK_FILE:
+                return False
+            inside = [resolved.relative_to(root).parts for root in watched if root in resolved.parents]
+            if any(part.startswith(".") for parts in inside for part in parts):
+                return False
+            return super().__call__(change, path)
+
+    config = Path("pyproject.toml")
+    if config.is_file():
+        watched.append(config.resolve())
+    _build_once(args)
+    print(f"watching {', '.join(map(str, args.paths))} for changes (Ctrl-C to stop)", flush=True)
+    for changes in watch(*watched, watch_filter=Inputs(), raise_interrupt=True):
+        names = sorted({_shown(Path(path)) for _, path in changes})
+        print(f"changed: {', '.join(names)}", flush=True)
+        _build_once(args)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be said: relative to the current folder when it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _push(args: argparse.Namespace) -> int:
+    import os
+
+    from notes2anki.push import AnkiConnect, AnkiConnectError, KeyRefused
+
+    status, report = _build_once(args)
+    if report is None:
+        return status
+    client = AnkiConnect(args.anki_url or os.environ.get(URL_VARIABLE) or ANKICONNECT_URL, args.api_key or os.environ.get(KEY_VARIABLE))
+    decks = [deck for deck in report.decks if not deck.error and deck.path.exists()]
+    for deck in report.decks:
+        if deck.error:
+            print(f"{deck.path}: not sent to Anki: this build could not write it", file=sys.stderr)
+    try:
+        client.check()
+        for deck in decks:
+            pushed = client.import_deck(deck.path, deck.category)
+            print(f"{deck.path}: imported into Anki, which now has {_count(pushed.cards_after, 'card')} in {deck.category} ({pushed.cards_after - pushed.cards_before} new)")
+    except AnkiConnectError as error:
+        hint = f": give its apiKey setting with --api-key or ${KEY_VARIABLE}" if isinstance(error, KeyRefused) else ""
+        print(f"notes2anki: {error}{hint}", file=sys.stderr)
+        print(f"notes2anki: the decks are in {args.out}; import them with File › Import instead", file=sys.stderr)
+        return EXIT_ERROR
+    return status
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from notes2anki.preview import preview
+
+    try:
+        report = preview(args.paths, args.out)
+    except OSError as error:
+        print(f"notes2anki: cannot write the preview into {args.out}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(
+        f"{report.index}: {_count(report.made, 'card')} from {_count(report.files, 'note')} "
+        f"({report.to_review} to review in Anki: one per cloze deletion), {_count(report.skipped, 'item')} without a card"
+    )
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(report.index.resolve().as_uri())
+    return EXIT_FINDINGS if report.errors else EXIT_OK
 
 
 def _cards(args: argparse.Namespace) -> int:

@@ -13,28 +13,28 @@ from itertools import groupby
 from pathlib import Path
 
 from notes2anki.model import PackedNote
-from notes2anki.store import Store
+from notes2anki.store import Store, StoreDamaged
 
 _FILE_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
 MAX_NAME_BYTES = 120  # well inside every common file system's 255, with room for a suffix
 
 
-def file_name(category: str, taken: set[str]) -> str:
+def file_name(category: str, taken: set[str], suffix: str = ".apkg") -> str:
     """A deck file name for ``category``, safe on every common file system and unique among ``taken``.
 
     ``AWS`` → ``AWS.apkg``. A name that had to be changed (characters a file system refuses,
     too long) or that would collide with another deck's, ignoring case as macOS and Windows
-    do, gets a short hash of the category, so no two categories share a file.
+    do (``taken`` holds names case-folded), gets a short hash of the category, so no two
+    categories share a file.
     """
     safe = _FILE_UNSAFE.sub("_", category).strip(" .") or "_"
-    suffix = f"-{hashlib.sha256(category.encode('utf-8')).hexdigest()[:8]}"
+    tag = f"-{hashlib.sha256(category.encode('utf-8')).hexdigest()[:8]}"
     if len(safe.encode("utf-8")) > MAX_NAME_BYTES:
         safe = safe.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", errors="ignore").rstrip(" .")
-        return safe + suffix + ".apkg"
-    plain = safe + ".apkg"
-    if safe != category or plain.casefold() in taken:
-        return safe + suffix + ".apkg"
-    return plain
+        return safe + tag + suffix
+    if safe != category or (safe + suffix).casefold() in taken:
+        return safe + tag + suffix
+    return safe + suffix
 
 
 def assign_file_names(store: Store, categories: list[str]) -> dict[str, str]:
@@ -68,4 +68,21 @@ def package(store: Store, category: str, epoch_ms: int) -> bytes:
     from notes2anki import package as writer  # genanki: imported only when a deck is written
 
     groups, media, descriptions = deck_input(store, category)
-    return writer.package_bytes(groups, media, epoch_ms, descriptions)
+    guids: set[str] = set()
+    count = 0
+
+    def checked():
+        """A damaged index could repeat or skip rows that each look whole: count them against the table."""
+        nonlocal count
+        for group in groups:
+            for note in group:
+                if note.guid in guids:
+                    raise StoreDamaged(f"{store.path}: the note {note.guid} is read twice")
+                guids.add(note.guid)
+            count += len(group)
+            yield group
+
+    data = writer.package_bytes(checked(), media, epoch_ms, descriptions)
+    if count != store.category_size(category):
+        raise StoreDamaged(f"{store.path}: the deck {category!r} does not get every note the state holds")
+    return data

@@ -12,8 +12,9 @@ each makes a card of its own (numbers, the focus of each clause of 「…のはX
 5. a term the note defines elsewhere, or a product-like name (``DynamoDB Streams``, ``TTL``) in a
    Japanese statement: exactly one;
 6. a number without a unit (「上限は1,000」), when it is the only number;
-7. the subject of 「XはY」 or of an English ``X verbs …``, when it is a technical name (katakana,
-   or Latin with a capital, digit or hyphen inside: not 「容量」 or "Pods").
+7. the term a statement opens with (「XはY」, 「Xにすることで…」, ``X verbs …``), when it is a
+   technical name (katakana, or Latin with a capital, digit or hyphen inside: not 「容量」 or
+   "Pods").
 
 A candidate that also appears elsewhere in the statement would give the answer away, and one
 that is (nearly) the whole statement asks nothing: neither is used.
@@ -38,7 +39,7 @@ _QUOTED = re.compile(r"「(?P<a>[^「」]{1,30})」|『(?P<b>[^『』]{1,30})』
 # ASCII words (a Japanese statement's product names), not joined to katakana (「APIコール」 is one word).
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9_.\-/\u30a0-\u30ff])[A-Za-z][A-Za-z0-9_\-./+]*(?:\s[A-Z][A-Za-z0-9_\-./+]*)*(?![A-Za-z0-9_\-/\u30a0-\u30ff])")
 _BARE_NUMBER = re.compile(r"(?<![A-Za-z0-9_.,:])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9:])")
-_JAPANESE_SUBJECT = re.compile(r"^(?P<subject>[^、。はがのをにで（(]{0,19}[^、。はがのをにでとも（(])は(?!ない)")
+_JAPANESE_SUBJECT = re.compile(r"^(?P<subject>[^、。はがのをにで（(]{0,19}[^、。はがのをにでとも（(])(?:は(?!ない)|が|に|を|で)")
 _ENGLISH_SUBJECT = re.compile(r"^(?:(?:An?|The)\s+)?(?P<subject>[A-Za-z][\w\-.]*)\s+(?!is\b|are\b)[a-z]+s\b")
 _MIN_LEFT = 6  # characters a statement must keep around its deletions to still ask something
 
@@ -61,7 +62,7 @@ def cloze_of(inlines: Inlines, terms: frozenset[str], context: tuple[str, ...] =
         spans = [span for span in finder(inlines, terms) if not any(wording.normalised(span) in part for part in shown)]
         if not spans:
             continue
-        chosen = [span for span in spans if _usable(text, span, listing=finder is not _clefts)]
+        chosen = [span for span in spans if _usable(text, span, listing=finder not in _EACH_ITS_OWN)]
         if not chosen or (len(set(chosen)) > 1 and not several) or len(chosen) != len(spans):
             return None
         return _delete(inlines, list(dict.fromkeys(chosen)))
@@ -72,16 +73,33 @@ def _usable(text: str, span: str, listing: bool = True) -> bool:
     """Hiding ``span`` leaves a question, does not show the answer elsewhere in the line, and is
     not an aside in brackets or (``listing``) one of several things listed together (「AやB」)."""
     key, whole = wording.normalised(span), wording.normalised(text)
-    if not key or whole.count(key) != 1 or len(whole) - len(key) < _MIN_LEFT:
+    if not key or _occurrences(key, whole) != 1 or len(whole) - len(key) < _MIN_LEFT:
         return False
     start = text.find(span)
     if start < 0:
         return True
     before, after = text[:start].rstrip(), text[start + len(span) :].lstrip()
-    listed = before.endswith(_LISTING) or after.startswith(_LISTING) or after.startswith(("など", "等"))
-    return not (listing and listed) and _depth(before) == 0
+    listed = before.endswith(_LISTING) or after.startswith(_LISTING) and not after.startswith(_NOT_LISTING) or after.startswith(("など", "等"))
+    contrasted = after.startswith(_CONTRAST)  # 「RDSとは異なり、…」: the statement is about something else
+    return not (listing and listed) and not contrasted and _depth(before) == 0 and not _given_away(span, before + " " + after)
 
 
+def _given_away(span: str, rest: str) -> bool:
+    """A word of the deletion shows elsewhere in the statement: 「KMSキー … KMSの外へ」."""
+    words = re.findall(r"[A-Za-z][A-Za-z0-9\-]+", span)
+    return any(re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", rest, re.IGNORECASE) for word in words if word.lower() != span.lower())
+
+
+def _occurrences(key: str, whole: str) -> int:
+    """How often ``key`` shows in ``whole``; a number only where no digit continues it (「4日」 is
+    not in 「14日」)."""
+    before = "(?<![0-9])" if key[:1].isdigit() else ""
+    after = "(?![0-9])" if key[-1:].isdigit() else ""
+    return len(re.findall(before + re.escape(key) + after, whole))
+
+
+_CONTRAST = ("とは異な", "と異な", "とは違", "と違", "と比べ", "とは別", "unlike")
+_NOT_LISTING = ("とは", "として", "と同じ")  # 「Xとして」 lists nothing
 _LISTING = ("、", "・", "や", "と", ",", "，", "/", " and", " or")
 
 
@@ -164,7 +182,8 @@ def _subject(inlines: Inlines, terms: frozenset[str]) -> list[str]:
     if match is None or not wording.is_term(match.group("subject")):
         return []
     subject = match.group("subject").strip()
-    return [subject] if _NAMED_TERM.search(subject) else []
+    clause = re.search(r"[\u3040-\u309f]", subject)  # hiragana: 「一度作ったスナップショット」 is a phrase, not a name
+    return [subject] if _NAMED_TERM.search(subject) and not clause else []
 
 
 # A technical name: katakana, or Latin with a capital, digit or hyphen inside (``DaemonSet``, ``S3``).
@@ -179,6 +198,10 @@ _FINDERS: list[tuple[Callable[[Inlines, frozenset[str]], list[str]], bool]] = [
     (_bare_number, False),
     (_subject, False),
 ]
+
+
+# Finders whose candidates stand each for a fact of its own, listed or not: 「4日、最大で14日」.
+_EACH_ITS_OWN = (_numbers, _clefts, _bare_number)
 
 
 def _original(text: str, key: str) -> str | None:

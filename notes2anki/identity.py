@@ -13,7 +13,7 @@ import base64
 import difflib
 import hashlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from notes2anki.model import Card, NoteError, plain_text
 
@@ -23,7 +23,7 @@ BASIC_MODEL_ID = 1795910401
 CLOZE_MODEL_ID = 1795910402
 # When the templates or CSS last changed. Anki updates a notetype on import only if this is
 # newer than what the collection has: bump it with every change to the templates or CSS.
-NOTETYPE_MTIME = 1795910400
+NOTETYPE_MTIME = 1795939200
 
 _PIN_PREFIX = "pin\x1f"
 SIMILAR = 0.75  # difflib ratio above which a question in the same place is "reworded"
@@ -100,17 +100,26 @@ def resolve_clashes(cards: list[Card]) -> tuple[list[str], list[NoteError]]:
     return keys, warnings
 
 
+APART = "\x1e"  # starts what tells a card apart in its key; whitespace, so no normalised text has it
+
+
+def apart_of(key: str) -> str:
+    """What told a card apart from another with its identity (``resolve_clashes``), or ''."""
+    at = key.find(APART)
+    return key[at:] if at >= 0 else ""
+
+
 def _told_apart(card: Card, first: Card, key: str, taken: dict[str, Card]) -> tuple[str, str]:
     cased = "".join(unicodedata.normalize("NFKC", card.question).split())
-    if cased != "".join(unicodedata.normalize("NFKC", first.question).split()) and f"{key}\x1fcase\x1f{cased}" not in taken:
-        return f"{key}\x1fcase\x1f{cased}", "its case"
+    if cased != "".join(unicodedata.normalize("NFKC", first.question).split()) and f"{key}{APART}case{APART}{cased}" not in taken:
+        return f"{key}{APART}case{APART}{cased}", "its case"
     answer = normalise(_answer(card))
-    if answer != normalise(_answer(first)) and f"{key}\x1fanswer\x1f{answer}" not in taken:
-        return f"{key}\x1fanswer\x1f{answer}", "its answer"
+    if answer != normalise(_answer(first)) and f"{key}{APART}answer{APART}{answer}" not in taken:
+        return f"{key}{APART}answer{APART}{answer}", "its answer"
     occurrence = 2
-    while f"{key}\x1f#{occurrence}" in taken:
+    while f"{key}{APART}{occurrence}" in taken:
         occurrence += 1
-    return f"{key}\x1f#{occurrence}", "its order"
+    return f"{key}{APART}{occurrence}", "its order"
 
 
 def _answer(card: Card) -> str:
@@ -133,10 +142,11 @@ class Entry:
     deletions: tuple[tuple[str, int], ...] = ()  # a cloze's deletions (normalised text) → number
     top: int = 0  # the highest cloze number this card ever used
     apart: str = ""  # what told it apart from a card with the same identity (``resolve_clashes``)
+    known_key: str = field(default="", compare=False)  # the key, when the caller has it already
 
     @property
     def key(self) -> str:
-        return card_key(self.file, self.kind, self.section, self.question, self.pin) + self.apart
+        return self.known_key or card_key(self.file, self.kind, self.section, self.question, self.pin) + self.apart
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,11 +137,19 @@ def _is_cjk(char: str) -> bool:
 def soft_break(inlines: Inlines, index: int) -> str:
     """What the end of a source line inside a paragraph becomes: a space, or nothing between two
     Japanese or Chinese characters (a line wrapped in the middle of a sentence)."""
-    # The nearest text on each side, node by node: never the whole paragraph again for each line
-    # end (which made a paragraph of 15 lines take half a minute and one of 1,000 overflow).
-    before = next((text[-1] for i in range(index - 1, -1, -1) if (text := plain_text((inlines[i],)))), "")
-    after = next((text[0] for i in range(index + 1, len(inlines)) if (text := plain_text((inlines[i],)))), "")
+    before = _edge(inlines[index - 1], last=True) if index > 0 else ""
+    after = _edge(inlines[index + 1], last=False) if index + 1 < len(inlines) else ""
     return "" if before and after and _is_cjk(before) and _is_cjk(after) else " "
+
+
+def _edge(node: Inline, last: bool) -> str:
+    """The first or last character a node shows."""
+    if isinstance(node, (Text, RawHtml, Code)):
+        return node.text[-1:] if last else node.text[:1]
+    if isinstance(node, Image):
+        return node.alt[-1:] if last else node.alt[:1]
+    children = getattr(node, "children", ())
+    return _edge(children[-1 if last else 0], last) if children else ""
 
 
 # --- outline of a note -----------------------------------------------------------------------
@@ -159,6 +167,7 @@ class Paragraph:
     line: int
     inlines: Inlines
     pin: str | None = None  # an identity written by the author: <!-- notes2anki-id: NAME -->
+    suppressed: bool = False  # the author wrote <!-- notes2anki-skip -->: no card from this line
 
 
 @dataclass
@@ -170,6 +179,7 @@ class ListItem:
     body: tuple[Block, ...] = ()  # what else the item holds: more paragraphs, quotes, code
     task: bool = False  # a check box item: ``- [ ] …`` or ``- [x] …``
     flashcard: bool = False  # tagged ``#card`` (Logseq): the item is a question, its children the answer
+    suppressed: bool = False  # the author wrote <!-- notes2anki-skip -->: no card from this item itself
 
 
 @dataclass

@@ -45,6 +45,23 @@ CSS = """\
 code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; background: rgba(127,127,127,0.15); padding: 0 0.2em; border-radius: 3px; }
 img { max-width: 100%; height: auto; }
 hr#answer { border: none; border-top: 1px solid #d0d7de; }
+blockquote { margin: 0.4em 0; padding-left: 0.8em; border-left: 3px solid #d0d7de; color: #57606a; }
+table { border-collapse: collapse; } td { border: 1px solid #d0d7de; padding: 0.15em 0.5em; }
+.n2a-code pre { font-size: 0.8em; line-height: 1.4; padding: 0.5em 0.7em; border-radius: 6px; overflow-x: auto; background: #f6f8fa; }
+.n2a-code pre code { background: none; padding: 0; font-size: 1em; }
+.n2a-code .c, .n2a-code .c1, .n2a-code .cm, .n2a-code .ch, .n2a-code .cs, .n2a-code .cp, .n2a-code .cpf { color: #6e7781; font-style: italic; }
+.n2a-code .k, .n2a-code .kc, .n2a-code .kd, .n2a-code .kn, .n2a-code .kp, .n2a-code .kr, .n2a-code .kt, .n2a-code .ow { color: #cf222e; }
+.n2a-code .s, .n2a-code .s1, .n2a-code .s2, .n2a-code .sb, .n2a-code .sc, .n2a-code .sd, .n2a-code .se, .n2a-code .sh, .n2a-code .si, .n2a-code .sx, .n2a-code .sr, .n2a-code .ss { color: #0a3069; }
+.n2a-code .m, .n2a-code .mi, .n2a-code .mf, .n2a-code .mh, .n2a-code .mo, .n2a-code .il { color: #0550ae; }
+.n2a-code .nf, .n2a-code .fm, .n2a-code .nc, .n2a-code .nn, .n2a-code .nd, .n2a-code .nt { color: #8250df; }
+.n2a-code .nb, .n2a-code .bp, .n2a-code .na, .n2a-code .nv { color: #953800; }
+.nightMode .n2a-code pre, .night_mode .n2a-code pre { background: #2d333b; }
+.nightMode .n2a-code .c, .nightMode .n2a-code .c1, .nightMode .n2a-code .cm, .nightMode .n2a-code .ch { color: #8b949e; }
+.nightMode .n2a-code .k, .nightMode .n2a-code .kc, .nightMode .n2a-code .kd, .nightMode .n2a-code .kn, .nightMode .n2a-code .kr, .nightMode .n2a-code .kt, .nightMode .n2a-code .ow { color: #ff7b72; }
+.nightMode .n2a-code .s, .nightMode .n2a-code .s1, .nightMode .n2a-code .s2, .nightMode .n2a-code .sd, .nightMode .n2a-code .si { color: #a5d6ff; }
+.nightMode .n2a-code .m, .nightMode .n2a-code .mi, .nightMode .n2a-code .mf { color: #79c0ff; }
+.nightMode .n2a-code .nf, .nightMode .n2a-code .nc, .nightMode .n2a-code .nn, .nightMode .n2a-code .nd, .nightMode .n2a-code .nt { color: #d2a8ff; }
+.nightMode .n2a-code .nb, .nightMode .n2a-code .bp, .nightMode .n2a-code .na, .nightMode .n2a-code .nv { color: #ffa657; }
 """
 
 _CONTEXT = '<div class="n2a-context">{{Context}}</div>'
@@ -80,31 +97,42 @@ CLOZE_MODEL = genanki.Model(
     model_type=genanki.Model.CLOZE,
 )
 
-def package_bytes(groups: Iterable[list[PackedNote]], media: dict[str, Path], epoch_ms: int, descriptions: dict[str, str] | None = None) -> bytes:
+def package_bytes(
+    groups: Iterable[list[PackedNote]], media: dict[str, Path], epoch_ms: int, descriptions: dict[str, str] | None = None
+) -> bytes:
     """The .apkg of the notes, given a group at a time (a note file's notes, in order).
 
     Each group is written and let go before the next is read, so memory stays that of one
-    note file however large the deck. Each note gets its own mtime (see ``state.py``); the
-    same input gives the same bytes.
+    note file however large the deck. genanki's objects decide every row (fields, tags, sort
+    field, which cards a note has, deck and notetype JSON); the rows are inserted in batches,
+    each note with its own mtime (see ``store``). The same input gives the same bytes.
     """
     ids = itertools.count(epoch_ms)
+    descriptions = descriptions or {}
     connection = sqlite3.connect(":memory:")
     try:
         cursor = connection.cursor()
         genanki.Package([]).write_to_db(cursor, identity.NOTETYPE_MTIME, ids)  # the empty collection
-        cursor.execute("CREATE INDEX n2a_guid ON notes (guid)")
+        decks: set[str] = set()
         for group in groups:
-            for name, notes in itertools.groupby(group, key=lambda packed: packed.deck):
-                notes = list(notes)
-                deck = genanki.Deck(identity.deck_id(name), name, (descriptions or {}).get(name, ""))
-                for packed in notes:
-                    model = CLOZE_MODEL if packed.kind == "cloze" else BASIC_MODEL
-                    deck.add_note(genanki.Note(model=model, fields=list(packed.fields), tags=list(packed.tags), guid=packed.guid))
-                deck.write_to_db(cursor, identity.NOTETYPE_MTIME, ids)
-                # genanki gives every note the same mtime; each note gets its own.
-                cursor.executemany("UPDATE notes SET mod = ? WHERE guid = ?", [(packed.mtime, packed.guid) for packed in notes])
-        cursor.execute("DROP INDEX n2a_guid")
-        cursor.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
+            notes, cards = [], []
+            for packed in group:
+                if packed.deck not in decks:  # a deck (and the notetypes) once, when first met
+                    decks.add(packed.deck)
+                    deck = genanki.Deck(identity.deck_id(packed.deck), packed.deck, descriptions.get(packed.deck, ""))
+                    deck.add_model(BASIC_MODEL)
+                    deck.add_model(CLOZE_MODEL)
+                    deck.write_to_db(cursor, identity.NOTETYPE_MTIME, ids)
+                model = CLOZE_MODEL if packed.kind == "cloze" else BASIC_MODEL
+                note = genanki.Note(model=model, fields=list(packed.fields), tags=list(packed.tags), guid=packed.guid)
+                note._check_invalid_html_tags_in_fields()
+                note_id = next(ids)
+                notes.append((note_id, note.guid, model.model_id, packed.mtime, -1, note._format_tags(), note._format_fields(), note.sort_field, 0, 0, ""))
+                deck_id = identity.deck_id(packed.deck)
+                for card in note.cards:
+                    cards.append((next(ids), note_id, deck_id, card.ord, packed.mtime, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+            cursor.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", notes)
+            cursor.executemany("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cards)
         connection.commit()
         collection = connection.serialize()
     finally:

@@ -108,7 +108,7 @@ class _LineFinder:
                 start = self.find(raw.split("\n", 1)[0])
                 token["line"] = start + 1
                 self.cursor = start + raw.count("\n") + 1
-                if _LITERAL_HTML.match(raw):
+                if _LITERAL_HTML.match(token["raw"]):
                     self.code.append(CodeLines(start + 1, self.cursor, "html"))
             elif kind == "table":
                 self._visit_table(token)
@@ -157,17 +157,19 @@ def _first_line(children: list[Token], default: int) -> int:
 # two prices. \[…\] is math only when it holds TeX (a command, ^, _, = or braces): "\[1\]" is
 # an escaped citation.
 _INLINE_MATH = (
-    r"\\\((?P<paren_math>[\s\S]+?)\\\)"
-    r"|\\\[(?P<bracket_math>(?=[^\]]*[\\^_={])[\s\S]+?)\\\]"
-    r"|\$\$(?P<display_math>[\s\S]+?)\$\$"
+    r"\\\((?P<paren_math>(?:(?!\\[()])[\s\S])+?)\\\)"
+    r"|\\\[(?P<bracket_math>(?:(?!\\[\[\]])[\s\S])*?[\\^_={](?:(?!\\[\[\]])[\s\S])*?)\\\]"
+    r"|\$\$(?P<display_math>(?:(?!\$\$)[\s\S])+?)\$\$"
     r"|(?<![\\$\w])\$(?=[^\s$])(?P<dollar_math>(?:[^$\\\n]|\\.)+?)(?<=\S)\$(?![\d$])"
 )
 _BLOCK_MATH = (
     r"^ {0,3}(?:\$\$|\\\[)[ \t]*\n(?P<block_math_text>[\s\S]*?)\n {0,3}(?:\$\$|\\\])[ \t]*(?:\n|$)"
 )
 _WIKILINK = r"!?\[\[(?P<wiki_target>[^\[\]|\n]+)(?:\|(?P<wiki_alias>[^\[\]\n]+))?\]\]"
-_CLOZE = r"\{\{c(?P<cloze_number>\d+)::(?P<cloze_text>(?:(?!\}\})[\s\S])*?)(?:::(?P<cloze_hint>(?:(?!\}\})[^\n])*))?\}\}"
-_LOGSEQ_CLOZE = r"\{\{cloze\s+(?P<logseq_cloze>(?:(?!\}\})[^\n])+?)\s*\}\}"
+# A deletion's text runs to its closing braces or to the ``::`` of its hint; it never holds
+# another opening, so a run of openings that never close is read in one pass.
+_CLOZE = r"\{\{c(?P<cloze_number>\d+)::(?P<cloze_text>(?:(?!\}\}|::|\{\{)[\s\S])*)(?:::(?P<cloze_hint>(?:(?!\}\}|\{\{)[^\n])*))?\}\}"
+_LOGSEQ_CLOZE = r"\{\{cloze\s+(?P<logseq_cloze>(?:(?!\}\}|\{\{)[^\n])+?)\s*\}\}"
 # What a reader never sees: Logseq block references and macros, Hugo shortcodes.
 _INVISIBLE = (
     r"\(\([0-9a-fA-F]{8}-[0-9a-fA-F-]{27}\)\)"
@@ -218,10 +220,12 @@ def _skip(inline: Any, match: re.Match[str], state: Any) -> int:
 
 def _study_syntax(markdown: mistune.Markdown) -> None:
     """The mistune plugin for what study notes use beyond CommonMark (see the module docstring)."""
-    markdown.inline.register("math", _INLINE_MATH, _parse_math, before="escape")
-    markdown.inline.register("invisible", _INVISIBLE, _skip, before="link")
-    markdown.inline.register("cloze", f"{_CLOZE}|{_LOGSEQ_CLOZE}", _parse_cloze, before="link")
-    markdown.inline.register("wikilink", _WIKILINK, _parse_wikilink, before="link")
+    # The characters each rule can start with let mistune skip ahead to them (without, every
+    # inline rule is tried at every position: a long run of spaces took quadratic time).
+    markdown.inline.register("math", _INLINE_MATH, _parse_math, before="escape", start_chars={"\\", "$"})
+    markdown.inline.register("invisible", _INVISIBLE, _skip, before="link", start_chars={"(", "{"})
+    markdown.inline.register("cloze", f"{_CLOZE}|{_LOGSEQ_CLOZE}", _parse_cloze, before="link", start_chars={"{"})
+    markdown.inline.register("wikilink", _WIKILINK, _parse_wikilink, before="link", start_chars={"!", "["})
     markdown.block.register("block_math", _BLOCK_MATH, _parse_block_math, before="list")
     markdown.block.insert_rule(markdown.block.list_rules, "block_math", before="list")
 
@@ -266,7 +270,7 @@ def parse_text(text: str, path: Path, root: Path, positions: bool = False) -> No
         meta=meta,
         front_matter_end=front.end_line,
         title=_title(meta, properties, blocks, path),
-        category=_category(meta),
+        category=_category(meta or properties),
         tags=_tags(meta.get("tags")) + _tags(properties.get("tags")),
         blocks=blocks,
         code=state.env["code"],
@@ -476,14 +480,14 @@ def _item(token: Token) -> ListItem:
     inlines: Inlines | None = None
     children: list[ListItem] = []
     body: list[Block] = []
-    pin = None
+    pin, suppressed = None, False
     for child in token["children"]:
         kind = child["type"]
         if kind in ("paragraph", "block_text", "block_html") and not _is_comment(child):
             paragraph = _paragraph(child)
             pin = pin or paragraph.pin
             if inlines is None:
-                inlines = paragraph.inlines
+                inlines, suppressed = paragraph.inlines, paragraph.suppressed
             elif paragraph.inlines:
                 body.append(paragraph)
         elif kind == "heading" and inlines is None:
@@ -499,7 +503,7 @@ def _item(token: Token) -> ListItem:
     if marked:
         inlines = _without_card_tag(inlines)
     task = token["type"] == "task_list_item"
-    return ListItem(token.get("line", 0), inlines, children, pin, tuple(body), task, marked)
+    return ListItem(token.get("line", 0), inlines, children, pin, tuple(body), task, marked, suppressed)
 
 
 def _without_card_tag(inlines: Inlines) -> Inlines:
@@ -508,6 +512,12 @@ def _without_card_tag(inlines: Inlines) -> Inlines:
 
 
 _PIN = re.compile(r"<!--\s*notes2anki-id:\s*([^\s>]+)\s*-->")
+_SKIP = re.compile(r"<!--\s*notes2anki-skip\s*-->")
+
+
+def _suppressed(token: Token) -> bool:
+    """The author wrote ``<!-- notes2anki-skip -->`` on the line: it makes no card."""
+    return any(child["type"] == "inline_html" and _SKIP.fullmatch(child["raw"]) for child in token.get("children", ()))
 
 
 def _pin(token: Token) -> str | None:
@@ -531,7 +541,7 @@ def _paragraph(token: Token) -> Paragraph:
         return Paragraph(token["line"], (Text(" ".join(token["raw"].split())),))
     inlines = _inlines(token["children"])
     kept = _without_properties(inlines)
-    return Paragraph(token["line"] + _leading_lines(inlines, kept), kept, _pin(token))
+    return Paragraph(token["line"] + _leading_lines(inlines, kept), kept, _pin(token), _suppressed(token))
 
 
 def _without_properties(inlines: Inlines) -> Inlines:

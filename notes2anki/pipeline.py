@@ -9,13 +9,12 @@ Library code: returns results and errors, never prints or exits (``cli.py`` does
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from notes2anki import identity, render
-from notes2anki.cards import extract
+from notes2anki.cards import UNMADE, extract
 from notes2anki.discover import Source
 from notes2anki.media import MediaFiles
 from notes2anki.model import Card, Note, NoteError, PackedNote, Paragraph, Skipped, plain_text
@@ -85,9 +84,6 @@ class PackedFile:
     error: NoteError | None = None
 
 
-_AUTHOR_DELETION = re.compile(r"\{\{c(\d+)::(.*?)(?:::.*?)?\}\}", re.DOTALL)
-
-
 def pack(job: tuple[Source, bytes, str]) -> PackedFile:
     """Read one note file and pack its Anki notes: runs in any process."""
     source, data, sha = job
@@ -97,16 +93,8 @@ def pack(job: tuple[Source, bytes, str]) -> PackedFile:
     note = read.note
     media_files = MediaFiles(read.text.split("\n"))
     keys, warnings = identity.resolve_clashes(list(read.cards))
-    notes = []
-    for card, key in zip(read.cards, keys):
-        packed = _packed_note(card, key, media_files)
-        if packed.kind == "cloze" and not packed.deletions:
-            usable, problem = _author_deletions(packed.fields[0])
-            if problem:
-                warnings.append(NoteError(note.display, card.line, problem))
-            if not usable:
-                continue
-        notes.append(packed)
+    notes = [_packed_note(card, key, media_files) for card, key in zip(read.cards, keys)]
+    warnings.extend(NoteError(note.display, item.line, f"{item.reason}: {item.text}; no note made") for item in read.skipped if item.reason.startswith(UNMADE))
     warnings.extend(media_files.problems)
     return PackedFile(
         source,
@@ -136,17 +124,6 @@ def _packed_note(card: Card, key: str, media_files: MediaFiles) -> PackedNote:
         question=card.question,
         deletions=tuple(identity.normalise(text) for text in render.deletions(card)),
     )
-
-
-def _author_deletions(text: str) -> tuple[bool, str | None]:
-    """Whether a cloze the author wrote has a deletion Anki can show, and what is wrong with it."""
-    found = [(int(number), content.strip()) for number, content in _AUTHOR_DELETION.findall(text)]
-    bad = [f"{{{{c{number}::{content}}}}}" for number, content in found if number < 1 or not content]
-    usable = any(number >= 1 and content for number, content in found)
-    if not bad:
-        return usable, None
-    why = f"the cloze deletion {bad[0]} makes no card in Anki (numbers start at c1, and a deletion needs text)"
-    return usable, why + ("" if usable else "; no note made")
 
 
 def _description(note: Note) -> str:

@@ -163,7 +163,8 @@ class Renderer:
 
 
 def highlighted(code: str, language: str) -> str:
-    """A code block as static, highlighted markup (classes styled by the notetype's CSS)."""
+    """A code block as static, highlighted markup: Pygments' token classes, which the notetype's
+    CSS colours (``package.CSS``), so cards need no script and work on every Anki client."""
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import TextLexer, get_lexer_by_name
@@ -175,15 +176,6 @@ def highlighted(code: str, language: str) -> str:
         lexer = TextLexer()
     markup = _ANKI_TAG.sub("&#91;", highlight(code, lexer, HtmlFormatter(cssclass=CODE_CLASS, wrapcode=True)))
     return markup.replace("{{", "&#123;&#123;").replace("}}", "&#125;&#125;").replace("::", ":&#58;").strip()
-
-
-def code_css() -> str:
-    """The CSS of highlighted code: light, and dark in Anki's night mode."""
-    from pygments.formatters import HtmlFormatter
-
-    light = HtmlFormatter(style="default").get_style_defs(f".{CODE_CLASS}")
-    dark = HtmlFormatter(style="monokai").get_style_defs(f".nightMode .{CODE_CLASS}")
-    return f"{light}\n{dark}\n"
 
 
 def basic_fields(card: Card, media_files: media.MediaFiles) -> list[str]:

@@ -75,12 +75,12 @@ def _digest(text: str) -> str:
 def stamp(
     store: Store,
     clock: Clock,
-    reopened: list[str],
+    reopened: dict[str, set[str]],
     paths: dict[str, str],
     floor: int,
     forget_removed: bool,
 ) -> Stamped:
-    """Stamp the staged notes into the state; ``reopened``: the note files read again or deleted.
+    """Stamp the staged notes into the state; ``reopened``: the note files read again or deleted (root → names).
 
     ``paths``: file name → the path to show. ``floor``: a time every new mtime must be newer
     than. With no state, that is the second the build started in: the last build (which had
@@ -93,11 +93,10 @@ def stamp(
         return clock.newer_than(max(previous, floor))
 
     batch: list[NoteRow] = []
-    for note, numbers in store.staged():
+    for note, numbers, before in store.staged():
         if note.kind == "cloze" and numbers and numbers != tuple(range(1, len(numbers) + 1)):
             note = replace(note, fields=(renumber_cloze(note.fields[0], numbers), *note.fields[1:]))
         body, source = content_hashes(note)
-        before = store.note(note.guid)
         change = Change(paths.get(note.file, note.file), note.line, note.question)
         changes = stamped.changes[note.category]
         if before is None or before.removed:
@@ -121,7 +120,7 @@ def stamp(
             batch = []
     store.put_notes(batch)
 
-    gone = store.gone_notes(sorted(reopened))
+    gone = store.gone_notes(reopened)
     for row in gone:
         stamped.changes[row.note.category].removed.append(Change(paths.get(row.note.file, row.note.file), row.note.line, row.note.question))
     if forget_removed:

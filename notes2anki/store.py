@@ -124,8 +124,8 @@ def _entry_values(root: str, entry: Entry) -> tuple:
 
 
 def _entry(row: tuple) -> Entry:
-    guid, _root, file, section, kind, question, pin, cloze, top, apart, _key = row
-    return Entry(guid, file, tuple(json.loads(section)), kind, question, pin, tuple((t, n) for t, n in json.loads(cloze)), top, apart)
+    guid, _root, file, section, kind, question, pin, cloze, top, apart, key = row
+    return Entry(guid, file, tuple(json.loads(section)), kind, question, pin, tuple((t, n) for t, n in json.loads(cloze)), top, apart, key)
 
 
 class Store:
@@ -161,11 +161,10 @@ class Store:
         except StoreDamaged:
             self.close()
             raise
-        except sqlite3.OperationalError as error:  # a full disk, an unreadable folder: not damage
+        except (sqlite3.Error, ValueError) as error:
             self.close()
-            raise OSError(f"cannot open {self.path}: {error}") from None
-        except sqlite3.Error as error:
-            self.close()
+            if _environmental(error, reading=True):  # a full disk, a folder it may not use: not damage
+                raise OSError(f"cannot open {self.path}: {error}") from None
             raise StoreDamaged(f"{self.path}: not a notes2anki state ({error})") from None
 
     def _check_or_create(self, existed: bool) -> None:
@@ -193,7 +192,7 @@ class Store:
             raise StoreDamaged(f"{self.path}: its tables do not hold the rows the last build saved")
 
     def _row_counts(self) -> dict[str, int]:
-        return {table: self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in _TABLES if table != "meta"}
+        return {table: next(self._execute(f"SELECT COUNT(*) FROM {table}"))[0] for table in _TABLES if table != "meta"}
 
     # --- reading, every row verified ---------------------------------------------------------
 
@@ -204,9 +203,30 @@ class Store:
                 if _checksum(tuple(values)) != checksum:
                     raise StoreDamaged(f"{self.path}: a row does not match its checksum")
                 yield tuple(values)
-        except sqlite3.OperationalError as error:
-            raise OSError(f"cannot read {self.path}: {error}") from None
-        except sqlite3.Error as error:
+        except (sqlite3.Error, ValueError) as error:
+            if _environmental(error, reading=True):
+                raise OSError(f"cannot read {self.path}: {error}") from None
+            raise StoreDamaged(f"{self.path}: {error}") from None
+
+    def _execute(self, query: str, parameters: tuple = ()) -> Iterator[tuple]:
+        """Rows of a query that carries no checksum (counts, keys); a file that cannot be read is damage."""
+        try:
+            yield from self.db.execute(query, parameters)
+        except (sqlite3.Error, ValueError) as error:
+            if _environmental(error, reading=True):
+                raise OSError(f"cannot read {self.path}: {error}") from None
+            raise StoreDamaged(f"{self.path}: {error}") from None
+
+    def _temp(self, query: str, parameters=()) -> None:
+        """A write to this build's own temporary tables (never saved)."""
+        try:
+            if isinstance(parameters, list):
+                self.db.executemany(query, parameters)
+            else:
+                self.db.execute(query, parameters)
+        except (sqlite3.Error, ValueError) as error:
+            if _environmental(error, reading=False):
+                raise OSError(str(error)) from None
             raise StoreDamaged(f"{self.path}: {error}") from None
 
     def _write(self, query: str, parameters) -> None:
@@ -216,9 +236,9 @@ class Store:
                 self.db.executemany(query, parameters)
             else:
                 self.db.execute(query, parameters)
-        except sqlite3.DatabaseError as error:
-            if isinstance(error, sqlite3.OperationalError):
-                raise OSError(str(error)) from None  # a full disk, an unwritable folder: not damage
+        except (sqlite3.Error, ValueError) as error:
+            if _environmental(error, reading=False):
+                raise OSError(str(error)) from None
             raise StoreDamaged(f"{self.path}: {error}") from None
 
     def get(self, key: str, default=None):
@@ -251,33 +271,36 @@ class Store:
     def notes_of_category(self, category: str) -> Iterator[NoteRow]:
         return (_note_row(row) for row in self._rows(f"SELECT {_columns('notes')} FROM notes WHERE category = ? ORDER BY file, line, guid", (category,)))
 
-    def gone_notes(self, files: list[str]) -> list[NoteRow]:
-        """Live notes of ``files`` that no note staged this time took over: their cards were removed."""
-        gone = []
-        for file in files:
-            query = f"SELECT {_columns('notes')} FROM notes WHERE file = ? AND NOT removed"
-            if self._staging:
-                query += " AND guid NOT IN (SELECT guid FROM staged WHERE guid IS NOT NULL)"
-            gone.extend(_note_row(row) for row in self._rows(query, (file,)))
-        return gone
+    def gone_notes(self, reopened: dict[str, set[str]]) -> list[NoteRow]:
+        """Live notes of the ``reopened`` files (root → names) that no staged note took over: removed cards."""
+        self._reopened(reopened)
+        query = (
+            f"SELECT {_columns('notes')} FROM notes WHERE file IN (SELECT file FROM reopened) AND NOT removed "
+            "AND NOT EXISTS (SELECT 1 FROM staged WHERE staged.guid = notes.guid) ORDER BY file, line, guid"
+        )
+        return [_note_row(row) for row in self._rows(query)]
 
     def removed_notes(self) -> dict[str, list[str]]:
         """Category → GUIDs of its removed notes."""
         found: dict[str, list[str]] = {}
-        for guid, category in self.db.execute("SELECT guid, category FROM notes WHERE removed ORDER BY guid"):
+        for guid, category in self._execute("SELECT guid, category FROM notes WHERE removed ORDER BY guid"):
             found.setdefault(category, []).append(guid)
         return found
 
     def categories(self) -> list[str]:
-        return [category for (category,) in self.db.execute("SELECT DISTINCT category FROM notes ORDER BY category")]
+        return [category for (category,) in self._execute("SELECT DISTINCT category FROM notes ORDER BY category")]
 
     def counts(self, category: str) -> tuple[int, int, int]:
         """Live basic notes, live cloze notes and removed notes of a category."""
-        row = self.db.execute(
+        row = next(self._execute(
             "SELECT SUM(kind = 'basic' AND NOT removed), SUM(kind = 'cloze' AND NOT removed), SUM(removed) FROM notes WHERE category = ?",
             (category,),
-        ).fetchone()
+        ))
         return tuple(value or 0 for value in row)
+
+    def category_size(self, category: str) -> int:
+        """The notes of a category, counted from the table itself (not through an index)."""
+        return next(self._execute("SELECT COUNT(*) FROM notes NOT INDEXED WHERE category = ?", (category,)))[0]
 
     def cards_of_file(self, file: str) -> list[Entry]:
         return [_entry(row) for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE file = ?", (file,))]
@@ -288,13 +311,13 @@ class Store:
         return None
 
     def card_guids(self) -> set[str]:
-        return {guid for (guid,) in self.db.execute("SELECT guid FROM cards")}
+        return {guid for (guid,) in self._execute("SELECT guid FROM cards")}
 
     def cards_in_order(self, root: str) -> Iterator[Entry]:
         return (_entry(row) for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE root = ? ORDER BY file, section, kind, question, guid", (root,)))
 
     def has_cards(self, root: str) -> bool:
-        return self.db.execute("SELECT 1 FROM cards WHERE root = ? LIMIT 1", (root,)).fetchone() is not None
+        return next(self._execute("SELECT 1 FROM cards WHERE root = ? LIMIT 1", (root,)), None) is not None
 
     def deck_files(self) -> dict[str, str]:
         return {category: file for category, file in self._rows("SELECT category, file, checksum FROM decks")}
@@ -304,15 +327,15 @@ class Store:
     def stage(self, root: str, notes: list[tuple[PackedNote, str | None, tuple[int, ...], int]]) -> None:
         """Notes of a file read this time, with the GUID and cloze numbers found so far (or None)."""
         if not self._staging:
-            self.db.execute(
+            self._temp(
                 "CREATE TEMP TABLE staged (seq INTEGER PRIMARY KEY, root TEXT, file TEXT, line INTEGER, key TEXT, kind TEXT, "
                 "section TEXT, question TEXT, deletions TEXT, guid TEXT, numbers TEXT, top INTEGER, note BLOB)"
             )
-            self.db.execute("CREATE INDEX temp.staged_guid ON staged (guid)")
-            self.db.execute("CREATE INDEX temp.staged_key ON staged (key)")
-            self.db.execute("CREATE TEMP TABLE reopened (root TEXT, file TEXT)")
+            self._temp("CREATE INDEX temp.staged_guid ON staged (guid)")
+            self._temp("CREATE INDEX temp.staged_key ON staged (key)")
+            self._temp("CREATE TEMP TABLE reopened (root TEXT, file TEXT)")
             self._staging = True
-        self.db.executemany(
+        self._temp(
             "INSERT INTO staged (root, file, line, key, kind, section, question, deletions, guid, numbers, top, note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -322,53 +345,79 @@ class Store:
             ],
         )  # fmt: skip
 
-    def staged(self) -> Iterator[tuple[PackedNote, tuple[int, ...]]]:
-        """(note with its GUID, cloze numbers) of the staged notes, in file and line order."""
+    def staged(self) -> Iterator[tuple[PackedNote, tuple[int, ...], NoteRow | None]]:
+        """(note with its GUID, cloze numbers, the state's row of that GUID) of the staged notes, in file order.
+
+        Read a batch at a time, so the caller may write notes between batches.
+        """
         if not self._staging:
-            return iter(())
-        rows = self.db.execute("SELECT guid, numbers, note FROM staged ORDER BY file, seq")
-        return ((_packed(note, guid or ""), tuple(json.loads(numbers))) for guid, numbers, note in rows)
+            return
+        after = 0
+        columns = ", ".join(f"n.{column}" for column in _columns("notes").split(", "))
+        while True:
+            rows = list(self._execute(
+                f"SELECT s.seq, s.guid, s.numbers, s.note, {columns} FROM staged s LEFT JOIN notes n ON n.guid = s.guid "
+                "WHERE s.seq > ? ORDER BY s.seq LIMIT 2000",
+                (after,),
+            ))
+            if not rows:
+                return
+            for seq, guid, numbers, note, *previous in rows:
+                *values, checksum = previous
+                if previous[0] is not None and _checksum(tuple(values)) != checksum:
+                    raise StoreDamaged(f"{self.path}: a row does not match its checksum")
+                yield _packed(note, guid or ""), tuple(json.loads(numbers)), _note_row(tuple(values)) if previous[0] is not None else None
+            after = rows[-1][0]
 
     def unidentified(self) -> Iterator[tuple[int, str, str, int, str, tuple[str, ...], str, tuple[str, ...]]]:
         """(seq, key, file, line, kind, section, question, deletions) of staged notes with no GUID yet."""
         if not self._staging:
             return iter(())
-        rows = self.db.execute("SELECT seq, key, file, line, kind, section, question, deletions FROM staged WHERE guid IS NULL ORDER BY file, seq")
+        rows = self._execute("SELECT seq, key, file, line, kind, section, question, deletions FROM staged WHERE guid IS NULL ORDER BY file, seq")
         return ((seq, key, file, line, kind, tuple(json.loads(section)), question, tuple(json.loads(deletions))) for seq, key, file, line, kind, section, question, deletions in rows)
 
     def staged_entries(self) -> Iterator[tuple[str, str, str, int, str, tuple[str, ...], str, tuple[str, ...], tuple[int, ...], int]]:
         """(root, guid, key, kind, file, section, question, deletions, numbers, top) of every staged note."""
         if not self._staging:
             return iter(())
-        rows = self.db.execute("SELECT root, guid, key, kind, file, section, question, deletions, numbers, top FROM staged ORDER BY root, file, seq")
+        rows = self._execute("SELECT root, guid, key, kind, file, section, question, deletions, numbers, top FROM staged ORDER BY root, file, seq")
         return (
             (root, guid, key, kind, file, tuple(json.loads(section)), question, tuple(json.loads(deletions)), tuple(json.loads(numbers)), top)
             for root, guid, key, kind, file, section, question, deletions, numbers, top in rows
         )
 
     def is_staged(self, guid: str) -> bool:
-        return self._staging and self.db.execute("SELECT 1 FROM staged WHERE guid = ?", (guid,)).fetchone() is not None
+        return self._staging and next(self._execute("SELECT 1 FROM staged WHERE guid = ?", (guid,)), None) is not None
+
+    def staged_file_with_key(self, key: str) -> str | None:
+        if not self._staging:
+            return None
+        row = next(self._execute("SELECT file FROM staged WHERE key = ? LIMIT 1", (key,)), None)
+        return row[0] if row else None
 
     def staged_guids(self) -> set[str]:
-        return {guid for (guid,) in self.db.execute("SELECT guid FROM staged WHERE guid IS NOT NULL")} if self._staging else set()
+        return {guid for (guid,) in self._execute("SELECT guid FROM staged WHERE guid IS NOT NULL")} if self._staging else set()
 
     def vanished(self, reopened: dict[str, set[str]]) -> list[Entry]:
         """Lock entries of the ``reopened`` files that no staged note has taken, by key or GUID."""
-        if not self._staging:
-            self.stage("", [])
-        self.db.execute("DELETE FROM reopened")
-        self.db.executemany("INSERT INTO reopened VALUES (?, ?)", [(root, file) for root, files in reopened.items() for file in files])
+        self._reopened(reopened)
         query = (
             f"SELECT {_columns('cards')} FROM cards WHERE EXISTS (SELECT 1 FROM reopened r WHERE r.root = cards.root AND r.file = cards.file) "
             "AND key NOT IN (SELECT key FROM staged) AND guid NOT IN (SELECT guid FROM staged WHERE guid IS NOT NULL) ORDER BY file, guid"
         )
         return [_entry(row) for row in self._rows(query)]
 
+    def _reopened(self, reopened: dict[str, set[str]]) -> None:
+        if not self._staging:
+            self.stage("", [])
+        self._temp("DELETE FROM reopened")
+        self._temp("INSERT INTO reopened VALUES (?, ?)", [(root, file) for root, files in reopened.items() for file in files])
+
     def identify_staged(self, updates: list[tuple[str, tuple[int, ...], int, int]]) -> None:
         """(GUID, cloze numbers, top, seq) for staged notes."""
         if not updates:
             return
-        self.db.executemany("UPDATE staged SET guid = ?, numbers = ?, top = ? WHERE seq = ?", [(g, json.dumps(n), t, seq) for g, n, t, seq in updates])
+        self._temp("UPDATE staged SET guid = ?, numbers = ?, top = ? WHERE seq = ?", [(g, json.dumps(n), t, seq) for g, n, t, seq in updates])
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -388,10 +437,10 @@ class Store:
 
     def replace_cards(self, root: str, files: list[str], entries: list[Entry]) -> None:
         """The lock entries of ``files`` become ``entries``."""
-        self._write("DELETE FROM cards WHERE file = ? AND root = ?", [(file, root) for file in files])
-        self._write("DELETE FROM cards WHERE guid = ?", [(entry.guid,) for entry in entries])
+        if files:
+            self._write("DELETE FROM cards WHERE file = ? AND root = ?", [(file, root) for file in files])
         values = [_entry_values(root, entry) for entry in entries]
-        self._write("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*v, _checksum(v)) for v in values])
+        self._write("INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*v, _checksum(v)) for v in values])
 
     def load_cards(self, root: str, entries: list[Entry]) -> None:
         """The lock file of ``root`` as read now replaces what the state had of it."""
@@ -436,6 +485,18 @@ def _packed_bytes(note: PackedNote) -> bytes:
 
 def _packed(data: bytes, guid: str) -> PackedNote:
     return PackedNote(*marshal.loads(data), guid=guid)
+
+
+_ENVIRONMENT = ("SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_READONLY", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_NOMEM")
+
+
+def _environmental(error: Exception, reading: bool) -> bool:
+    """Whether SQLite failed because of where it runs (a full disk, permissions) rather than what the file holds.
+
+    An I/O error while reading is taken as damage (a truncated file reads short); while writing, as the disk.
+    """
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return name.startswith(_ENVIRONMENT) or (not reading and name.startswith("SQLITE_IOERR"))
 
 
 def _columns(table: str) -> str:

@@ -18,8 +18,7 @@ LABELS = frozenset(
     source, sources, link, links, url, tags, tag, back, front, score, summary, overview, update, edit,
     still to check, to check, to do, check later, question, answer, 参考, 参考文献, 参考リンク, メモ, 注, 注意,
     注意点, 備考, 補足, 例, 例え, 例えば, 具体例, ポイント, まとめ, 感想, 疑問, 課題, あとで, 後で, 要確認, 確認,
-    未確認, タグ, 出典, リンク, 目次, related, see also, cf, 関連, 覚え方, 語呂合わせ, 語呂, 覚えかた, mnemonic,
-    q, a""".split(",")
+    未確認, タグ, 出典, リンク, 目次, related, see also, cf, 関連, 覚え方, 語呂合わせ, 語呂, 覚えかた, mnemonic""".split(",")
 )
 # Words that point at something else in the note instead of naming it.
 REFERENCES = frozenset("前者 後者 上記 以下 下記 これ それ あれ こちら 同上 同様 above below this that these those former latter it".split())

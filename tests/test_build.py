@@ -170,7 +170,7 @@ def test_missing_image_costs_only_the_image(two_categories: Path, tmp_path: Path
     assert f"warning: {note}:19: image 'missing.png' not found; the card shows its alt text" in captured.err  # the image's line
     assert f"{out / 'AWS.apkg'}: written: 5 cards (4 basic, 1 cloze); 1 added" in captured.out
     anki.import_package(out / "AWS.apkg")
-    assert dict(anki.rendered())["Reliability › Route 53 構成"].startswith("Reliability › Route 53 構成 図のとおり [構成図]")
+    assert dict(anki.rendered())["Reliability › Route 53 構成"].startswith("Reliability › Route 53 構成 図のとおり[構成図]")
 
 
 def test_absolute_image_path_is_looked_up_to_the_repository_root(tmp_path: Path, anki: Anki) -> None:

@@ -480,15 +480,15 @@ def test_dry_run_creates_nothing(notes_dir: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("- {{c1::}} が空", "the cloze deletion {{c1::}} makes no card in Anki"),
-        ("- {{c0::x}} は存在しない番号", "the cloze deletion {{c0::x}} makes no card in Anki"),
+        ("- {{c1::}} が空", "a cloze deletion Anki cannot show (empty, or numbered c0): {{c1::}}"),
+        ("- {{c0::x}} は存在しない番号", "a cloze deletion Anki cannot show (empty, or numbered c0): {{c0::x}}"),
     ],
 )
 def test_clozes_anki_cannot_show_warn_and_make_no_note(notes_dir: Path, tmp_path: Path, capsys, line: str, message: str) -> None:
     write_note(notes_dir, "a.md", GOOD + line + "\n")
     assert build(notes_dir, tmp_path / "out") == 0
     captured = capsys.readouterr()
-    assert f"a.md:9: {message} (numbers start at c1, and a deletion needs text); no note made" in captured.err
+    assert f"warning: {notes_dir / 'a.md'}:9: {message}; no note made" in captured.err
     assert "written: 2 cards" in captured.out and len(deck_notes(tmp_path / "out" / "Good.apkg")) == 2
 
 
@@ -501,3 +501,55 @@ def test_yaml_alias_bomb_is_refused(notes_dir: Path, tmp_path: Path, capsys) -> 
     assert time.monotonic() - started < 10
     assert "bomb.md:3: front matter uses the YAML alias '*a'; aliases are refused" in capsys.readouterr().err
     assert main(["lint", str(notes_dir / "bomb.md")]) in (1, 2)
+
+
+def test_one_pin_in_two_files_keeps_both_cards_and_warns(notes_dir: Path, tmp_path: Path, capsys) -> None:
+    write_note(notes_dir, "a.md", GOOD.replace("Question -> Answer", "Question -> Answer <!-- notes2anki-id: same -->"))
+    write_note(notes_dir, "b.md", GOOD.replace("Question -> Answer", "Other -> Answer <!-- notes2anki-id: same -->").replace("**Bold**", "**Strong**"))
+    assert build(notes_dir, tmp_path / "out") == 0
+    assert "b.md:7: the identity 'same' is pinned in a.md too; this card gets an identity of its own" in capsys.readouterr().err
+    assert len(deck_notes(tmp_path / "out" / "Good.apkg")) == 4
+
+
+def test_lock_with_merge_conflict_markers_is_refused_and_named(notes_dir: Path, tmp_path: Path, capsys) -> None:
+    write_note(notes_dir, "a.md", GOOD)
+    assert build(notes_dir, tmp_path / "out") == 0
+    lock = notes_dir / "notes2anki.lock"
+    header, *entries = lock.read_text("utf-8").splitlines()
+    lock.write_text("\n".join([header, "<<<<<<< HEAD", entries[0], "=======", entries[1], ">>>>>>> other"]) + "\n", "utf-8")
+    capsys.readouterr()
+    assert build(notes_dir, tmp_path / "out") == 1
+    assert f"{lock}:2: the lock file has merge conflict markers" in capsys.readouterr().err
+
+
+def test_lock_merges_with_git_union_merge(tmp_path: Path) -> None:
+    """Two branches add cards to different notes: `merge=union` merges the lock, and a build accepts it."""
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    repository = tmp_path / "repo"
+    notes = repository / "notes"
+    write_note(notes, "a.md", GOOD)
+    write_note(notes, "b.md", GOOD.replace("Good", "Other"))
+    (repository / ".gitattributes").write_text("notes2anki.lock merge=union\n")
+
+    def git(*arguments: str) -> None:
+        environment = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+        subprocess.run(["git", *arguments], cwd=repository, check=True, capture_output=True, env=environment)
+
+    git("init", "-q", "-b", "main")
+    assert build(notes, tmp_path / "out") == 0
+    git("add", ".")
+    git("commit", "-qm", "notes")
+    git("checkout", "-qb", "side")
+    write_note(notes, "a.md", GOOD + "- Side -> card\n")
+    assert build(notes, tmp_path / "side-out") == 0
+    git("commit", "-qam", "side")
+    git("checkout", "-q", "main")
+    write_note(notes, "b.md", GOOD.replace("Good", "Other") + "- Main -> card\n")
+    assert build(notes, tmp_path / "main-out") == 0
+    git("commit", "-qam", "main")
+    git("merge", "-q", "side", "-m", "merge")  # no conflict
+    merged = (notes / "notes2anki.lock").read_text("utf-8")
+    assert "Side" in merged and "Main" in merged
+    assert build(notes, tmp_path / "merged-out") == 0
+    assert (notes / "notes2anki.lock").read_text("utf-8") == merged  # the merged lock is already what a build writes

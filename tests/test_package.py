@@ -9,7 +9,7 @@ from notes2anki import identity, package
 
 # NOTETYPE_MTIME → hash of the notetypes it was set for. Changing a template or the CSS without
 # a newer NOTETYPE_MTIME means Anki never updates the notetype in users' collections.
-RELEASED = {1795910400: "51653356df2eca24"}
+RELEASED = {1795910400: "51653356df2eca24", 1795939200: "1ab61c013e5e5393"}
 
 
 def _notetypes_hash() -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from notes2anki.model import BulletList, CodeBlock, Heading, ListItem, NoteError, Paragraph, Table, plain_text
-from notes2anki.parse import DEFAULT_CATEGORY, parse_note
+from notes2anki.parse import DEFAULT_CATEGORY, parse_note, parse_text
 from tests.conftest import write_note
 
 NESTED = """\
@@ -158,3 +158,25 @@ def test_note_errors_survive_pickling_between_processes() -> None:
 
     error = pickle.loads(pickle.dumps(NoteError("a.md", 3, "broken")))
     assert (error.path, error.line, error.message, str(error)) == ("a.md", 3, "broken", "a.md:3: broken")
+
+
+# Openings of the syntax beyond CommonMark that never close: each must be read in one pass.
+UNCLOSED = {
+    "math": lambda n: "- " + "\\(" * (100 * n) + " and " + "$$a " * (100 * n) + "\\[x^" * (100 * n) + "\n",
+    "cloze": lambda n: "- " + "{{c1::" * (100 * n) + "{{cloze " * (100 * n) + "\n",
+    "links": lambda n: "- " + "[[a" * (100 * n) + "((" * (100 * n) + "\n",
+    "spaces": lambda n: "- a" + " " * (2000 * n) + "b\n",
+}
+
+
+@pytest.mark.parametrize("shape", UNCLOSED.values(), ids=UNCLOSED.keys())
+def test_parsing_stays_linear_on_openings_that_never_close(shape) -> None:
+    import time
+
+    def seconds(text: str) -> float:
+        start = time.process_time()
+        parse_text(text, Path("n.md"), Path("."))
+        return time.process_time() - start
+
+    small, large = seconds(shape(4)), seconds(shape(32))
+    assert large < max(small, 0.002) * 8 * 3  # eight times the text: a quadratic parse takes ~64 times as long

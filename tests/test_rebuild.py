@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import pty
-import queue
 import shutil
-import subprocess
-import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -209,58 +202,6 @@ def test_dry_run_reports_and_writes_nothing(loop: Loop, capsys) -> None:
     assert f"{loop.out / 'AWS.apkg'}: would write: 5 cards (4 basic, 1 cloze); 1 changed" in out
     assert f"  ~ {loop.note}:13  Which service pushes one message to many subscribers?" in out
     assert {path: path.read_bytes() for path in files} == files
-
-
-def test_watch_rebuilds_when_a_note_changes(loop: Loop) -> None:
-    command = [sys.executable, "-m", "notes2anki", "build", str(loop.notes), "-o", str(loop.out), "--watch"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-
-    def next_line() -> str:
-        return lines.get(timeout=30)  # fails the test instead of hanging it
-
-    try:
-        assert next_line().startswith("watching")
-        assert "no changes" in next_line()
-        next_line()  # the summary line
-        time.sleep(0.2)
-        loop.edit("-> Amazon SNS", "-> Amazon SNS (push)")
-        assert "1 changed" in next_line()
-    finally:
-        process.kill()
-        process.wait()
-
-
-def _build_output(notes: Path, out: Path, terminal: bool) -> str:
-    """stderr of a build, on a pseudo-terminal or a pipe, outside CI."""
-    environment = {key: value for key, value in os.environ.items() if key != "CI"}
-    command = [sys.executable, "-m", "notes2anki", "build", str(notes), "-o", str(out)]
-    if not terminal:
-        return subprocess.run(command, capture_output=True, text=True, env=environment, check=True).stderr
-    leader, follower = pty.openpty()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=follower, env=environment, check=True)
-    os.close(follower)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(leader)
-    return output.decode()
-
-
-def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    for number in range(25):
-        write_note(notes, f"note{number:02}.md", f"- Question {number} -> Answer {number}\n")
-    shown = _build_output(notes, tmp_path / "tty", terminal=True)
-    assert "reading notes 25/25" in shown and "writing decks 1/1" in shown
-    assert "reading notes" not in _build_output(notes, tmp_path / "pipe", terminal=False)
 
 
 def test_deleting_a_note_file_tags_its_cards_and_prunes_the_lock(loop: Loop) -> None:

@@ -79,3 +79,32 @@ def test_bad_image_paths_name_file_and_line(notes_dir: Path, url: str, message: 
     assert fields[0] == "[x]"  # the card keeps the image's alt text
     (problem,) = media.problems
     assert problem.line == 6 and message in problem.message
+
+
+@pytest.mark.parametrize(
+    ("line", "back"),
+    [
+        (r"- Euler: \(e^{i\pi} + 1 = 0\)", r"\(e^{i\pi} + 1 = 0\)"),
+        (r"- Quicksort: average $O(n \log n)$", r"average \(O(n \log n)\)"),
+        (r"- Master theorem: $$T(n) = aT(n/b) + f(n)$$", r"\[T(n) = aT(n/b) + f(n)\]"),
+        (r"- Gauss: \[\sum_{i=1}^{n} i = \frac{n(n+1)}{2}\]", r"\[\sum_{i=1}^{n} i = \frac{n(n+1)}{2}\]"),
+        ("- Prices: $5 and $10", "$5 and $10"),
+        (r"- Escaped: \[1\] is a citation", r"[1] is a citation"),
+    ],
+)
+def test_math_reaches_the_card_as_mathjax_reads_it(notes_dir: Path, line: str, back: str) -> None:
+    fields, _ = _fields(notes_dir, line)
+    assert fields[1] == back
+
+
+def test_math_inside_a_deletion_cannot_close_it(notes_dir: Path) -> None:
+    fields, _ = _fields(notes_dir, r"- The sum is **\(\frac{a}{b}}\)** here")
+    assert fields[0] == r"The sum is {{c1::\(\frac{a}{b} }\)}} here"
+
+
+def test_code_under_an_item_is_its_answer_highlighted_without_script(notes_dir: Path) -> None:
+    fields, _ = _fields(notes_dir, "- Reverse a list\n  ```python\n  items[::-1]  # {{c1::no}}\n  ```")
+    assert fields[0] == "Reverse a list"
+    assert fields[1].startswith('<div class="n2a-code"><pre><span></span><code>')
+    assert '<span class="n">items</span>' in fields[1] and "<script" not in fields[1]
+    assert "{{c1::" not in fields[1] and "&#123;&#123;c1:&#58;no&#125;&#125;" in fields[1]

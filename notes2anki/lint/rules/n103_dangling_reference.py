@@ -1,19 +1,21 @@
 """N103 dangling-reference: a line that starts by pointing at its surroundings.
 
 ## What it does
-Reports lines that make (or were meant to make) a card and begin with a word that refers to
-nearby text: 前者, 後者, 上記, 下記, 前述, 同上, これ, それ, *the former*, *the latter*, *the above*, ….
+Reports lines that begin with a word that refers to nearby text (前者, 後者, 上記, 下記, 前述,
+同上, これ, それ, *the former*, *the latter*, *the above*, …) where the card cannot show what it
+refers to: a card whose question starts with it, or a line that makes no card because what it
+refers to cannot be told. (前者：… and 後者：… right after two items are resolved to those items,
+and not reported.)
 
 ## Why is this bad?
 In Anki a card is shown alone, days later and in random order: "前者" no longer points at
-anything. notes2anki resolves 前者/後者 to the item it names when exactly two items come right
-before; otherwise it makes no card. Either way the meaning hangs on the order of the lines:
-reorder them and the note says something else.
+anything, and the card cannot be answered; a line that makes no card is a fact lost.
 
 ## Example
 ```markdown
 - 停止したインスタンスを起動する
 - テンプレートから作り直す
+- 別のリージョンに切り替える
 
 前者：ダウンタイムが短い
 ```
@@ -47,9 +49,9 @@ _MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]\]\s*)?")
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
     """Lines that start with a reference word and make a card, or were meant to."""
-    lines = {card.line for card in document.cards if card.rule not in ("section", "table", "comparison", "description")}
+    lines = {card.line for card in document.cards if card.rule not in ("section", "table", "comparison", "description", "reference")}
     lines |= {skipped.line for skipped in document.skipped if skipped.reason == REFERENCE}
-    for number in sorted(lines):
+    for number in sorted(line for line in lines if line <= len(document.lines)):
         line = document.lines[number - 1]
         start = len(_MARKER.match(line).group())
         match = _REFERENCE.match(line[start:])

@@ -41,7 +41,7 @@ _MESSAGES = {
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
     for skipped in document.skipped:
-        if skipped.reason in _MESSAGES:
+        if skipped.reason in _MESSAGES and skipped.line <= len(document.lines):
             line = document.lines[skipped.line - 1]
             yield at(document, skipped.line, len(line.rstrip()) or 1, CODE, _MESSAGES[skipped.reason])
     for number, prose in document.prose_lines():
