@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -146,8 +147,23 @@ class Document:
         matches = _NOT_PROSE.finditer(self.lines[number - 1])
         return [match for match in matches if any(match.group(group) is not None for group in _MATH_GROUPS)]
 
-    def prose_lines(self):
-        """(line number, prose view) of every body line outside code."""
-        for number in range(self.body_start, len(self.lines) + 1):
-            if number not in self.code_lines:
+    def prose_lines(self, marks: re.Pattern[str] | None = None, in_text: bool = False):
+        """(line number, prose view) of every body line outside code.
+
+        With ``marks``, only the lines where it matches the prose (``in_text``: the text as
+        written): found in one pass over the whole note, so that a rule looking for brackets or
+        asterisks does not search every line of every note for them.
+        """
+        if marks is None:
+            numbers = range(self.body_start, len(self.lines) + 1)
+        else:
+            text = self.text if in_text else self.prose_text
+            numbers = sorted({bisect.bisect_right(self.line_starts, match.start()) for match in marks.finditer(text)})
+        for number in numbers:
+            if number >= self.body_start and number not in self.code_lines:
                 yield number, self.prose[number - 1]
+
+    @cached_property
+    def prose_text(self) -> str:
+        """The prose view as one text, the same length as the note: offsets and line starts agree."""
+        return "\n".join(self.prose)

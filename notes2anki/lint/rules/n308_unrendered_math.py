@@ -41,11 +41,12 @@ _DOUBLED = re.compile(r"\\\\(?:\((?P<paren>.+?)\\\\\)|\[(?P<bracket>.+?)\\\\\])"
 _LOOSE_DOLLARS = re.compile(r"(?<![\\$\w])\$(?!\$)(?P<body>[^$\n]+?)(?<!\\)\$(?!\$)")
 _TEX = re.compile(r"\\[A-Za-z]+|[\^_{}]")
 _AUTHOR_DELETION = re.compile(r"\{\{c\d+::")
+_MATH_MARKS = re.compile(r"[\\$]")
 _TABLE_ROW = re.compile(r"\s*\|")
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    for number, prose in document.prose_lines():
+    for number, prose in document.prose_lines(_MATH_MARKS, in_text=True):
         if "\\" in prose or "$" in prose:
             yield from _as_text(document, number, prose)
         line = document.lines[number - 1]
