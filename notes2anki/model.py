@@ -317,11 +317,12 @@ def inline_runs(blocks):
 
 @dataclass(frozen=True)
 class CodeLines:
-    """Lines that Markdown shows as code, however deeply nested: lint reads and fixes none of them."""
+    """Lines that are not prose, however deeply nested (code, literal HTML, display math): lint
+    reads and fixes none of them."""
 
     first: int
     last: int
-    kind: str  # "fenced", "indented" (text indented four spaces) or "html" (<pre>, <script>, …)
+    kind: str  # "fenced", "indented" (text indented four spaces), "html" (<pre>, <script>, …) or "math" ($$…$$)
     closed: bool = True  # False: a fence that is never closed, so its container's rest is code
 
 

@@ -6,8 +6,6 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-from notes2anki.files import watch_parent
-
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
@@ -34,6 +32,8 @@ def map_jobs(
     else:
         from concurrent.futures import ProcessPoolExecutor  # slow to import: only when used
         from multiprocessing import get_all_start_methods, get_context
+
+        from notes2anki.files import watch_parent  # file locks and all: not for one process
 
         # Workers are the build's own children (fork where there is one), and each ends as soon
         # as the build does, even when the build is killed.

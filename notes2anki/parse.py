@@ -110,6 +110,8 @@ class _LineFinder:
                 self.cursor = start + raw.count("\n") + 1
                 if _LITERAL_HTML.match(token["raw"]):
                     self.code.append(CodeLines(start + 1, self.cursor, "html"))
+                elif kind == "block_math":  # its raw text is the TeX alone: the $$ lines are around it
+                    self.code.append(CodeLines(start, min(self.cursor + 1, len(self.lines)), "math"))
             elif kind == "table":
                 self._visit_table(token)
             elif "children" in token:
@@ -156,7 +158,7 @@ def _first_line(children: list[Token], default: int) -> int:
 # reads it: no space inside the dollars and no digit after the closing one, so "$5 and $10" is
 # two prices. \[…\] is math only when it holds TeX (a command, ^, _, = or braces): "\[1\]" is
 # an escaped citation.
-_INLINE_MATH = (
+INLINE_MATH = (  # also lint's: where the parser sees math, lint sees no prose
     r"\\\((?P<paren_math>(?:(?!\\[()])[\s\S])+?)\\\)"
     r"|\\\[(?P<bracket_math>(?:(?!\\[\[\]])[\s\S])*?[\\^_={](?:(?!\\[\[\]])[\s\S])*?)\\\]"
     r"|\$\$(?P<display_math>(?:(?!\$\$)[\s\S])+?)\$\$"
@@ -222,7 +224,7 @@ def _study_syntax(markdown: mistune.Markdown) -> None:
     """The mistune plugin for what study notes use beyond CommonMark (see the module docstring)."""
     # The characters each rule can start with let mistune skip ahead to them (without, every
     # inline rule is tried at every position: a long run of spaces took quadratic time).
-    markdown.inline.register("math", _INLINE_MATH, _parse_math, before="escape", start_chars={"\\", "$"})
+    markdown.inline.register("math", INLINE_MATH, _parse_math, before="escape", start_chars={"\\", "$"})
     markdown.inline.register("invisible", _INVISIBLE, _skip, before="link", start_chars={"(", "{"})
     markdown.inline.register("cloze", f"{_CLOZE}|{_LOGSEQ_CLOZE}", _parse_cloze, before="link", start_chars={"{"})
     markdown.inline.register("wikilink", _WIKILINK, _parse_wikilink, before="link", start_chars={"!", "["})

@@ -32,7 +32,7 @@ CODE_BODY = ["$ aws s3 ls", *PROBLEM_LINES, "\tx = 1  "]
 
 
 def _code_of_every_kind() -> list[str]:
-    """Blocks that Markdown shows as code, each holding every problem line; blank lines between."""
+    """Blocks that Markdown shows as code (and math), each holding every problem line; blank lines between."""
     def indented(prefix: str) -> list[str]:
         return [prefix + line for line in CODE_BODY]
 
@@ -46,7 +46,10 @@ def _code_of_every_kind() -> list[str]:
         "> 引用の中の字下げ", ">", *indented(">     "), "",
         "タブの字下げ", "", *indented("\t"), "",
         "<pre>", *CODE_BODY, "</pre>", "",
+        "$$", *CODE_BODY, "$$", "",
         "- コードスパン `Elasticache（x) 　 **a。**で` の中",
+        r"- 数式 \(\text{Elasticache}（x) 　 **a。**で\) の中",
+        r"- 数式 $\text{Elasticache}（x)$ の中",
     ]  # fmt: skip
 
 

@@ -25,7 +25,7 @@ class Problem:
     opener_column: int = 0
 
 
-_BRACKET = re.compile("[" + re.escape("".join(PAIRS) + "".join(CLOSERS)) + "]")
+ANY = re.compile("[" + re.escape("".join(PAIRS) + "".join(CLOSERS)) + "]")  # any bracket this module reads
 
 
 @lru_cache(maxsize=4096)  # N301 and N302 scan the same lines
@@ -40,7 +40,7 @@ def scan(prose: str) -> tuple[Problem, ...]:
         awaited[PAIRS[opener]] -= 1
         return opener, at
 
-    for match in _BRACKET.finditer(prose):
+    for match in ANY.finditer(prose):
         column, char = match.start(), match.group()
         if char in PAIRS:
             stack.append((char, column))

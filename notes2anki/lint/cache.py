@@ -17,7 +17,6 @@ import json
 from pathlib import Path
 
 from notes2anki import __version__
-from notes2anki.files import atomic_write
 from notes2anki.lint.config import Config, in_words
 from notes2anki.lint.engine import Edit, Finding
 from notes2anki.lint.terms import Dictionary
@@ -98,6 +97,8 @@ class LintCache:
         """Write the cache, forgetting notes that are gone; never an error (it is only a cache)."""
         if self.path is None or not (self.changed or set(self.entries) - present):
             return
+        from notes2anki.files import atomic_write  # file locks and all: only when there is a cache to write
+
         entries = {name: entry for name, entry in self.entries.items() if name in present}
         payload = json.dumps(entries, ensure_ascii=False).encode("utf-8")
         header = json.dumps({"key": self.key, "checksum": _checksum(payload)}).encode("utf-8")

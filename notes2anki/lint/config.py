@@ -5,7 +5,6 @@ Errors name the file, the key and the valid values, and stop the run (exit 2).
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +73,8 @@ def find(start: Path) -> Path | None:
 def load(path: Path | None, known_codes: set[str]) -> Config:
     if path is None:
         return Config()
+    import tomllib  # only when there is a configuration to read
+
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as error:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,8 @@ FORMATS = ("text", "json", "github")
 
 def render(findings: list[Finding], output_format: str) -> str:
     if output_format == "json":
+        import json
+
         return json.dumps([_as_dict(finding) for finding in findings], ensure_ascii=False, indent=2)
     if output_format == "github":
         return "\n".join(_github(finding) for finding in findings)
@@ -30,6 +31,8 @@ def statistics(findings: list[Finding], output_format: str) -> str:
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
     if output_format == "json":
+        import json
+
         return json.dumps(rows, indent=2)
     width = len(str(max(counts.values(), default=0)))
     return "\n".join(f"{row['count']:>{width}}  {row['code']}  {'[*]' if row['fixable'] else '[ ]'} {row['name']}" for row in rows)

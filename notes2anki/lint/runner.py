@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
-import difflib
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from notes2anki import media, parallel
-from notes2anki.files import atomic_write
 from notes2anki.lint import config as config_module
 from notes2anki.lint import fix, terms
-from notes2anki.lint.cache import LintCache, cache_key
 from notes2anki.lint.config import Config
 from notes2anki.lint.document import Document
 from notes2anki.lint.engine import Corpus, Finding, is_corpus_rule, lint, ordered
@@ -61,9 +58,13 @@ def run(
     tree = [(path, root) for path, root in discover(config.notes_folders()) if path.resolve() not in seen]
     rules = [rule for rule in RULES if config.enabled(rule.CODE)]
     if mode == "check":
-        cache = LintCache(config.root if use_cache else None, cache_key(config, dictionary))
-        if cache.warning:
-            result.warnings.append(cache.warning)
+        cache = None
+        if use_cache:
+            from notes2anki.lint.cache import LintCache, cache_key  # one-file lint does without
+
+            cache = LintCache(config.root, cache_key(config, dictionary))
+            if cache.warning:
+                result.warnings.append(cache.warning)
         result.findings = _check([*given, *tree], report_on, config, dictionary, rules, result.errors, cache)
         return result
     documents = _read(given, result.errors) + _read(tree, [])
@@ -106,12 +107,12 @@ def _lint_file(job: tuple[Path, Path], config: Config, dictionary: terms.Diction
     return linted
 
 
-def _check(files, report_on: set[str], config: Config, dictionary, rules, errors: list[NoteError], cache: LintCache) -> list[Finding]:
+def _check(files, report_on: set[str], config: Config, dictionary, rules, errors: list[NoteError], cache) -> list[Finding]:
     """Local rules note by note (cached, and on every core when it pays), then the corpus-wide ones."""
     linted: list[_Linted] = []
     to_read = []
     for path, root in files:
-        hit = cache.get(path)
+        hit = cache.get(path) if cache else None
         if hit is None:
             to_read.append((path, root))
         else:
@@ -119,9 +120,10 @@ def _check(files, report_on: set[str], config: Config, dictionary, rules, errors
     work = partial(_lint_file, config=config, dictionary=dictionary, codes=[rule.CODE for rule in rules])
     for item in parallel.map_jobs(work, to_read):
         linted.append(item)
-        if item.error is None:
+        if cache and item.error is None:
             cache.put(item.path, item.findings, item.collected, item.images)
-    cache.save({str(path) for path, _ in files})
+    if cache:
+        cache.save({str(path) for path, _ in files})
     findings = [finding for item in linted if item.display in report_on for finding in item.findings]
     errors.extend(item.error for item in linted if item.error is not None and item.display in report_on)
     readable = [item for item in linted if item.error is None]
@@ -174,6 +176,8 @@ def _fixed(document: Document, corpus: Corpus, rules, report_on: set[str], mode:
 
 
 def _diff(document: Document, fixed_text: str) -> str:
+    import difflib
+
     lines = difflib.unified_diff(
         document.text.splitlines(keepends=True),
         fixed_text.splitlines(keepends=True),
@@ -185,6 +189,8 @@ def _diff(document: Document, fixed_text: str) -> str:
 
 def _write(document: Document, fixed_text: str) -> None:
     """Write the fixed note, keeping the file's BOM and each line's own line end."""
+    from notes2anki.files import atomic_write
+
     raw = document.path.read_bytes()
     bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
     original = raw[len(bom) :].decode("utf-8")

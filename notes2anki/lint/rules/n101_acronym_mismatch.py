@@ -41,6 +41,7 @@ _ACRONYM_FIRST = re.compile(rf"(?<![A-Za-z0-9])({_ACRONYM})\s?[（(]\s*({_WORD}(
 # Expansion words (ACRONYM): the acronym is found first, then its expansion is read backwards
 # from it (a pattern over the reversed line, anchored there), so that a long run of capitalised
 # words is read once, not once per word it starts at.
+_BRACKET = re.compile("[（(]")  # every form this rule reads has one
 _ACRONYM_AFTER = re.compile(rf"\s?[（(]({_ACRONYM})[）)]")
 MAX_WORDS = 12  # of an expansion read backwards: more than an acronym of 8 letters can use
 _REVERSED_STOP_WORDS = "|".join(word[::-1] for word in STOP_WORDS)
@@ -48,7 +49,7 @@ _REVERSED_EXPANSION = re.compile(rf"[A-Za-z']*[A-Z](?:[ \-]+(?:(?:{_REVERSED_STO
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    for number, prose in document.prose_lines():
+    for number, prose in document.prose_lines(_BRACKET):
         for match in _ACRONYM_FIRST.finditer(prose):
             acronym, words = match.group(1), _words(match.group(2))
             if words[0][0].isupper() and not spells(acronym, tuple(words)):

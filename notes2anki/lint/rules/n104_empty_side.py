@@ -44,6 +44,6 @@ def check(document, corpus: Corpus) -> Iterator[Finding]:
         if skipped.reason in _MESSAGES and skipped.line <= len(document.lines):
             line = document.lines[skipped.line - 1]
             yield at(document, skipped.line, len(line.rstrip()) or 1, CODE, _MESSAGES[skipped.reason])
-    for number, prose in document.prose_lines():
+    for number, prose in document.prose_lines(_EMPTY_CLOZE):
         for match in _EMPTY_CLOZE.finditer(prose):
             yield at(document, number, match.start() + 1, CODE, "empty cloze deletion: the card would ask for nothing")

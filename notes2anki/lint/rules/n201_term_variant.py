@@ -41,15 +41,16 @@ CODE = "N201"
 NAME = "term-variant"
 FIX = "unsafe"
 
-_WORD = re.compile(r"[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
-_ASCII_NEIGHBOUR = re.compile(r"[A-Za-z0-9_@./\\]")
+_WORD_CHARS = "A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+# A whole word, not part of a file name, path, domain or handle (``config.yml``, ``a/b``, ``@x``).
+_WORD = re.compile(rf"(?<![{_WORD_CHARS}_@./\\])[{_WORD_CHARS}]++(?![./\\@][^\W_])")
 MAX_WORDS = 3
 
 
 def occurrences(prose: str) -> Iterator[tuple[int, str]]:
     """(column, spelling) of every word, and of every run of two or three words joined by one
     space or hyphen that has a capital in it (``Auto Scaling``; ``set up`` is just English)."""
-    words = [match for match in _WORD.finditer(prose) if not _in_identifier(prose, match)]
+    words = list(_WORD.finditer(prose))
     for index, first in enumerate(words):
         end = first.end()
         yield first.start(), first.group()
@@ -62,36 +63,27 @@ def occurrences(prose: str) -> Iterator[tuple[int, str]]:
                 yield first.start(), run
 
 
-def _in_identifier(prose: str, match: re.Match[str]) -> bool:
-    """Part of a file name, path, domain or handle, not a term (``config.yml``, ``a/b``)."""
-    start, end = match.span()
-    if start and _ASCII_NEIGHBOUR.match(prose[start - 1]):
-        return True
-    return end + 1 < len(prose) and prose[end] in "./\\@" and prose[end + 1].isalnum()
-
-
 def _looks_like_a_name(spelling: str) -> bool:
     return any(char.isupper() for char in spelling[1:])
 
 
-def collect(document, corpus: Corpus) -> dict[str, Counter[str]]:
-    """How often the note spells each term each way: the corpus-wide part of this rule."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for _, prose in document.prose_lines():
-        for _, spelling in occurrences(prose):
-            if len(spelling) >= 3 and not spelling.isdigit():
-                counts[term_key(spelling)][spelling] += 1
-    return counts
+def collect(document, corpus: Corpus) -> dict[str, int]:
+    """How often the note writes each spelling: the corpus-wide part of this rule (small, as it
+    travels from every worker and stays in the lint cache)."""
+    words = (spelling for _, spelling in occurrences(document.prose_text))  # lines do not join words
+    return dict(Counter(spelling for spelling in words if len(spelling) >= 3 and not spelling.isdigit()))
 
 
-def merge(collected: list[dict[str, Counter[str]]], corpus: Corpus) -> dict[str, str]:
+def merge(collected: list[dict[str, int]], corpus: Corpus) -> dict[str, str]:
     """For every term spelled more than one way across the notes: the most common spelling."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for document_counts in collected:
-        for key, spellings in document_counts.items():
-            counts[key].update(spellings)
+    totals: Counter[str] = Counter()
+    for spellings in collected:
+        totals.update(spellings)
+    by_term: dict[str, dict[str, int]] = defaultdict(dict)
+    for spelling, count in totals.items():
+        by_term[term_key(spelling)][spelling] = count
     preferred = {}
-    for key, spellings in counts.items():
+    for key, spellings in by_term.items():
         if len(spellings) < 2 or key in corpus.dictionary.keys:
             continue
         distinct = {spelling[0].upper() + spelling[1:] for spelling in spellings}
@@ -101,13 +93,9 @@ def merge(collected: list[dict[str, Counter[str]]], corpus: Corpus) -> dict[str,
     return preferred
 
 
-def affected(collected: dict[str, Counter[str]], preferred: dict[str, str]) -> bool:
+def affected(collected: dict[str, int], preferred: dict[str, str]) -> bool:
     """Does this note spell a term other than the preferred way?"""
-    return any(
-        spelling[1:] != preferred[key][1:]
-        for key in collected.keys() & preferred.keys()
-        for spelling in collected[key]
-    )
+    return any((best := preferred.get(term_key(spelling))) is not None and spelling[1:] != best[1:] for spelling in collected)
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:

@@ -34,7 +34,7 @@ FIX = None
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    for number, prose in document.prose_lines():
+    for number, prose in document.prose_lines(brackets.ANY):
         for problem in brackets.scan(prose):
             if problem.kind == "unclosed":
                 message = f"'{problem.char}' is never closed (expected '{brackets.PAIRS[problem.char]}')"

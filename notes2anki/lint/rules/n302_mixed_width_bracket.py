@@ -31,7 +31,7 @@ FIX = "safe"
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    for number, prose in document.prose_lines():
+    for number, prose in document.prose_lines(brackets.ANY):
         for problem in brackets.scan(prose):
             if problem.kind != "mixed":
                 continue

@@ -42,7 +42,7 @@ def _kind(char: str) -> str:
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    for number, prose in document.prose_lines():
+    for number, prose in document.prose_lines(_RUN):
         finding = _first_problem(document, number, prose)
         if finding is not None:
             yield finding  # one a line: once it is fixed, the line is paired again

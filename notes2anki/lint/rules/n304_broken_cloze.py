@@ -30,6 +30,7 @@ NAME = "broken-cloze"
 FIX = None
 
 _OPENING = re.compile(r"\{\{c(\d+)::")
+_ANY_CLOZE = re.compile(r"\{[cC]\d")  # every form this rule reads has one
 _MALFORMED = [
     (re.compile(r"\{\{[cC]\d+:(?!:)"), "cloze needs two colons: '{{c1::…}}'"),
     (re.compile(r"(?<!\{)\{[cC]\d+::"), "cloze needs two opening braces: '{{c1::…}}'"),
@@ -39,7 +40,7 @@ _MALFORMED = [
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    for number, prose in document.prose_lines():
+    for number, prose in document.prose_lines(_ANY_CLOZE):
         for pattern, message in _MALFORMED:
             for match in pattern.finditer(prose):
                 yield at(document, number, match.start() + 1, CODE, message)

@@ -30,13 +30,12 @@ CODE = "N401"
 NAME = "mixed-space"
 FIX = "safe"
 
+_FULL_WIDTH_SPACE = re.compile("\u3000")
 _SPACES = re.compile(r"[ \t\u3000]+")  # a whole run at a time: one pass over the line
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    for number, prose in document.prose_lines():
-        if "\u3000" not in prose:
-            continue
+    for number, prose in document.prose_lines(_FULL_WIDTH_SPACE):
         for match in _SPACES.finditer(prose):
             run = match.group()
             if match.start() == 0 or "\u3000" not in run or not run.strip("\u3000"):

@@ -37,6 +37,8 @@ _INDENT = re.compile(r"^[ \t]*")
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
+    if "\t" not in document.text:
+        return
     for number in range(document.body_start, len(document.lines) + 1):
         if number in document.code_lines:
             continue
