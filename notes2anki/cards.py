@@ -33,6 +33,7 @@ nested under a card's line that make no card of their own go to its Extra field.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -599,7 +600,7 @@ def _item_cards(item: ListItem, scope: Scope, result: Extraction, previous: list
             result.skipped.append(Skipped(note, item.line, text, reason))
         _nested_cards(item, scope, result, on_card=reason == LINKS and False)
         return None
-    lines = _lines(Paragraph(item.line, item.inlines))
+    lines = _lines(Paragraph(item.line, item.inlines)) if any(isinstance(node, SoftBreak) for node in item.inlines) else []
     if len(lines) > 1 and sum(1 for _, inlines in lines if _structured(inlines)) >= 2:
         first, *rest = lines  # 「- Cloud Run：…」 and, on the next line, 「前者は…、後者は…」
         card = _line_cards(first[0], first[1], tuple(item.children), scope, result, item.pin, item=item, previous=previous)
@@ -639,6 +640,7 @@ def _skip_reason(item: ListItem) -> str | None:
     return _skip_line_reason(item.inlines)
 
 
+@functools.lru_cache(maxsize=4096)
 def _skip_line_reason(inlines: Inlines) -> str | None:
     text = plain_text(inlines).strip()
     if not text:
@@ -676,16 +678,24 @@ class _LineCard:
     reversed: bool = False
 
 
+@functools.lru_cache(maxsize=4096)
 def _card_line(inlines: Inlines) -> _LineCard | str | None:
-    """The card a line makes by its own text; a reason string when it looks like one but is not."""
+    """The card a line makes by its own text; a reason string when it looks like one but is not.
+
+    Pure and asked again and again of the same line (by the section rules, the parent's rules,
+    the lists of terms), so its answers are kept. Separators are only looked for where the
+    line's text holds their characters at all.
+    """
     if _has_deletions(inlines):
         return _LineCard("cloze", cloze=_deletions(inlines, bold=False))
-    found = split.double_colon(inlines)
+    texts = "".join(node.text for node in inlines if isinstance(node, Text))
+    found = split.double_colon(inlines) if "::" in texts else None
     if found is not None:
         return _LineCard("flashcard", found.left, found.right, reversed=found.separator == ":::")
     if _label(inlines) or (_qa_side(inlines) or ("",))[0] == "q":  # a ``Q:`` with no ``A:`` after it asks alone
         return LABEL
-    colon, arrow = split.position(inlines, split.COLON_PATTERN), split.position(inlines, split.ARROW_PATTERN)
+    colon = split.position(inlines, split.COLON_PATTERN) if ":" in texts or "：" in texts else None
+    arrow = split.position(inlines, split.ARROW_PATTERN) if any(mark in texts for mark in split.ARROWS) else None
     if colon is not None and (arrow is None or colon < arrow):
         found = split.colon(inlines)
         if _is_term(found.left):
@@ -700,13 +710,18 @@ def _card_line(inlines: Inlines) -> _LineCard | str | None:
         if wording.reads_as_sentence(right) and wording.reads_as_sentence(left) and not wording.is_question(left):
             return _LineCard("reason", (Text(wording.why(right)),), found.left)  # cause → effect: why the effect?
         return _LineCard("arrow", found.left, found.right)
-    for found in (split.towa(inlines), split.equals(inlines), split.dash(inlines)):
+    splits = (
+        split.towa(inlines) if "とは" in texts else None,
+        split.equals(inlines) if " = " in texts else None,
+        split.dash(inlines) if "—" in texts or "–" in texts else None,
+    )
+    for found in splits:
         if found is not None and found.right and _is_term(found.left):
             return _LineCard("definition", found.left, found.right)
-    english = _english_definition(inlines)
+    english = _english_definition(inlines) if " is " in texts or " are " in texts or ", " in texts or isinstance(inlines[0], Code) else None
     if english is not None:
         return english
-    purpose = _purpose(inlines)
+    purpose = _purpose(inlines) if "には" in texts else None
     if purpose is not None:
         return purpose
     if _bold_inside(inlines):
@@ -828,14 +843,21 @@ def _is_term(inlines: Inlines) -> bool:
     return wording.is_term(plain_text(inlines))
 
 
+_FIRST_WORD = re.compile(r"[\s:：)）]")
+
+
+@functools.lru_cache(maxsize=4096)
 def _label(inlines: Inlines) -> bool:
     """A line that starts with a label (``Note:``, ``例：``, ``TODO``): a remark, not a fact."""
-    found = split.colon(inlines)
-    if found is not None and wording.is_label(plain_text(found.left)):
-        return True
     text = plain_text(inlines).strip()
-    first = re.split(r"[\s:：)）]", text, maxsplit=1)[0]
+    colon = _LABEL_COLON.search(text)
+    if colon is not None and wording.is_label(text[: colon.start()]):
+        return True
+    first = _FIRST_WORD.split(text, maxsplit=1)[0]
     return wording.is_todo(text) or (first != text and wording.is_label(first) and text[len(first) : len(first) + 1] in ":：)）")
+
+
+_LABEL_COLON = re.compile(r"：|:(?=\s|$)")  # a label is plain words, so the line's text is enough
 
 
 def _english_definition(inlines: Inlines) -> _LineCard | None:
@@ -925,12 +947,18 @@ def _as_answer_item(item: ListItem) -> ListItem:
     return ListItem(item.line, item.inlines, [_as_answer_item(child) for child in item.children], body=item.body)
 
 
+@functools.lru_cache(maxsize=4096)
 def _reference(inlines: Inlines) -> bool:
     """A line about something it only points at: ``前者：…``, ``後者 -> …``, ``前者は…、後者は…``."""
+    text = plain_text(inlines).strip()
+    if not wording.starts_with_reference(text):
+        return False
+    if _REFERENCE_PAIR.match(text):
+        return True
     for found in (split.colon(inlines), split.arrow(inlines)):
         if found is not None and wording.is_reference(plain_text(found.left)):
             return True
-    return _REFERENCE_PAIR.match(plain_text(inlines).strip()) is not None
+    return False
 
 
 def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extraction, previous) -> Card | None:

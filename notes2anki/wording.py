@@ -89,6 +89,16 @@ def is_reference(text: str) -> bool:
     return key in REFERENCES or key.removeprefix("the ") in REFERENCES
 
 
+_REFERENCE_START = re.compile(
+    "|".join(re.escape(word) for word in sorted(REFERENCES, key=len, reverse=True)) + r"|the\s", re.IGNORECASE
+)
+
+
+def starts_with_reference(text: str) -> bool:
+    """Whether ``text`` may open with a reference word: a quick test before the precise one."""
+    return _REFERENCE_START.match(text.lstrip()) is not None
+
+
 def is_todo(text: str) -> bool:
     return _TODO.match(text.strip()) is not None
 
