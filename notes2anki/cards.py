@@ -598,7 +598,7 @@ def _item_cards(item: ListItem, scope: Scope, result: Extraction, previous: list
     if reason is not None:
         if text:
             result.skipped.append(Skipped(note, item.line, text, reason))
-        _nested_cards(item, scope, result, on_card=reason == LINKS and False)
+        _nested_cards(item, scope, result, on_card=False)
         return None
     lines = _lines(Paragraph(item.line, item.inlines)) if any(isinstance(node, SoftBreak) for node in item.inlines) else []
     if len(lines) > 1 and sum(1 for _, inlines in lines if _structured(inlines)) >= 2:
