@@ -5,7 +5,8 @@ mistune, nothing else. Every measure is printed in seconds and as a ratio to its
 machines are shared and noisy, so ratios are what compare across runs), with peak memory.
 Each measure runs in a fresh Python process; times exclude interpreter start-up except for
 the one-file lint, which is compared with a process that only imports mistune. Peak memory is
-that of the whole process tree (the main process and its workers, summed), sampled every 20 ms.
+that of the whole process tree (the main process and its workers, summed as proportional set
+sizes, so that pages a forked worker shares with the build are counted once), sampled every 20 ms.
 
 Lint is measured twice: with no cache (``--no-cache``: every note read) and with a warm one.
 The corpus lies inside this repository, whose ``pyproject.toml`` gives lint a cache folder.
@@ -74,7 +75,7 @@ def measure(setup: str, body: str, **values) -> dict:
 
 
 def tree_rss(root: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+    """Memory of a process and all its descendants, in bytes (Linux /proc)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -89,9 +90,20 @@ def tree_rss(root: int) -> int:
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total += proportional(pid, rss.get(pid, 0))
         todo.extend(children.get(pid, ()))
     return total
+
+
+def proportional(pid: int, rss: int) -> int:
+    """A process's proportional set size: pages shared with its forked workers counted once in the sum."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss
 
 
 def lint_stages(folder: Path) -> dict:

@@ -76,13 +76,16 @@ def identify(store: Store, reopened: dict[str, set[str]]) -> list[Found]:
         store.identify_staged(updates)
     taken: set[str] | None = None
     updates = []
-    for seq, key, _, _, _, _, _, deletions in store.unidentified():
+    for seq, key, _, _, _, _, _, deletions in store.unidentified():  # sorted first: updates do not disturb it
         if taken is None:
             taken = store.card_guids() | store.staged_guids()
         guid = identity.fresh_guid(key, taken)
         taken.add(guid)
         numbers, top = identity.cloze_numbers(deletions, None)
         updates.append((guid, numbers, top, seq))
+        if len(updates) >= 5000:
+            store.identify_staged(updates)
+            updates = []
     store.identify_staged(updates)
     for root, files in reopened.items():
         store.replace_cards(root, sorted(files), [])

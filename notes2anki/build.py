@@ -21,7 +21,7 @@ from notes2anki import __version__, assign, decks, identity, lock, parallel
 from notes2anki import clock as clocks
 from notes2anki.clock import Clock
 from notes2anki.discover import Source, Tree, discover_tree
-from notes2anki.files import atomic_write, exclusive, remove_leftovers
+from notes2anki.files import exclusive, remove_leftovers
 from notes2anki.model import NoteError
 from notes2anki.pipeline import PackedFile, pack
 from notes2anki.source import fingerprint, unchanged
@@ -72,8 +72,11 @@ def build(
     forget_removed: bool = False,
     progress: Progress | None = None,
     clock: Clock | None = None,
+    details: bool = True,
 ) -> BuildReport:
     """Build one .apkg per category into ``out_dir``.
+
+    ``details``: list every change in the report (``-v``), not only count them.
 
     Raises ``files.Busy`` while another build uses ``out_dir``, and OSError when ``out_dir``
     cannot be created.
@@ -82,21 +85,23 @@ def build(
     with exclusive(out_dir / STATE_DIR, "notes2anki build", create=not dry_run):
         report = BuildReport()
         try:
-            return _build(paths, out_dir, dry_run, forget_removed, progress, clock, report)
+            return _build(paths, out_dir, dry_run, forget_removed, progress, clock, report, details=details)
         except StoreDamaged as damage:
             if not dry_run:
                 discard(out_dir)
             fresh = BuildReport(warnings=[f"{damage}; the build state is rebuilt from the notes"])
-            return _build(paths, out_dir, dry_run, forget_removed, progress, clock, fresh)
+            return _build(paths, out_dir, dry_run, forget_removed, progress, clock, fresh, afresh=True, details=details)
 
 
-def _build(paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport) -> BuildReport:
+def _build(
+    paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport, afresh: bool = False, details: bool = True
+) -> BuildReport:
     if not dry_run:
         for folder in (out_dir, out_dir / STATE_DIR):
             remove_leftovers(folder)
-    store = Store(out_dir, read_only=dry_run)
+    store = Store(out_dir, read_only=dry_run, afresh=afresh)
     try:
-        _run(store, paths, out_dir, dry_run, forget_removed, progress, clock, report)
+        _run(store, paths, out_dir, dry_run, forget_removed, progress, clock, report, details)
     except _Failed as failure:
         report.state_error = str(failure)
     except OSError as error:  # the state could not be written: nothing of this build is kept
@@ -106,11 +111,12 @@ def _build(paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, 
     return report
 
 
-def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport) -> None:
+def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport, details: bool) -> None:
     started = clock.now()
     no_previous_state = store.get("tool") is None
     fresh = store.get("tool") != TOOL_KEY
     epoch_ms = store.get("epoch_ms") or int(time.time() * 1000)
+
     tree = discover_tree(paths, lambda path: _recorded_root(store, path))
     report.files = len(tree.sources)
     report.errors.extend(tree.errors)
@@ -118,53 +124,10 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
     if not dry_run:
         for root in tree.roots:
             remove_leftovers(root)
-
-    # The lock files: read again when they changed since the state last saw them.
     locks = store.get("locks", {})
-    relocked: set[str] = set()
-    refused: set[str] = set()
-    for root in tree.roots:
-        key = str(root.resolve())
-        seen = fingerprint(root / lock.LOCK_FILE)
-        if seen is not None and list(seen) != locks.get(key):
-            try:
-                loaded = lock.load(root)
-                _refuse_foreign(root, loaded.entries, tree, store, key)
-            except lock.LockError as error:
-                report.errors.append(NoteError(str(root / lock.LOCK_FILE), None, str(error)))
-                refused.add(key)
-                continue
-            report.warnings.extend(loaded.warnings)
-            store.load_cards(key, loaded.entries)
-            relocked.add(key)
-
-    # Which note files to read: an unchanged fingerprint is enough to skip one.
-    to_read: list[tuple[Source, bytes, str]] = []
-    for source in tree.sources:
-        key = str(source.root.resolve())
-        if key in refused:
-            continue
-        row = store.file(source.name)
-        known = row is not None and row.root == key and not fresh and key not in relocked
-        if known and fingerprint(source.path) == (row.size, row.mtime_ns) and unchanged(row.images):
-            continue
-        try:
-            data = source.path.read_bytes()
-        except OSError as error:
-            report.errors.append(NoteError(str(source.path), None, f"cannot read the file: {error.strerror or error}"))
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        if known and row.sha == sha and unchanged(row.images):
-            size, mtime_ns = fingerprint(source.path) or (len(data), 0)
-            store.put_file(replace(row, size=size, mtime_ns=mtime_ns))
-            continue
-        to_read.append((source, data, sha))
-
-    # Deleted note files: only under a folder this build walked.
-    deleted = [
-        row for row in store.files()
-        if row.root not in refused and not any(s.name == row.name for s in tree.sources) and tree.looked_at(Path(row.root), row.name)
-    ]  # fmt: skip
+    relocked, refused = _read_locks(store, tree, locks, report)
+    to_read = _files_to_read(store, tree, fresh or relocked, refused, report)
+    deleted = _deleted_files(store, tree, refused)
 
     # Read, parse and pack on every core; each file's notes go to the state as they come.
     reopened: dict[str, set[str]] = {}
@@ -181,56 +144,128 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
             report.warnings.append(NoteError(paths_shown.get(file, file), line, message))
         store.put_file(_file_row(packed, key))
     report.parsed = len(to_read)
+    roots_shown = {str(root.resolve()): root for root in tree.roots}  # the notes folders as the user named them
     for row in deleted:
         reopened.setdefault(row.root, set()).add(row.name)
-        paths_shown.setdefault(row.name, str(Path(row.root) / row.name))
+        paths_shown.setdefault(row.name, str(roots_shown.get(row.root, Path(row.root)) / row.name))
         store.delete_file(row.name)
 
-    grouped: dict[tuple[str, str, str], int] = {}  # a renamed file or a moved section is one line, not one a card
-    for found in assign.identify(store, reopened):
-        shown = paths_shown.get(found.file, found.file)
-        if found.reassociation.why == "reworded":
-            report.reassociations.append(found.reassociation.describe(f"{shown}:{found.line}"))
-        else:
-            old = found.reassociation.previous.file
-            group = (shown, paths_shown.get(old, old), found.reassociation.why)
-            grouped[group] = grouped.get(group, 0) + 1
-    for (new, old, why), count in sorted(grouped.items()):
-        cards = f"{count} card{'s' if count > 1 else ''}"
-        report.reassociations.append(f"{new}: kept {cards} from {old} (renamed)" if why == "renamed" else f"{new}: kept {cards} moved to another section")
-    stamped = stamp(store, clock, reopened, paths_shown, started if no_previous_state else 0, forget_removed)
+    report.reassociations = _describe(assign.identify(store, reopened), paths_shown)
+    stamped = stamp(store, clock, reopened, paths_shown, started if no_previous_state else 0, forget_removed, details)
     report.deck_moves = stamped.deck_moves
 
-    # Decks, from the state.
     categories = store.categories()
     names = decks.assign_file_names(store, categories)
-    writing = [c for c in categories if fresh or stamped.changes.get(c) or not (out_dir / names[c]).exists()]
     for category in categories:
         deck = DeckResult(category, out_dir / names[category], changes=stamped.changes.get(category, Changes()))
         deck.basic, deck.cloze, deck.kept_removed = store.counts(category)
         report.decks.append(deck)
-    if not dry_run:
-        # The lock first: if it cannot be saved, nothing else is; if a deck then fails, the state
-        # (which records the lock it saw) is not saved and the next build reads the lock again.
-        _save_locks(store, tree, relocked | set(reopened), refused, locks)
-        for index, deck in enumerate(d for d in report.decks if d.category in writing):
-            if progress:
-                progress("writing", index, len(writing))
-            try:
-                atomic_write(deck.path, decks.package(store, deck.category, epoch_ms))
-            except OSError as error:
-                deck.error = f"cannot write {deck.path}: {error.strerror or error}"
-                raise _Failed(f"nothing was saved: {deck.path} could not be written; the previous decks and state are kept") from None
-            deck.written = True
-        if progress and writing:
-            progress("writing", len(writing), len(writing))
-        _remove_dropped_decks(store, out_dir, set(categories))
-        store.set("tool", TOOL_KEY)
-        store.set("epoch_ms", epoch_ms)
+    if dry_run:
+        return
+    # The lock first: if it cannot be saved, nothing else is; if a deck then fails, the state
+    # (which records the lock it saw) is not saved and the next build reads the lock again.
+    _save_locks(store, tree, relocked | set(reopened), refused, locks)
+    _write_decks(store, [d for d in report.decks if fresh or d.changes or not d.path.exists()], epoch_ms, progress)
+    _remove_dropped_decks(store, out_dir, set(categories))
+    store.set("tool", TOOL_KEY)
+    store.set("epoch_ms", epoch_ms)
+    try:
+        store.commit()
+    except OSError as error:
+        raise _Failed(f"cannot save the build state in {out_dir / STATE_DIR}: {error}") from None
+
+
+def _read_locks(store: Store, tree: Tree, seen: dict, report: BuildReport) -> tuple[set[str], set[str]]:
+    """Each notes folder's lock file, read again when it changed since the state last saw it.
+
+    Returns the folders whose lock was read again (their notes are identified afresh) and
+    those whose lock was refused (their notes are left as they were).
+    """
+    relocked: set[str] = set()
+    refused: set[str] = set()
+    for root in tree.roots:
+        key = str(root.resolve())
+        found = fingerprint(root / lock.LOCK_FILE)
+        if found is None or list(found) == seen.get(key):
+            continue
         try:
-            store.commit()
+            loaded = lock.load(root)
+            _refuse_foreign(root, loaded.entries, tree, store, key)
+        except lock.LockError as error:
+            report.errors.append(NoteError(str(root / lock.LOCK_FILE), None, str(error)))
+            refused.add(key)
+            continue
+        report.warnings.extend(loaded.warnings)
+        store.load_cards(key, loaded.entries)
+        relocked.add(key)
+    return relocked, refused
+
+
+def _files_to_read(store: Store, tree: Tree, reread: bool | set[str], refused: set[str], report: BuildReport) -> list[tuple[Source, bytes, str]]:
+    """The note files to read, with their bytes: an unchanged fingerprint (or content) is enough to skip one.
+
+    ``reread``: True to read every file, or the notes folders whose files must all be read.
+    """
+    to_read = []
+    for source in tree.sources:
+        key = str(source.root.resolve())
+        if key in refused:
+            continue
+        row = store.file(source.name)
+        known = row is not None and row.root == key and not (reread is True or key in reread)
+        if known and fingerprint(source.path) == (row.size, row.mtime_ns) and unchanged(row.images):
+            continue
+        try:
+            data = source.path.read_bytes()
         except OSError as error:
-            raise _Failed(f"cannot save the build state in {out_dir / STATE_DIR}: {error}") from None
+            report.errors.append(NoteError(str(source.path), None, f"cannot read the file: {error.strerror or error}"))
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if known and row.sha == sha and unchanged(row.images):
+            size, mtime_ns = fingerprint(source.path) or (len(data), 0)
+            store.put_file(replace(row, size=size, mtime_ns=mtime_ns))
+            continue
+        to_read.append((source, data, sha))
+    return to_read
+
+
+def _deleted_files(store: Store, tree: Tree, refused: set[str]) -> list[FileRow]:
+    """Note files the state knows that are gone: only under a folder this build walked."""
+    present = {source.name for source in tree.sources}
+    return [row for row in store.files() if row.root not in refused and row.name not in present and tree.looked_at(Path(row.root), row.name)]
+
+
+def _describe(found: list[assign.Found], paths_shown: dict[str, str]) -> list[str]:
+    """The re-associations, as the report says them: a renamed file or a moved section is one line."""
+    lines = []
+    grouped: dict[tuple[str, str, str], int] = {}
+    for one in found:
+        shown = paths_shown.get(one.file, one.file)
+        if one.reassociation.why == "reworded":
+            lines.append(one.reassociation.describe(f"{shown}:{one.line}"))
+        else:
+            old = one.reassociation.previous.file
+            group = (shown, paths_shown.get(old, old), one.reassociation.why)
+            grouped[group] = grouped.get(group, 0) + 1
+    for (new, old, why), count in sorted(grouped.items()):
+        cards = f"{count} card{'s' if count > 1 else ''}"
+        lines.append(f"{new}: kept {cards} from {old} (renamed)" if why == "renamed" else f"{new}: kept {cards} moved to another section")
+    return lines
+
+
+def _write_decks(store: Store, writing: list[DeckResult], epoch_ms: int, progress) -> None:
+    """Each deck that changed, written whole from the state; a failure stops the build (nothing is saved)."""
+    for index, deck in enumerate(writing):
+        if progress:
+            progress("writing", index, len(writing))
+        try:
+            decks.write(store, deck.category, deck.path, epoch_ms)
+        except OSError as error:
+            deck.error = f"cannot write {deck.path}: {error.strerror or error}"
+            raise _Failed(f"nothing was saved: {deck.path} could not be written; the previous decks and state are kept") from None
+        deck.written = True
+    if progress and writing:
+        progress("writing", len(writing), len(writing))
 
 
 def _recorded_root(store: Store, path: Path) -> Path | None:

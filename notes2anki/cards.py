@@ -33,6 +33,7 @@ nested under a card's line that make no card of their own go to its Extra field.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -58,7 +59,6 @@ from notes2anki.model import (
     Note,
     Paragraph,
     Quote,
-    RawHtml,
     Skipped,
     SoftBreak,
     Strong,
@@ -105,6 +105,7 @@ TASK = "a to-do item"
 TAGS = "tags only"
 CODE_ALONE = "code on its own: no question to go with it (put it under an item or a question heading)"
 INDENTED_CODE = "indented text that Markdown shows as code (indented four spaces): no card is made from it"
+PROPERTY = "a property (key:: value): data about the note or block, not text"
 SUPPRESSED = "the note asks for no card here (<!-- notes2anki-skip -->)"
 EXPLICIT_ONLY = "this note marks its cards (#card, START…END): only those make cards"
 LABEL_SUMMARY = "a <details> whose summary is a label, not a question"
@@ -126,6 +127,7 @@ _PURPOSE = re.compile(r"^(?P<goal>.{2,60}?(?:[うくぐすつぬぶむる]|た�
 _REFERENCE_PAIR = re.compile(r"^前者は(?P<first>.+?)[、，,]\s*後者は(?P<second>.+?)[。．]?$")
 # A first column headed like this holds what is compared, not the things: 「| 観点 | A | B |」.
 _ASPECT_COLUMNS = ("観点", "比較項目", "項目", "比較", "aspect", "feature", "property", "criterion", "criteria", "item", "")
+_EXAMPLE_COLUMNS = ("example", "examples", "例", "例文", "beispiel", "exemple", "ejemplo")
 _QA_COLUMNS = {
     "question": ("question", "q", "front", "term", "word", "name", "concept", "keyword", "問題", "問い", "質問", "用語", "名前", "単語", "キーワード", "略語"),
     "answer": ("answer", "a", "back", "definition", "meaning", "答え", "解答", "回答", "意味", "説明", "定義", "正解", "正式名称"),
@@ -275,6 +277,7 @@ def _callout_cards(callout: Quote, scope: Scope, result: Extraction) -> None:
 def _question_section(section: _Section, result: Extraction) -> bool:
     """A heading that asks, over its body; or a body cut in two by mdanki's ``%``."""
     scope, blocks, heading = section.scope, section.blocks, section.heading
+    blocks = _split_separator(blocks)
     separator = next((i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and _SEPARATOR_LINE.match(plain_text(b.inlines).strip())), None)
     if separator is not None:
         before, after = blocks[:separator], blocks[separator + 1 :]
@@ -291,8 +294,32 @@ def _question_section(section: _Section, result: Extraction) -> bool:
     text = plain_text(heading.inlines).strip()
     if not blocks or not wording.is_question(text) or wording.is_label_heading(text):
         return False
-    result.cards.extend(_chunked(_above(scope), "question", heading.line, heading.inlines, tuple(blocks)))
+    result.cards.extend(_chunked(_above(scope), "question", heading.line, heading.inlines, _revealed(blocks)))
     return True
+
+
+def _split_separator(blocks: list[Block]) -> list[Block]:
+    """A ``%`` written on the first line of a paragraph (no blank line after it) as a block of its own."""
+    split: list[Block] = []
+    for block in blocks:
+        lines = _lines(block) if isinstance(block, Paragraph) else []
+        if len(lines) > 1 and _SEPARATOR_LINE.match(plain_text(lines[0][1]).strip()):
+            split.append(Paragraph(lines[0][0], lines[0][1]))
+            split.append(Paragraph(lines[1][0], _joined([inlines for _, inlines in lines[1:]], SoftBreak())))
+        else:
+            split.append(block)
+    return split
+
+
+def _revealed(blocks: list[Block]) -> tuple[Block, ...]:
+    """An answer's blocks, with a ``<details>`` that only hides it ("Answer", "Show") opened."""
+    opened: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Details) and _REVEAL.search(plain_text(block.summary)):
+            opened.extend(block.body)
+        else:
+            opened.append(block)
+    return tuple(opened)
 
 
 def _above(scope: Scope) -> Scope:
@@ -309,6 +336,9 @@ def _paragraph_cards(
     """Cards of a paragraph. Returns ``"lead-in"`` when the block after it is its answer and was
     handled with it, and ``"description"`` when it described the section's heading."""
     note, text = scope.note, plain_text(paragraph.inlines).strip()
+    result.skipped.extend(_properties(note, paragraph.properties))
+    if not paragraph.inlines:
+        return None
     if scope.explicit or paragraph.suppressed:
         result.skipped.append(Skipped(note, paragraph.line, text, SUPPRESSED if paragraph.suppressed else EXPLICIT_ONLY))
         return None
@@ -352,7 +382,7 @@ def _statements(lines: list[tuple[int, Inlines]]) -> list[tuple[int, Inlines]]:
     sentence runs on into the next."""
     statements: list[tuple[int, list[Inline]]] = []
     for number, inlines in lines:
-        if statements and not plain_text(tuple(statements[-1][1])).rstrip().endswith(_SENTENCE_END):
+        if statements and not _ends_sentence(tuple(statements[-1][1])):
             statements[-1][1].extend((SoftBreak(), *inlines))
         else:
             statements.append((number, list(inlines)))
@@ -360,8 +390,9 @@ def _statements(lines: list[tuple[int, Inlines]]) -> list[tuple[int, Inlines]]:
 
 
 def _structured(inlines: Inlines) -> bool:
-    """A line that is a card, a reference or a label by itself: lines like it are read one by one."""
-    return _card_line(inlines) is not None or _reference(inlines) or _qa_side(inlines) is not None
+    """A line that is a card, a reference, a label, tags or a link by itself: lines like it are
+    read one by one."""
+    return _card_line(inlines) is not None or _reference(inlines) or _qa_side(inlines) is not None or _skip_line_reason(inlines) is not None
 
 
 def _paragraph_lines(lines: list[tuple[int, Inlines]], scope: Scope, result: Extraction, previous: list[ListItem]) -> None:
@@ -413,9 +444,13 @@ def _lead_in(lines: list[tuple[int, Inlines]], following: Block | None) -> int:
     if not lines or not _is_lead_in(lines[-1][1]) or not _answers_lead_in(following):
         return 0
     count = 1
-    while count < len(lines) and not _structured(lines[-count - 1][1]):
+    while count < len(lines) and not _structured(lines[-count - 1][1]) and not _ends_sentence(lines[-count - 1][1]):
         count += 1
     return count
+
+
+def _ends_sentence(inlines: Inlines) -> bool:
+    return plain_text(inlines).rstrip().endswith(_SENTENCE_END)
 
 
 def _answers_lead_in(block: Block | None) -> bool:
@@ -453,17 +488,19 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
     if first and scope.heading and not scope.explicit and not wording.is_label_heading(scope.heading):
         plain = [item for item in items if _is_property(item)]
         describes = bool(items) and not block.ordered and not scope.compared and not described and _describes(items[0], scope.heading)
-        flat = not any(item.children and _announces(plain_text(item.inlines), tuple(item.children)) for item in items)
+        flat = not any(_heads_a_list(item) for item in items)
         variant = scope.compared or len(scope.context) > 2  # a sub-section: one kind of its parent's subject
         names = len(items) >= 2 and all(_is_name(item) for item in items)  # the heading's parts or kinds
         if plain and flat and (variant or names) and not describes:
-            back = (BulletList(plain[0].line, [_as_property(item) for item in plain], block.ordered),)
+            lines = [_as_property(item) for item in plain]
+            back = (BulletList(plain[0].line, lines, block.ordered),)
             front = f"{scope.heading} ({len(plain)})" if names and not variant else scope.heading
             result.cards.extend(_chunked(_above(scope), "section", plain[0].line, (Text(front),), back))
             shown = {id(item) for item in plain}
+            on_card = {id(child) for line in lines for child in line.children}
             for position, item in enumerate(items):
                 if id(item) in shown:
-                    _nested_cards(item, scope, result, on_card=True)
+                    _nested_cards(item, scope, result, on_card=True, shown=on_card)
                 else:
                     _item_cards(item, scope, result, previous=_before(items, position, before))
             return
@@ -529,8 +566,14 @@ def _is_property(item: ListItem) -> bool:
         and len(text) <= MAX_PROPERTY_LENGTH
         and _card_line(item.inlines) is None
         and not _is_skippable(item.inlines)
-        and not (item.children and _announces(text, tuple(item.children)))
+        and not _heads_a_list(item)
     )
+
+
+def _heads_a_list(item: ListItem) -> bool:
+    """An item over a list of its own (``方法：`` and its items, a name over its kinds): a card of
+    its own, not one line of its heading's properties. One remark nested under it is not a list."""
+    return bool(item.children) and (wording.announces_items(plain_text(item.inlines)) or len(item.children) >= 2)
 
 
 def _as_property(item: ListItem) -> ListItem:
@@ -542,6 +585,8 @@ def _as_property(item: ListItem) -> ListItem:
 def _item_cards(item: ListItem, scope: Scope, result: Extraction, previous: list[ListItem] | tuple = ()) -> Card | None:
     """The cards of one list item and of the items nested under it; returns the item's own card."""
     note, text = scope.note, plain_text(item.inlines).strip()
+    if not scope.shown:
+        result.skipped.extend(_properties(note, item.properties))
     if item.flashcard:
         return _logseq_card(item, scope, result)
     if scope.explicit:
@@ -555,21 +600,37 @@ def _item_cards(item: ListItem, scope: Scope, result: Extraction, previous: list
             result.skipped.append(Skipped(note, item.line, text, reason))
         _nested_cards(item, scope, result, on_card=reason == LINKS and False)
         return None
-    card = _line_cards(item.line, item.inlines, tuple(item.children), scope, result, item.pin, item=item, previous=previous)
+    lines = _lines(Paragraph(item.line, item.inlines)) if any(isinstance(node, SoftBreak) for node in item.inlines) else []
+    if len(lines) > 1 and sum(1 for _, inlines in lines if _structured(inlines)) >= 2:
+        first, *rest = lines  # 「- Cloud Run：…」 and, on the next line, 「前者は…、後者は…」
+        card = _line_cards(first[0], first[1], tuple(item.children), scope, result, item.pin, item=item, previous=previous)
+        _paragraph_lines(rest, scope, result, [*previous, item][-3:])
+    else:
+        card = _line_cards(item.line, item.inlines, tuple(item.children), scope, result, item.pin, item=item, previous=previous)
     _nested_cards(item, scope, result, on_card=card is not None)
     return card
 
 
-def _nested_cards(item: ListItem, scope: Scope, result: Extraction, on_card: bool) -> None:
+# Keys Logseq writes for itself (review state, block ids, folding): not worth a line in the report.
+_TOOL_PROPERTY = re.compile(r"^(?:card-[\w-]+|id|collapsed|heading|background-color|ls-type|hl-[\w-]+|template[\w-]*)::", re.IGNORECASE)
+
+
+def _properties(note: Note, properties: tuple[tuple[int, str], ...]) -> list[Skipped]:
+    """``key:: value`` lines the author wrote, reported as making no card (a line meant as a
+    ``front::back`` card with a space after ``::`` shows up here)."""
+    return [Skipped(note, line, text, PROPERTY) for line, text in properties if not _TOOL_PROPERTY.match(text)]
+
+
+def _nested_cards(item: ListItem, scope: Scope, result: Extraction, on_card: bool, shown: set[int] | None = None) -> None:
     """Items nested under ``item``: cards of their own; those on no card are skipped unless
-    ``on_card`` (they already show on the parent's card)."""
+    ``on_card`` (they already show on the parent's card; ``shown``: only those children do)."""
     if not item.children:
         return
-    inner = scope.nested(item.inlines, shown=on_card)
     for position, child in enumerate(item.children):
+        visible = on_card and (shown is None or id(child) in shown)
         before = len(result.skipped)
-        _item_cards(child, inner, result, previous=_before(item.children, position, ()))
-        if on_card:
+        _item_cards(child, scope.nested(item.inlines, shown=visible), result, previous=_before(item.children, position, ()))
+        if visible:
             del result.skipped[before:]
 
 
@@ -579,6 +640,7 @@ def _skip_reason(item: ListItem) -> str | None:
     return _skip_line_reason(item.inlines)
 
 
+@functools.lru_cache(maxsize=4096)
 def _skip_line_reason(inlines: Inlines) -> str | None:
     text = plain_text(inlines).strip()
     if not text:
@@ -616,32 +678,50 @@ class _LineCard:
     reversed: bool = False
 
 
+@functools.lru_cache(maxsize=4096)
 def _card_line(inlines: Inlines) -> _LineCard | str | None:
-    """The card a line makes by its own text; a reason string when it looks like one but is not."""
+    """The card a line makes by its own text; a reason string when it looks like one but is not.
+
+    Pure and asked again and again of the same line (by the section rules, the parent's rules,
+    the lists of terms), so its answers are kept. Separators are only looked for where the
+    line's text holds their characters at all.
+    """
     if _has_deletions(inlines):
         return _LineCard("cloze", cloze=_deletions(inlines, bold=False))
-    found = split.double_colon(inlines)
+    texts = "".join(node.text for node in inlines if isinstance(node, Text))
+    found = split.double_colon(inlines) if "::" in texts else None
     if found is not None:
         return _LineCard("flashcard", found.left, found.right, reversed=found.separator == ":::")
     if _label(inlines) or (_qa_side(inlines) or ("",))[0] == "q":  # a ``Q:`` with no ``A:`` after it asks alone
         return LABEL
-    colon, arrow = split.position(inlines, split.COLON_PATTERN), split.position(inlines, split.ARROW_PATTERN)
+    colon = split.position(inlines, split.COLON_PATTERN) if ":" in texts or "：" in texts else None
+    arrow = split.position(inlines, split.ARROW_PATTERN) if any(mark in texts for mark in split.ARROWS) else None
     if colon is not None and (arrow is None or colon < arrow):
         found = split.colon(inlines)
         if _is_term(found.left):
             return _LineCard("definition", found.left, found.right) if found.right else EMPTY_DEFINITION
-    if arrow is not None:
-        if split.arrows(inlines) > 1:
-            return FLOW
+    if arrow is not None and split.arrows(inlines) > 1:
+        return FLOW
+    if arrow is not None and not _notation(inlines):
         found = split.arrow(inlines)
-        return _LineCard("arrow", found.left, found.right) if found.left and found.right else EMPTY_ARROW_SIDE
-    for found in (split.towa(inlines), split.equals(inlines), split.dash(inlines)):
+        if not found.left or not found.right:
+            return EMPTY_ARROW_SIDE
+        left, right = plain_text(found.left), plain_text(found.right)
+        if wording.reads_as_sentence(right) and wording.reads_as_sentence(left) and not wording.is_question(left):
+            return _LineCard("reason", (Text(wording.why(right)),), found.left)  # cause → effect: why the effect?
+        return _LineCard("arrow", found.left, found.right)
+    splits = (
+        split.towa(inlines) if "とは" in texts else None,
+        split.equals(inlines) if " = " in texts else None,
+        split.dash(inlines) if "—" in texts or "–" in texts else None,
+    )
+    for found in splits:
         if found is not None and found.right and _is_term(found.left):
             return _LineCard("definition", found.left, found.right)
-    english = _english_definition(inlines)
+    english = _english_definition(inlines) if " is " in texts or " are " in texts or ", " in texts or isinstance(inlines[0], Code) else None
     if english is not None:
         return english
-    purpose = _purpose(inlines)
+    purpose = _purpose(inlines) if "には" in texts else None
     if purpose is not None:
         return purpose
     if _bold_inside(inlines):
@@ -716,6 +796,8 @@ def _statement_cards(
     """A line with no question and answer of its own: its children may be what it announces, or
     the reason for it; or one part of it is plainly the fact to recall; or it makes no card."""
     note, text = scope.note, plain_text(inlines).strip()
+    if scope.shown:
+        return None  # already on its parent's card, with what is nested under it
     if any(isinstance(block, CodeBlock) and block.fenced for block in body) and not children:
         card = _basic(scope, "children", line, _without_trailing_colon(inlines), body, pin=pin)  # a line over its code
         result.cards.append(card)
@@ -730,9 +812,7 @@ def _statement_cards(
         card = _basic(scope, "reason", line, (Text(wording.why(text)),), back, pin=pin, question_key=text)
         result.cards.append(card)
         return card
-    if scope.shown:
-        return None
-    if not text[:1].isalnum() and text[:1] not in "（(「『\"'`$\\":
+    if inlines and isinstance(inlines[0], Text) and not text[:1].isalnum() and text[:1] not in "（(「『\"'$\\":
         result.skipped.append(Skipped(note, line, text, FRAGMENT))
         return None
     if scope.heading is None and paragraph or scope.heading and wording.is_label_heading(scope.heading):
@@ -747,6 +827,14 @@ def _statement_cards(
     return None
 
 
+_NOTATION = re.compile(r"(?:^|\s)[A-Za-z]{1,2}\s*(?:->|→|⇒|=>)\s*[A-Za-z]{1,2}\s+\S+\s+\S+")
+
+
+def _notation(inlines: Inlines) -> bool:
+    """``X → Y`` inside a sentence names a relation (a functional dependency), not a question."""
+    return _NOTATION.search(plain_text(inlines)) is not None
+
+
 def _is_term(inlines: Inlines) -> bool:
     """The left side of a definition names a thing: a short phrase, or code (``kubectl get pods``)."""
     meaningful = [node for node in inlines if not (isinstance(node, Text) and not node.text.strip())]
@@ -755,14 +843,21 @@ def _is_term(inlines: Inlines) -> bool:
     return wording.is_term(plain_text(inlines))
 
 
+_FIRST_WORD = re.compile(r"[\s:：)）]")
+
+
+@functools.lru_cache(maxsize=4096)
 def _label(inlines: Inlines) -> bool:
     """A line that starts with a label (``Note:``, ``例：``, ``TODO``): a remark, not a fact."""
-    found = split.colon(inlines)
-    if found is not None and wording.is_label(plain_text(found.left)):
-        return True
     text = plain_text(inlines).strip()
-    first = re.split(r"[\s:：)）]", text, maxsplit=1)[0]
+    colon = _LABEL_COLON.search(text)
+    if colon is not None and wording.is_label(text[: colon.start()]):
+        return True
+    first = _FIRST_WORD.split(text, maxsplit=1)[0]
     return wording.is_todo(text) or (first != text and wording.is_label(first) and text[len(first) : len(first) + 1] in ":：)）")
+
+
+_LABEL_COLON = re.compile(r"：|:(?=\s|$)")  # a label is plain words, so the line's text is enough
 
 
 def _english_definition(inlines: Inlines) -> _LineCard | None:
@@ -770,13 +865,21 @@ def _english_definition(inlines: Inlines) -> _LineCard | None:
     (without its article), and what it is."""
     if wording.is_japanese(plain_text(inlines)):
         return None
-    for found in (split.is_a(inlines), split.appositive(inlines)):
+    for found, needs_name in ((split.is_a(inlines), False), (split.appositive(inlines), False), (split.is_doing(inlines), True)):
         if found is None or not found.right:
             continue
         term = _without_article(found.left)
-        if _is_term(term) and len(plain_text(term).split()) <= 5:
+        named = not needs_name or _NAMED.search(plain_text(term)) is not None  # "XSS is injecting …", not "it is running"
+        if _is_term(term) and len(plain_text(term).split()) <= 5 and named:
             return _LineCard("definition", term, _without_final_period(found.right))
+    if inlines and isinstance(inlines[0], Code) and len(inlines) > 1 and isinstance(inlines[1], Text):
+        verb = re.match(r"\s+(?:[a-z]+s|is|are|can|cannot|does|returns)\s+\S", inlines[1].text)
+        if verb:  # ``Promise.all`` rejects as soon as …: what the code does
+            return _LineCard("definition", inlines[:1], _without_final_period(_trimmed(inlines[1:])))
     return None
+
+
+_NAMED = re.compile(r"[A-Z]{2,}|[a-z][A-Z]|\(")  # an acronym, CamelCase or a bracketed short form
 
 
 def _without_article(inlines: Inlines) -> Inlines:
@@ -844,12 +947,18 @@ def _as_answer_item(item: ListItem) -> ListItem:
     return ListItem(item.line, item.inlines, [_as_answer_item(child) for child in item.children], body=item.body)
 
 
+@functools.lru_cache(maxsize=4096)
 def _reference(inlines: Inlines) -> bool:
     """A line about something it only points at: ``前者：…``, ``後者 -> …``, ``前者は…、後者は…``."""
+    text = plain_text(inlines).strip()
+    if not wording.starts_with_reference(text):
+        return False
+    if _REFERENCE_PAIR.match(text):
+        return True
     for found in (split.colon(inlines), split.arrow(inlines)):
         if found is not None and wording.is_reference(plain_text(found.left)):
             return True
-    return _REFERENCE_PAIR.match(plain_text(inlines).strip()) is not None
+    return False
 
 
 def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extraction, previous) -> Card | None:
@@ -1028,13 +1137,20 @@ def _cells(row: TableRow):
 
 def _attribute_cells(table: Table, scope: Scope, result: Extraction) -> None:
     """``| Attack | Description | Mitigation |``: one card per cell, the row's name on the front
-    and the column's name in the context, so that each card holds one fact."""
+    and the column's name in the context, so that each card holds one fact. Example and note
+    columns go to the Extra of the row's cards."""
+    names = [wording.normalised(plain_text(cell)).strip(".:：#") for cell in table.header.cells]
+    asides = {column for column, name in enumerate(names) if name in _QA_COLUMNS["extra"] or name in _EXAMPLE_COLUMNS}
     for column, name in enumerate(table.header.cells[1:], start=1):
+        if column in asides:
+            continue
         inner = replace(scope, context=(*scope.context, plain_text(name).strip()))
         for row in table.rows:
-            label, value = (row.cells + ((),) * len(table.header.cells))[0], _cells(row)(column)
+            cell = _cells(row)
+            label, value = cell(0), cell(column)
             if plain_text(label).strip() and plain_text(value).strip():
-                result.cards.append(_basic(inner, "table", row.line, label, (Paragraph(row.line, value),)))
+                extra = tuple(Paragraph(row.line, (*table.header.cells[aside], Text(": "), *cell(aside))) for aside in sorted(asides) if plain_text(cell(aside)).strip())
+                result.cards.append(_basic(inner, "table", row.line, label, (Paragraph(row.line, value),), extra))
     for row in table.rows:
         if not plain_text(row.cells[0] if row.cells else ()).strip() or not any(plain_text(cell).strip() for cell in row.cells[1:]):
             result.skipped.append(Skipped(scope.note, row.line, " | ".join(plain_text(cell).strip() for cell in row.cells), EMPTY_ROW))

@@ -125,7 +125,7 @@ def _build_once(args: argparse.Namespace):
     from notes2anki.files import Busy
 
     try:
-        report = build(args.paths, args.out, args.dry_run, args.forget_removed, _progress())
+        report = build(args.paths, args.out, args.dry_run, args.forget_removed, _progress(), details=args.verbose)
     except Busy as error:
         print(f"notes2anki: {error}", file=sys.stderr)
         return EXIT_ERROR, None

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
 
+from notes2anki.files import atomic_write
 from notes2anki.model import PackedNote
 from notes2anki.store import Store, StoreDamaged
 
@@ -64,7 +65,8 @@ def deck_input(store: Store, category: str) -> tuple[Iterator[list[PackedNote]],
     return groups, media, descriptions
 
 
-def package(store: Store, category: str, epoch_ms: int) -> bytes:
+def write(store: Store, category: str, path: Path, epoch_ms: int) -> None:
+    """Write a category's deck to ``path`` (atomically), its notes read from the state as it goes."""
     from notes2anki import package as writer  # genanki: imported only when a deck is written
 
     groups, media, descriptions = deck_input(store, category)
@@ -82,7 +84,9 @@ def package(store: Store, category: str, epoch_ms: int) -> bytes:
             count += len(group)
             yield group
 
-    data = writer.package_bytes(checked(), media, epoch_ms, descriptions)
-    if count != store.category_size(category):
-        raise StoreDamaged(f"{store.path}: the deck {category!r} does not get every note the state holds")
-    return data
+    def content(stream) -> None:
+        writer.write_package(stream, checked(), media, epoch_ms, descriptions, scratch=path.parent)
+        if count != store.category_size(category):
+            raise StoreDamaged(f"{store.path}: the deck {category!r} does not get every note the state holds")
+
+    atomic_write(path, content)

@@ -84,18 +84,26 @@ def _usable(text: str, span: str, listing: bool = True) -> bool:
     return not (listing and listed) and not contrasted and _depth(before) == 0 and not _given_away(span, before + " " + after)
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
+
+
 def _given_away(span: str, rest: str) -> bool:
     """A word of the deletion shows elsewhere in the statement: 「KMSキー … KMSの外へ」."""
-    words = re.findall(r"[A-Za-z][A-Za-z0-9\-]+", span)
-    return any(re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", rest, re.IGNORECASE) for word in words if word.lower() != span.lower())
+    words = {word.lower() for word in _LATIN_WORD.findall(span)} - {span.lower()}
+    return bool(words & {word.lower() for word in _LATIN_WORD.findall(rest)})
 
 
 def _occurrences(key: str, whole: str) -> int:
     """How often ``key`` shows in ``whole``; a number only where no digit continues it (「4日」 is
     not in 「14日」)."""
-    before = "(?<![0-9])" if key[:1].isdigit() else ""
-    after = "(?![0-9])" if key[-1:].isdigit() else ""
-    return len(re.findall(before + re.escape(key) + after, whole))
+    count, start = 0, whole.find(key)
+    while start >= 0:
+        end = start + len(key)
+        digit_before = key[:1].isdigit() and start > 0 and whole[start - 1].isdigit()
+        digit_after = key[-1:].isdigit() and end < len(whole) and whole[end].isdigit()
+        count += not (digit_before or digit_after)
+        start = whole.find(key, start + 1)
+    return count
 
 
 _CONTRAST = ("とは異な", "と異な", "とは違", "と違", "と比べ", "とは別", "unlike")
@@ -154,7 +162,7 @@ def _quoted(inlines: Inlines, terms: frozenset[str]) -> list[str]:
 def _known(inlines: Inlines, terms: frozenset[str]) -> list[str]:
     text = _texts(inlines)
     key = wording.folded(text)
-    found = [term for term in terms if term and _word_in(term, key)]
+    found = [term for term in terms if _word_in(term, key)]
     found = [term for term in found if not any(term != other and term in other for other in found)]
     spans = [_original(text, term) for term in found]
     if wording.is_japanese(text):
@@ -165,9 +173,13 @@ def _known(inlines: Inlines, terms: frozenset[str]) -> list[str]:
 
 def _word_in(term: str, key: str) -> bool:
     """``term`` in ``key`` as a word of its own: ``ns`` is not in ``transport``."""
-    if not term.isascii():
-        return term in key
-    return re.search(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", key) is not None
+    start = key.find(term)
+    while start >= 0:
+        before, after = key[start - 1 : start], key[start + len(term) : start + len(term) + 1]
+        if not term.isascii() or not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum()):
+            return True
+        start = key.find(term, start + 1)
+    return False
 
 
 def _named(word: str) -> bool:

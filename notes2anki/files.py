@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import filelock
 
@@ -20,14 +22,21 @@ TEMPORARY_MARK = ".notes2anki-partial-"
 LOCK_NAME = ".lock"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once: readers see the old file or the new one."""
+def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+    """Replace ``path`` with ``data`` all at once: readers see the old file or the new one.
+
+    ``data`` may be a function that writes into the stream it is given, so that a large file
+    (a deck, a lock file) never has to be held in memory whole.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMPORARY_MARK}{path.name[:100]}.", suffix=".tmp")
+    handle, temporary = scratch_file(path.parent, path.name)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if callable(data):
+                data(stream)
+            else:
+                stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
@@ -35,6 +44,11 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def scratch_file(folder: Path, name: str) -> tuple[int, str]:
+    """A new temporary file in ``folder`` (handle, path), named so that ``remove_leftovers`` finds it."""
+    return tempfile.mkstemp(dir=folder, prefix=f"{TEMPORARY_MARK}{name[:100]}.", suffix=".tmp")
 
 
 class Busy(Exception):

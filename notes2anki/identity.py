@@ -15,7 +15,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
-from notes2anki.model import Card, NoteError, plain_text
+from notes2anki.model import Card, NoteError
 
 # Fixed forever: Anki matches notetypes by id, and a changed id or field list would make every
 # user's re-import create a copy of the notetype and stop updating their notes.

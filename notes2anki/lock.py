@@ -132,15 +132,12 @@ def line(entry: Entry) -> str:
 
 
 def render(entries: Iterable[Entry]) -> Iterator[str]:
-    """The lock file's text, a line at a time; ``entries`` in the order of ``sort_key``."""
+    """The lock file's text, a line at a time; ``entries`` sorted by file, section, type, question and GUID."""
     yield HEADER
     for entry in entries:
         yield line(entry) + "\n"
 
 
-def sort_key(entry: Entry) -> tuple:
-    return (entry.file, json.dumps(list(entry.section), ensure_ascii=False), entry.kind, entry.question, entry.guid)
-
-
 def save(root: Path, entries: Iterable[Entry]) -> None:
-    atomic_write(root / LOCK_FILE, "".join(render(entries)).encode("utf-8"))
+    """Write the lock file a line at a time (it is never held whole in memory)."""
+    atomic_write(root / LOCK_FILE, lambda stream: stream.writelines(text.encode("utf-8") for text in render(entries)))

@@ -168,6 +168,7 @@ class Paragraph:
     inlines: Inlines
     pin: str | None = None  # an identity written by the author: <!-- notes2anki-id: NAME -->
     suppressed: bool = False  # the author wrote <!-- notes2anki-skip -->: no card from this line
+    properties: tuple[tuple[int, str], ...] = ()  # its ``key:: value`` lines (line, text), never card text
 
 
 @dataclass
@@ -180,6 +181,7 @@ class ListItem:
     task: bool = False  # a check box item: ``- [ ] …`` or ``- [x] …``
     flashcard: bool = False  # tagged ``#card`` (Logseq): the item is a question, its children the answer
     suppressed: bool = False  # the author wrote <!-- notes2anki-skip -->: no card from this item itself
+    properties: tuple[tuple[int, str], ...] = ()  # its ``key:: value`` lines (line, text), never card text
 
 
 @dataclass

@@ -10,14 +10,19 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
+import shutil
 import sqlite3
+import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import genanki
 
 from notes2anki import identity
+from notes2anki.files import scratch_file
 from notes2anki.model import PackedNote
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -97,20 +102,45 @@ CLOZE_MODEL = genanki.Model(
     model_type=genanki.Model.CLOZE,
 )
 
-def package_bytes(
-    groups: Iterable[list[PackedNote]], media: dict[str, Path], epoch_ms: int, descriptions: dict[str, str] | None = None
-) -> bytes:
-    """The .apkg of the notes, given a group at a time (a note file's notes, in order).
+def write_package(
+    stream: BinaryIO,
+    groups: Iterable[list[PackedNote]],
+    media: dict[str, Path],
+    epoch_ms: int,
+    descriptions: dict[str, str] | None = None,
+    scratch: Path | None = None,
+) -> None:
+    """Write the .apkg of the notes into ``stream``, given a group at a time (a note file's notes, in order).
 
-    Each group is written and let go before the next is read, so memory stays that of one
-    note file however large the deck. genanki's objects decide every row (fields, tags, sort
-    field, which cards a note has, deck and notetype JSON); the rows are inserted in batches,
-    each note with its own mtime (see ``store``). The same input gives the same bytes.
+    Each group is written and let go before the next is read, and the collection is built in a
+    scratch file in ``scratch`` (default: the system's temporary folder) and zipped from there,
+    so memory stays that of one note file however large the deck. genanki's objects decide
+    every row (fields, tags, sort field, which cards a note has, deck and notetype JSON); the
+    rows are inserted in batches, each note with its own mtime (see ``store``). The same input
+    gives the same bytes.
     """
-    ids = itertools.count(epoch_ms)
-    descriptions = descriptions or {}
-    connection = sqlite3.connect(":memory:")
+    handle, collection = scratch_file(scratch or Path(tempfile.gettempdir()), "collection.anki2")
+    os.close(handle)
     try:
+        _write_collection(Path(collection), groups, epoch_ms, descriptions or {})
+        with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            with open(collection, "rb") as source:
+                _add(archive, "collection.anki2", source)
+            names = sorted(media)
+            _add(archive, "media", io.BytesIO(json.dumps({str(i): name for i, name in enumerate(names)}).encode("utf-8")))
+            for index, name in enumerate(names):
+                with open(media[name], "rb") as source:
+                    _add(archive, str(index), source)
+    finally:
+        Path(collection).unlink(missing_ok=True)
+
+
+def _write_collection(path: Path, groups: Iterable[list[PackedNote]], epoch_ms: int, descriptions: dict[str, str]) -> None:
+    ids = itertools.count(epoch_ms)
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode=OFF")  # a scratch file: written once, then zipped
+        connection.execute("PRAGMA synchronous=OFF")
         cursor = connection.cursor()
         genanki.Package([]).write_to_db(cursor, identity.NOTETYPE_MTIME, ids)  # the empty collection
         decks: set[str] = set()
@@ -134,23 +164,13 @@ def package_bytes(
             cursor.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", notes)
             cursor.executemany("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cards)
         connection.commit()
-        collection = connection.serialize()
     finally:
         connection.close()
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        _add(archive, "collection.anki2", collection)
-        del collection
-        names = sorted(media)
-        _add(archive, "media", json.dumps({str(i): name for i, name in enumerate(names)}).encode("utf-8"))
-        for index, name in enumerate(names):
-            _add(archive, str(index), media[name].read_bytes())
-    return buffer.getvalue()
 
-
-def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _add(archive: zipfile.ZipFile, name: str, source: BinaryIO) -> None:
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    archive.writestr(info, data)
+    with archive.open(info, "w") as target:
+        shutil.copyfileobj(source, target, 1 << 20)

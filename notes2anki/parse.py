@@ -261,6 +261,8 @@ def parse_text(text: str, path: Path, root: Path, positions: bool = False) -> No
     tokens, state = _MARKDOWN.parse("\n".join(lines))
     blocks = _blocks(tokens)
     properties = page_properties(lines[front.end_line :])
+    if properties and blocks and isinstance(blocks[0], Paragraph) and not blocks[0].inlines:
+        blocks.pop(0)  # the page's properties: its front matter, not text
     blocks.extend(_flashcard(fragment, len(lines)) for fragment in fragments)
     blocks.sort(key=lambda block: block.line)
     meta = front.data
@@ -372,7 +374,7 @@ def _blocks(tokens: list[Token]) -> list[Block]:
             blocks.append(Heading(token["line"], token["attrs"]["level"], inlines))
         elif kind in ("paragraph", "block_text", "block_html") and not _is_comment(token):
             paragraph = _paragraph(token)
-            if paragraph.inlines:
+            if paragraph.inlines or paragraph.properties:
                 blocks.append(paragraph)
         elif kind == "block_math":
             blocks.append(Paragraph(token["line"], (Math(token["raw"].strip(), display=True),)))
@@ -483,11 +485,13 @@ def _item(token: Token) -> ListItem:
     children: list[ListItem] = []
     body: list[Block] = []
     pin, suppressed = None, False
+    properties: list[tuple[int, str]] = []
     for child in token["children"]:
         kind = child["type"]
         if kind in ("paragraph", "block_text", "block_html") and not _is_comment(child):
             paragraph = _paragraph(child)
             pin = pin or paragraph.pin
+            properties.extend(paragraph.properties)
             if inlines is None:
                 inlines, suppressed = paragraph.inlines, paragraph.suppressed
             elif paragraph.inlines:
@@ -505,7 +509,7 @@ def _item(token: Token) -> ListItem:
     if marked:
         inlines = _without_card_tag(inlines)
     task = token["type"] == "task_list_item"
-    return ListItem(token.get("line", 0), inlines, children, pin, tuple(body), task, marked, suppressed)
+    return ListItem(token.get("line", 0), inlines, children, pin, tuple(body), task, marked, suppressed, tuple(properties))
 
 
 def _without_card_tag(inlines: Inlines) -> Inlines:
@@ -538,30 +542,20 @@ def _is_comment(token: Token) -> bool:
 
 
 def _paragraph(token: Token) -> Paragraph:
-    """A paragraph without its ``key:: value`` property lines; an HTML block is kept as text."""
+    """A paragraph without its ``key:: value`` property lines (kept apart, with their lines); an
+    HTML block is kept as text."""
     if token["type"] == "block_html":
         return Paragraph(token["line"], (Text(" ".join(token["raw"].split())),))
-    inlines = _inlines(token["children"])
-    kept = _without_properties(inlines)
-    return Paragraph(token["line"] + _leading_lines(inlines, kept), kept, _pin(token), _suppressed(token))
-
-
-def _without_properties(inlines: Inlines) -> Inlines:
-    """Lines that are Logseq or Dataview properties (``collapsed:: true``) are not text."""
-    lines = _split_lines(inlines)
-    kept = [line for line in lines if not (line and isinstance(line[0], Text) and _PROPERTY.match(plain_text(line, code=False)))]
-    return inlines if len(kept) == len(lines) else _rejoined(kept)
-
-
-def _leading_lines(inlines: Inlines, kept: Inlines) -> int:
-    """How many property lines came before the first kept line (they move a paragraph's start)."""
-    if kept is inlines or not kept:
-        return 0
-    first = _split_lines(kept)[0]
-    for number, line in enumerate(_split_lines(inlines)):
-        if line == first:
-            return number
-    return 0
+    kept: list[tuple[int, Inlines]] = []
+    properties: list[tuple[int, str]] = []
+    for number, line in enumerate(_split_lines(_inlines(token["children"])), start=token["line"]):
+        text = plain_text(line, code=False)
+        if line and isinstance(line[0], Text) and _PROPERTY.match(text):
+            properties.append((number, text.strip()))
+        else:
+            kept.append((number, line))
+    first = kept[0][0] if kept else token["line"]
+    return Paragraph(first, _rejoined([line for _, line in kept]), _pin(token), _suppressed(token), tuple(properties))
 
 
 def _split_lines(inlines: Inlines) -> list[Inlines]:

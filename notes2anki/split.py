@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from notes2anki.model import Inline, Inlines, Text, plain_text
+from notes2anki.model import Inlines, Text, plain_text
 
 OPENING = "(（[［「『【〔{｛"
 CLOSING = ")）]］」』】〕}｝"
@@ -32,6 +32,8 @@ _ADDRESS = re.compile(r"(?=.*\d)[0-9A-Fa-f:]+")
 DASH_PATTERN = re.compile(r"(?<=\s)[—–](?=\s)")
 # ``A MAC address is a 48-bit hardware address``: "is a", "are the".
 IS_A_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=(?:an?|the|one of)\s)")
+# ``Cross-site scripting (XSS) is injecting script …``: a named term and what doing it means.
+IS_DOING_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=[a-z]+ing\s)")
 # ``etcd, a consistent key-value store``: a name, then what it is.
 APPOSITIVE_PATTERN = re.compile(r",\s+(?=(?:an?|the)\s)")
 
@@ -127,6 +129,10 @@ def is_a(inlines: Inlines) -> Split | None:
     return split_first(inlines, IS_A_PATTERN)
 
 
+def is_doing(inlines: Inlines) -> Split | None:
+    return split_first(inlines, IS_DOING_PATTERN)
+
+
 def appositive(inlines: Inlines) -> Split | None:
     return split_first(inlines, APPOSITIVE_PATTERN)
 
@@ -152,24 +158,3 @@ def position(inlines: Inlines, pattern: re.Pattern[str]) -> int | None:
     for index, match in _matches(inlines, pattern):
         return len(plain_text(inlines[:index])) + match.start()
     return None
-
-
-def definition(inlines: Inlines) -> Split | None:
-    """``Term：explanation``, ``Term: explanation`` or ``TermとはExplanation`` with a short term.
-
-    Used by the lint rules that compare definitions; the card rules ask ``cards.py``.
-    """
-    for found in (colon(inlines), towa(inlines)):
-        if found is None:
-            continue
-        term = plain_text(found.left).strip()
-        if term and len(term) <= MAX_TERM_LENGTH and not _reads_as_sentence(term, found.separator):
-            return found
-    return None
-
-
-def _reads_as_sentence(term: str, separator: str) -> bool:
-    """A 'term' with sentence punctuation is the start of a sentence, not a label."""
-    if separator == "とは":
-        return any(mark in term for mark in "、。，．")
-    return any(mark in term for mark in "。．") or term.endswith(("、", ","))

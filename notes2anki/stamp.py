@@ -28,6 +28,9 @@ class Change:
     question: str
 
 
+UNLISTED = Change("", 0, "")  # a change counted but not listed
+
+
 @dataclass
 class Changes:
     """What changed in a category's deck since the last build."""
@@ -79,12 +82,15 @@ def stamp(
     paths: dict[str, str],
     floor: int,
     forget_removed: bool,
+    details: bool = True,
 ) -> Stamped:
     """Stamp the staged notes into the state; ``reopened``: the note files read again or deleted (root → names).
 
     ``paths``: file name → the path to show. ``floor``: a time every new mtime must be newer
     than. With no state, that is the second the build started in: the last build (which had
     ended by then) cannot have written a newer mtime, so the new ones always win in Anki.
+    ``details``: list each change (for ``-v``); otherwise only counted, so that a cold build
+    does not hold one entry per card.
     """
     stamped = Stamped()
     moves: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -97,7 +103,7 @@ def stamp(
         if note.kind == "cloze" and numbers and numbers != tuple(range(1, len(numbers) + 1)):
             note = replace(note, fields=(renumber_cloze(note.fields[0], numbers), *note.fields[1:]))
         body, source = content_hashes(note)
-        change = Change(paths.get(note.file, note.file), note.line, note.question)
+        change = Change(paths.get(note.file, note.file), note.line, note.question) if details else UNLISTED
         changes = stamped.changes[note.category]
         if before is None or before.removed:
             changes.added.append(change)
@@ -122,7 +128,8 @@ def stamp(
 
     gone = store.gone_notes(reopened)
     for row in gone:
-        stamped.changes[row.note.category].removed.append(Change(paths.get(row.note.file, row.note.file), row.note.line, row.note.question))
+        change = Change(paths.get(row.note.file, row.note.file), row.note.line, row.note.question) if details else UNLISTED
+        stamped.changes[row.note.category].removed.append(change)
     if forget_removed:
         store.delete_notes([row.note.guid for row in gone])
     else:

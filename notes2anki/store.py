@@ -131,12 +131,13 @@ def _entry(row: tuple) -> Entry:
 class Store:
     """The state of one output folder, open for one build (``read_only`` for a dry run)."""
 
-    def __init__(self, out_dir: Path, read_only: bool = False) -> None:
+    def __init__(self, out_dir: Path, read_only: bool = False, afresh: bool = False) -> None:
+        """``afresh`` (with ``read_only``): ignore the saved state, as a dry run must when it is damaged."""
         self.path = out_dir / STATE_DIR / STATE_FILE
         self.read_only = read_only
         self._staging = False
         self.dirty = False  # nothing to commit: a build that changed nothing leaves the file as it was
-        existed = self.path.exists()
+        existed = self.path.exists() and not (read_only and afresh)
         try:
             if read_only:
                 # A dry run creates nothing: the saved state is copied into memory and worked on there.
@@ -259,14 +260,6 @@ class Store:
 
     def files(self) -> Iterator[FileRow]:
         return (_file_row(row) for row in list(self._rows(f"SELECT {_columns('files')} FROM files ORDER BY name")))
-
-    def notes_of_file(self, file: str) -> list[NoteRow]:
-        return [_note_row(row) for row in self._rows(f"SELECT {_columns('notes')} FROM notes WHERE file = ? ORDER BY line, guid", (file,))]
-
-    def note(self, guid: str) -> NoteRow | None:
-        for row in self._rows(f"SELECT {_columns('notes')} FROM notes WHERE guid = ?", (guid,)):
-            return _note_row(row)
-        return None
 
     def notes_of_category(self, category: str) -> Iterator[NoteRow]:
         return (_note_row(row) for row in self._rows(f"SELECT {_columns('notes')} FROM notes WHERE category = ? ORDER BY file, line, guid", (category,)))

@@ -18,7 +18,8 @@ LABELS = frozenset(
     source, sources, link, links, url, tags, tag, back, front, score, summary, overview, update, edit,
     still to check, to check, to do, check later, question, answer, 参考, 参考文献, 参考リンク, メモ, 注, 注意,
     注意点, 備考, 補足, 例, 例え, 例えば, 具体例, ポイント, まとめ, 感想, 疑問, 課題, あとで, 後で, 要確認, 確認,
-    未確認, タグ, 出典, リンク, 目次, related, see also, cf, 関連, 覚え方, 語呂合わせ, 語呂, 覚えかた, mnemonic""".split(",")
+    未確認, タグ, 出典, リンク, 目次, related, see also, cf, 関連, 覚え方, 語呂合わせ, 語呂, 覚えかた, mnemonic, beispiel, hinweis, achtung, merke,
+    exemple, remarque, ejemplo, nota""".split(",")
 )
 # Words that point at something else in the note instead of naming it.
 REFERENCES = frozenset("前者 後者 上記 以下 下記 これ それ あれ こちら 同上 同様 above below this that these those former latter it".split())
@@ -43,8 +44,7 @@ _COMPARISON = re.compile(r"の違い|の比較|違いは|\bvs\.?\b|\bversus\b|�
 _SENTENCE_END = "。．.!！"
 _VERB = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|can|could|will|would|should|must|may|might|does|do|did|"
-    r"gets?|makes?|takes?|uses?|runs?|keeps?|lets?)\b",
-    re.IGNORECASE,
+    r"gets?|makes?|takes?|uses?|runs?|keeps?|lets?)\b"  # lower case: 「Cloud Run」 names a product
 )
 _PRONOUN_START = re.compile(r"^(?:it|this|that|these|those|they|there|here|he|she|we|you|i|its|their)\b", re.IGNORECASE)
 # Japanese predicate endings: a line ending like this says something, it does not name a thing.
@@ -61,7 +61,6 @@ _ANNOUNCES = re.compile(
     re.IGNORECASE,
 )
 _REASON = re.compile(r"(?:ため|から|ので|ためである|からだ|ためだ)[。．]?$|^(?:because|since|so that|as)\b|^(?:なぜなら|理由)", re.IGNORECASE)
-_EXAMPLE = re.compile(r"^(?:例[)）:：]|例えば|e\.g\.|for example|ex\.|example:)", re.IGNORECASE)
 
 
 def normalised(text: str) -> str:
@@ -88,6 +87,16 @@ def is_reference(text: str) -> bool:
     """A word that points elsewhere (``前者``, ``上記``, ``the latter``): it names nothing itself."""
     key = _key(text)
     return key in REFERENCES or key.removeprefix("the ") in REFERENCES
+
+
+_REFERENCE_START = re.compile(
+    "|".join(re.escape(word) for word in sorted(REFERENCES, key=len, reverse=True)) + r"|the\s", re.IGNORECASE
+)
+
+
+def starts_with_reference(text: str) -> bool:
+    """Whether ``text`` may open with a reference word: a quick test before the precise one."""
+    return _REFERENCE_START.match(text.lstrip()) is not None
 
 
 def is_todo(text: str) -> bool:
@@ -172,9 +181,10 @@ def is_description(text: str) -> bool:
     if not is_japanese(text):
         return True
     bare = _TRAILING_BRACKETS.sub("", text)
-    if "は" in bare:  # a topic: the phrase says something of another subject (「…のはSNS」)
+    if "のは" in bare:  # a cleft: the phrase says something of another subject (「…のはSNS」)
         return False
-    return _KIND_NOUN.search(bare) is not None or (len(bare) >= 15 and _PARTICLE.search(bare) is not None)
+    modified = "の" in bare and len(bare) >= 8 and re.search(r"[\u30a0-\u30ff\u4e00-\u9fff]{2}$", bare) is not None
+    return _KIND_NOUN.search(bare) is not None or modified or (len(bare) >= 15 and _PARTICLE.search(bare) is not None)
 
 
 def announces_items(text: str) -> bool:
@@ -206,10 +216,6 @@ def is_emphasis(text: str) -> bool:
     )
 
 
-def is_example(text: str) -> bool:
-    return _EXAMPLE.match(text.strip()) is not None
-
-
 def why(statement: str) -> str:
     """The question that asks for a statement's reason, in the statement's language."""
     statement = statement.strip().rstrip("。.")
@@ -217,7 +223,7 @@ def why(statement: str) -> str:
 
 
 def without_article(text: str) -> str:
-    return re.sub(r"^(?:a|an|the)\s+", "", text.strip(), flags=re.IGNORECASE)
+    return re.sub(r"^(?:a|an|the)\s+", "", text.lstrip(), flags=re.IGNORECASE)
 
 
 def starts_with_term(text: str, term: str) -> str | None:

@@ -111,3 +111,56 @@ def test_one_item_more_or_less_keeps_every_other_card(note: Path) -> None:
         after = _keys(edited)
         kept = {key for key, line in before.items() if line != removed and "(part" not in key}
         assert kept <= set(after), f"{edit}: lost {sorted(kept - set(after))}"
+
+
+# --- nothing is lost without a word ---------------------------------------------------------------
+
+
+def _lines_of(blocks):
+    """(line, text) of every list item and paragraph a reader would take for a fact."""
+    from notes2anki.model import Details, Flashcard, Paragraph, Quote, plain_text
+
+    for block in blocks:
+        if isinstance(block, Paragraph) and plain_text(block.inlines).strip():
+            yield block.line, plain_text(block.inlines)
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                if plain_text(item.inlines).strip():
+                    yield item.line, plain_text(item.inlines)
+                yield from _lines_of(item.body)
+                yield from _lines_of([BulletList(item.line, item.children)])
+        elif isinstance(block, Details):
+            yield from _lines_of(block.body)
+        elif isinstance(block, Quote):  # a callout: reported whole, at its first line, if it makes no card
+            yield block.line, plain_text(block.title) or "callout"
+
+
+def _on_a_card(text: str, shown: str) -> bool:
+    """The line's words are on some card: whole, or part by part (a 前者/後者 line is split
+    between the cards of what it refers to; a lead-in loses its colon)."""
+    from notes2anki import wording
+
+    key = wording.normalised(text).rstrip(":：")
+    if key in shown:
+        return True
+    parts = [re.sub(r"^(?:前者|後者)は?", "", part) for part in re.split(r"[、。,;:：]", key)]
+    return all(part in shown for part in parts if len(part) >= 3)
+
+
+@pytest.mark.parametrize("note", CARD_FIXTURES, ids=lambda path: path.stem)
+def test_every_item_and_paragraph_is_on_a_card_or_says_why_not(note: Path) -> None:
+    from notes2anki import render, wording
+
+    parsed = parse_text(note.read_text(encoding="utf-8"), note, note.parent)
+    extraction = card_rules.extract(parsed)
+    shown = wording.normalised(" ".join(" ".join(render.card_text(card).values()) + " " + " ".join(card.context) for card in extraction.cards))
+    accounted = {card.line for card in extraction.cards} | {item.line for item in extraction.skipped}
+    for line, text in _lines_of(parsed.blocks):
+        if text.strip() != "%":  # mdanki's separator is syntax, not a line of the note
+            assert line in accounted or _on_a_card(text, shown), f"line {line} ({text!r}) is on no card and not reported"
+
+
+def test_the_readme_shows_every_card_rule_with_an_example() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    rules = set(re.findall(r"^\| `([\w-]+)` \| .+ \| .+ \|$", readme, re.MULTILINE))
+    assert rules >= set(card_rules.RULES)

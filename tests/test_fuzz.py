@@ -208,7 +208,7 @@ def _damage_state(path: Path, damage: tuple) -> None:
                     column = columns[damage[3] % len(columns)]
                     database.execute(f"UPDATE {damage[1]} SET {column} = ? WHERE rowid = ?", (damage[4], rowid))
             database.commit()
-        except sqlite3.Error:
+        except (sqlite3.Error, ValueError):
             pass  # a constraint, or an earlier damage already broke the file
         finally:
             database.close()

@@ -553,3 +553,15 @@ def test_lock_merges_with_git_union_merge(tmp_path: Path) -> None:
     assert "Side" in merged and "Main" in merged
     assert build(notes, tmp_path / "merged-out") == 0
     assert (notes / "notes2anki.lock").read_text("utf-8") == merged  # the merged lock is already what a build writes
+
+
+def test_dry_run_with_a_damaged_state_says_so_and_changes_nothing(notes_dir: Path, tmp_path: Path, capsys) -> None:
+    write_note(notes_dir, "a.md", GOOD)
+    out = tmp_path / "out"
+    assert build(notes_dir, out) == 0
+    (out / ".notes2anki" / "state.sqlite").write_bytes(b"damaged")
+    before = snapshot(out)
+    capsys.readouterr()
+    assert build(notes_dir, out, "--dry-run") == 0
+    assert "the build state is rebuilt from the notes" in capsys.readouterr().err
+    assert snapshot(out) == before

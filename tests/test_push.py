@@ -11,7 +11,6 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 
 import pytest
 from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest

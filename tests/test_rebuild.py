@@ -133,7 +133,7 @@ def test_question_rewritten_makes_a_new_card(loop: Loop) -> None:
     assert len(tagged) == 1  # the old wording's card, ready to be deleted
 
 
-def test_card_removed_is_found_by_the_removed_tag(loop: Loop) -> None:
+def test_card_removed_is_found_by_the_removed_tag(loop: Loop, capsys) -> None:
     loop.edit("- **Long polling** cuts the cost of empty receives\n", "")
     report, log = loop.rebuild()
     assert len(log.new) == 0 and len(report.decks[0].changes.removed) == 1
@@ -142,7 +142,8 @@ def test_card_removed_is_found_by_the_removed_tag(loop: Loop) -> None:
     loop.assert_history_kept()
     # After deleting it in Anki, --forget-removed drops it from the next packages.
     loop.anki.col.remove_notes([removed])
-    assert build([loop.notes], loop.out, forget_removed=True).decks[0].kept_removed == 0
+    assert main(["build", str(loop.notes), "-o", str(loop.out), "--forget-removed"]) == 0
+    assert f"{loop.out / 'AWS.apkg'}: written: 4 cards (4 basic, 0 cloze); 1 removed forgotten" in capsys.readouterr().out
     log = loop.anki.import_package(loop.out / "AWS.apkg")
     assert len(log.new) == 0 and not loop.anki.col.find_notes(f"tag:{REMOVED_TAG}")
 

@@ -8,7 +8,6 @@ import pytest
 
 from notes2anki.cards import extract
 from notes2anki.media import MediaFiles
-from notes2anki.model import NoteError
 from notes2anki.parse import parse_note
 from notes2anki.render import basic_fields, cloze_fields
 from tests.conftest import write_note

@@ -33,7 +33,7 @@ def test_what_is_saved_is_read_back(tmp_path: Path) -> None:
     _saved(tmp_path)
     store = Store(tmp_path)
     assert store.file("n.md") == FILE
-    (row,) = store.notes_of_file("n.md")
+    (row,) = store.notes_of_category("C")
     assert row.note == replace(NOTE, section=()) and (row.body, row.source, row.removed) == ("body", "source", False)
     assert list(store.notes_of_category("C"))[0].note.fields == NOTE.fields
     assert store.cards_of_file("n.md") == [Entry("g1", "n.md", ("S",), "basic", "Q", deletions=(("x", 2),), top=2)]
@@ -48,7 +48,7 @@ def test_a_build_that_does_not_commit_leaves_the_last_state(tmp_path: Path) -> N
     store.put_file(FileRow("m.md", "/notes", 1, 1, "s", "C", "C::M", "", {}, {}))
     store.close()  # killed or failed: no commit
     store = Store(tmp_path)
-    assert [row.note.guid for row in store.notes_of_file("n.md")] == ["g1"] and store.file("m.md") is None
+    assert [row.note.guid for row in store.notes_of_category("C")] == ["g1"] and store.file("m.md") is None
     store.close()
 
 
@@ -86,7 +86,7 @@ def test_a_row_changed_lost_or_added_behind_its_back_is_damage(tmp_path: Path, s
         try:
             store.get("tool")
             store.file("n.md")
-            store.notes_of_file("n.md")
+            list(store.notes_of_category("C"))
             store.cards_of_file("n.md")
             store.deck_files()
         finally:
