@@ -718,7 +718,7 @@ def _card_line(inlines: Inlines) -> _LineCard | str | None:
     for found in splits:
         if found is not None and found.right and _is_term(found.left):
             return _LineCard("definition", found.left, found.right)
-    english = _english_definition(inlines) if " is " in texts or " are " in texts or ", " in texts or isinstance(inlines[0], Code) else None
+    english = _english_definition(inlines) if " is " in texts or " are " in texts or ", " in texts or inlines[:1] and isinstance(inlines[0], Code) else None
     if english is not None:
         return english
     purpose = _purpose(inlines) if "には" in texts else None
