@@ -10,6 +10,8 @@ sizes, so that pages a forked worker shares with the build are counted once), sa
 
 Lint is measured twice: with no cache (``--no-cache``: every note read) and with a warm one.
 The corpus lies inside this repository, whose ``pyproject.toml`` gives lint a cache folder.
+Then lint's stages in one process (``lint_stages.py``): the floor again, parsing a note as lint
+does, the card rules, and the lint rules, each as a ratio to that floor.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ CLI = dict(setup="from notes2anki.cli import main", body="main({arguments!r})")
 TARGETS = {
     "lint, no cache": ("floor", 1.3),
     "lint, warm cache": ("floor", None),
+    "lint stage: parse": ("lint stage: floor", None),
+    "lint stage: cards": ("lint stage: floor", None),
+    "lint stage: rules": ("lint stage: floor", None),
     "cold build": ("floor", 1.5),
     "rebuild, nothing changed": ("cold build", 0.03),
     "rebuild, one note edited": ("cold build", 0.1),
@@ -101,6 +106,13 @@ def proportional(pid: int, rss: int) -> int:
     return rss
 
 
+def lint_stages(folder: Path) -> dict:
+    """Where lint's time goes, stage by stage, in one process: what the lint rules cost beyond the parse."""
+    command = [sys.executable, str(HERE / "lint_stages.py"), str(folder)]
+    stages = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    return {f"lint stage: {stage}": {"seconds": stages[stage]} for stage in ("floor", "parse", "cards", "rules")}
+
+
 def process_seconds(command: list[str], repeat: int = 5, cwd: Path | None = None) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -121,6 +133,7 @@ def run(count: int) -> dict:
     results["lint, no cache"] = measure(**CLI, arguments=["lint", "--no-cache", str(folder)])
     measure(**CLI, arguments=["lint", str(folder)])  # fills the cache
     results["lint, warm cache"] = measure(**CLI, arguments=["lint", str(folder)])
+    results.update(lint_stages(folder))
     results["cold build"] = measure(**CLI, arguments=["build", str(folder), "-o", str(build)])
     results["rebuild, nothing changed"] = measure(**CLI, arguments=["build", str(folder), "-o", str(build)])
     with paths[0].open("a", encoding="utf-8") as note:

@@ -411,8 +411,12 @@ def _lint(args: argparse.Namespace) -> int:
         print(output)
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
+    for problem in result.unwritten:
+        print(f"error: {problem}", file=sys.stderr)
     summary = _lint_summary(result, mode)
     print(summary, file=sys.stdout if args.output_format == "text" else sys.stderr)
+    if result.unwritten:
+        return EXIT_ERROR
     failed = result.errors or any(finding.severity == "error" for finding in result.findings) or (mode == "diff" and result.diffs)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
 

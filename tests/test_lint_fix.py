@@ -8,6 +8,8 @@ out fixed, and every other byte (code, line ends, BOM) exactly as it was.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,22 @@ def test_line_ends_survive_a_fix_on_every_line(tmp_path: Path, monkeypatch) -> N
     fixed = note.read_bytes().decode("utf-8")
     assert re.findall(r"\r\n|\r|\n", fixed) == [ends[index % len(ends)] for index in range(len(lines))]
     assert " \r" not in fixed and " \n" not in fixed
+
+
+def test_a_fixed_note_that_cannot_be_written_is_an_error_and_stays_as_it_was(tmp_path: Path) -> None:
+    """A real failed write (a file-size limit, as on a full disk): a message, exit 2, the note whole."""
+    note = tmp_path / "note.md"
+    original = "---\ntitle: T\ncategory: C\n---\n- Elasticacheはインメモリ\n".encode("utf-8")
+    note.write_bytes(original)
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (10, 10))\n"
+        "from notes2anki.cli import main\n"
+        "sys.exit(main(['lint', '--no-cache', '--fix', 'note.md']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert result.stderr == "error: note.md: cannot write the fixed note: File too large; it is unchanged\n"
+    assert note.read_bytes() == original
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["note.md"]  # no temporary file left

@@ -27,6 +27,7 @@ class Result:
     fixed: dict[str, int] = field(default_factory=dict)  # display path → fixes applied
     diffs: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unwritten: list[str] = field(default_factory=list)  # fixed notes that could not be saved
     files: int = 0
 
 
@@ -167,11 +168,15 @@ def _fixed(document: Document, corpus: Corpus, rules, report_on: set[str], mode:
     fixed_text, count = fix.fix_until_stable(document.text, lint_text)
     if count == 0:
         return document
-    result.fixed[document.display] = count
     if mode == "diff":
         result.diffs.append(_diff(document, fixed_text))
     else:
-        _write(document, fixed_text)
+        try:
+            _write(document, fixed_text)
+        except OSError as error:
+            result.unwritten.append(f"{document.display}: cannot write the fixed note: {config_module.in_words(error)}; it is unchanged")
+            return document
+    result.fixed[document.display] = count
     return Document.from_text(fixed_text, document.path, document.root)
 
 
