@@ -355,3 +355,17 @@ def test_every_option_and_argument_has_help(command: str) -> None:
     assert parser.description
     for action in parser._actions:
         assert action.help and action.help != argparse.SUPPRESS, action.dest
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("---\ntitle: x\n- a -> b\n", "notes/c.md:1:1: N001 front matter starts with '---' but is never closed"),
+        ("+++\ntitle = 'x'\n- a -> b\n", "notes/c.md:1:1: N001 front matter starts with '+++' but is never closed"),
+        ("+++\ntitle = 'x'\nbad line\n+++\n", "notes/c.md:3:1: N001 invalid TOML in front matter: Expected '=' after a key in a key/value pair"),
+    ],
+)
+def test_front_matter_that_does_not_load_is_one_finding_not_a_crash(project: Path, capsys, text: str, finding: str) -> None:
+    (project / "notes" / "c.md").write_text(text, "utf-8")
+    assert lint("--no-cache", "notes/c.md") == 1
+    assert capsys.readouterr().out.splitlines()[0] == finding
