@@ -14,7 +14,8 @@ Written as cards by the author
 - ``question``    a heading that asks (``## What does X do?``) over its body; mdanki's ``%``
                   between a front and a back
 - ``cloze``       ``{{c1::…}}``, Logseq ``{{cloze …}}``, ``==highlight==`` or ``**bold**`` in a line
-- ``table``       rows of a Q/A table (columns found by name) or of a two-column table
+- ``table``       rows of a Q/A table (columns found by name) or of a two-column table; the
+                  cells of a table of things and their attributes, one card per cell
 - ``comparison``  rows of a table comparing things named in its header
 
 Read from the shape of the notes
@@ -40,6 +41,7 @@ from dataclasses import dataclass, field, replace
 from notes2anki import deletions, identity, split, wording
 from notes2anki.lines import (
     EMPTY_DEFINITION,
+    LONE_QUESTION,
     REFERENCE_PAIR,
     TASK,
     LineCard,
@@ -49,11 +51,9 @@ from notes2anki.lines import (
     invalid_deletion,
     is_label_line,
     is_reference_line,
-    joined,
     no_card_reason,
     qa_pair,
     qa_side,
-    trimmed,
     unbold,
     valid_deletions,
     whole_bold,
@@ -76,13 +76,15 @@ from notes2anki.model import (
     Quote,
     Skipped,
     SoftBreak,
-    Strong,
     Table,
-    Text,
     TableRow,
+    Text,
     block_text,
+    joined,
     plain_text,
+    source_lines,
     title_heading,
+    trimmed,
 )
 
 # The card rules, in the order they are tried (the names ``notes2anki cards`` shows).
@@ -155,7 +157,7 @@ class Scope:
     context: tuple[str, ...]
     heading: str | None = None  # the nearest heading or sub-heading: what its section is about
     compared: bool = False  # the section is one side of a comparison (its parent heading compares)
-    terms: frozenset[str] = frozenset()  # terms the note defines, normalised: deletions for ``fact``
+    terms: frozenset[str] = frozenset()  # terms the note defines (case-folded): deletions for ``fact``
     explicit: bool = False  # the note marks its own cards, so nothing else makes one
     shown: bool = False  # the items here already show on their parent's card
 
@@ -175,11 +177,44 @@ def extract(note: Note) -> Extraction:
     result = Extraction()
     explicit = _marks_own_cards(note.blocks)
     terms = _defined_terms(note.blocks)
+    note = replace(note, blocks=_questions_with_answers(note.blocks))
     for section in _sections(note, Scope(note, (note.title,), terms=terms, explicit=explicit)):
         _section_cards(section, result)
     result.cards.sort(key=lambda card: card.line)
     result.skipped.sort(key=lambda skipped: skipped.line)
     return result
+
+
+def _questions_with_answers(blocks: list[Block] | tuple[Block, ...]) -> list[Block]:
+    """The outline with each ``- Q: …`` item that an ``- A: …`` item follows holding that item
+    as its answer, nested under it, wherever the list stands."""
+    paired: list[Block] = []
+    for block in blocks:
+        if isinstance(block, BulletList):
+            block = replace(block, items=_paired_items(block.items))
+        elif isinstance(block, Quote):
+            block = replace(block, blocks=tuple(_questions_with_answers(block.blocks)))
+        elif isinstance(block, Details):
+            block = replace(block, body=tuple(_questions_with_answers(block.body)))
+        paired.append(block)
+    return paired
+
+
+def _paired_items(items: list[ListItem]) -> list[ListItem]:
+    """Items with each ``A:`` item nested under the ``Q:`` before it (or already under it) as
+    the question's answer: its text without the label, and no card of its own."""
+    paired: list[ListItem] = []
+    for item in items:
+        if item.children or item.body:
+            item = replace(item, children=_paired_items(item.children), body=tuple(_questions_with_answers(item.body)))
+        last = paired[-1] if paired else None
+        if last is not None and not last.children and not last.body and (pair := qa_pair(last.inlines, item.inlines)):
+            paired[-1] = replace(last, children=[replace(item, inlines=pair[1], suppressed=True)])
+            continue
+        if len(item.children) == 1 and (pair := qa_pair(item.inlines, item.children[0].inlines)):
+            item = replace(item, children=[replace(item.children[0], inlines=pair[1], suppressed=True)])
+        paired.append(item)
+    return paired
 
 
 # --- sections ---------------------------------------------------------------------------------
@@ -214,8 +249,8 @@ def _sections(note: Note, scope: Scope) -> list[_Section]:
 
 def _is_subheading(paragraph: Paragraph, following: Block | None, section: _Section) -> bool:
     """A bold-only line (``**Kinesis Data Streams**``), or a short title line right over a list."""
-    nodes = [node for node in paragraph.inlines if not (isinstance(node, Text) and not node.text.strip())]
-    if len(nodes) == 1 and isinstance(nodes[0], Strong) and not card_line(nodes[0].children):
+    bold = whole_bold(paragraph.inlines)
+    if bold is not None and not card_line(bold):
         return True
     text = plain_text(paragraph.inlines).strip()
     if not (isinstance(following, BulletList) and following.line == paragraph.line + 1) or not text[:1].isalnum():
@@ -369,17 +404,11 @@ def _paragraph_cards(
 
 
 def _lines(paragraph: Paragraph) -> list[tuple[int, Inlines]]:
-    """A paragraph's source lines, each with its line number."""
-    lines: list[tuple[int, list[Inline]]] = [(paragraph.line, [])]
-    for node in paragraph.inlines:
-        if isinstance(node, SoftBreak):
-            lines.append((lines[-1][0] + 1, []))
-        else:
-            lines[-1][1].append(node)
-    return [(number, trimmed(tuple(nodes))) for number, nodes in lines if plain_text(tuple(nodes)).strip()]
+    """A paragraph's source lines that hold words, each with its line number."""
+    numbered = enumerate(source_lines(paragraph.inlines), start=paragraph.line)
+    return [(number, trimmed(nodes)) for number, nodes in numbered if plain_text(nodes).strip()]
 
 
-_SENTENCE_END = ("。", ".", "!", "?", "！", "？", "．")
 
 
 def _statements(lines: list[tuple[int, Inlines]]) -> list[tuple[int, Inlines]]:
@@ -430,7 +459,7 @@ def _lead_in(lines: list[tuple[int, Inlines]], following: Block | None) -> int:
 
 
 def _ends_sentence(inlines: Inlines) -> bool:
-    return plain_text(inlines).rstrip().endswith(_SENTENCE_END)
+    return wording.ends_sentence(plain_text(inlines))
 
 
 def _answers_lead_in(block: Block | None) -> bool:
@@ -484,12 +513,12 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
                 else:
                     _item_cards(item, scope, result, previous=_before(items, position, before))
             return
-        if describes and _description(items[0].inlines, scope.heading) is not None:
+        description = _description(items[0].inlines, scope.heading) if describes else None
+        if description is not None:
             item = items.pop(0)
-            extra = _extra(item, scope)
-            described = _description(item.inlines, scope.heading)
-            result.cards.append(_basic(_above(scope), "description", item.line, (Text(scope.heading),), (Paragraph(item.line, described),), extra, item.pin))
-            _nested_cards(item, scope, result, on_card=True)
+            card = _basic(_above(scope), "description", item.line, (Text(scope.heading),), (Paragraph(item.line, description),), _extra(item), item.pin)
+            result.cards.append(card)
+            _nested_under_card(card, item, scope, result)
     for position, item in enumerate(block.items[len(block.items) - len(items) :], start=len(block.items) - len(items)):
         _item_cards(item, scope, result, previous=_before(block.items, position, before))
 
@@ -587,7 +616,7 @@ def _item_cards(item: ListItem, scope: Scope, result: Extraction, previous: list
         _paragraph_lines(rest, scope, result, [*previous, item][-3:])
     else:
         card = _line_cards(item.line, item.inlines, tuple(item.children), scope, result, item.pin, item=item, previous=previous)
-    _nested_cards(item, scope, result, on_card=card is not None)
+    _nested_under_card(card, item, scope, result)
     return card
 
 
@@ -648,20 +677,22 @@ def _line_cards(
         card = _reference_cards(line, inlines, scope, result, previous)
         return card
     found = card_line(inlines)
-    extra = _extra_of(children, body, scope)
+    extra = _extra_of(children, body)
     if isinstance(found, LineCard):
         if found.rule == "cloze" or found.cloze:
             if not valid_deletions(found.cloze):
                 result.skipped.append(Skipped(note, line, invalid_deletion(found.cloze), EMPTY_CLOZE))
                 return None
             card = _cloze(scope, found.rule, line, found.cloze, extra, pin)
-        elif found.rule == "definition" and not found.back:
-            card = None
         else:
             card = _basic(scope, found.rule, line, found.front, (Paragraph(line, found.back),), extra, pin)
         result.cards.append(card)
         if found.reversed:
             result.cards.append(_basic(scope, found.rule, line, found.back, (Paragraph(line, found.front),)))
+        return card
+    if found == LONE_QUESTION and children:  # ``- Q: …`` over its answer
+        card = _basic(scope, "flashcard", line, qa_side(inlines)[1], _answer((BulletList(children[0].line, list(children)),)), pin=pin)
+        result.cards.append(card)
         return card
     if found == EMPTY_DEFINITION and children:
         front = split.colon(inlines).left
@@ -715,7 +746,7 @@ def _statement_cards(
         return None
     cloze = deletions.cloze_of(unbold(inlines), scope.terms, scope.context)
     if cloze is not None:
-        card = _cloze(scope, "fact", line, cloze, _extra_of(children, body, scope), pin)
+        card = _cloze(scope, "fact", line, cloze, _extra_of(children, body), pin)
         result.cards.append(card)
         return card
     result.skipped.append(Skipped(note, line, text, PLAIN_STATEMENT))
@@ -776,7 +807,7 @@ def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extracti
     else:
         found = split.colon(inlines) or split.arrow(inlines)
         statements = [(plain_text(found.left).strip(), found.right)]
-    candidates = _previous_pair(scope, result, previous)
+    candidates = _previous_pair(previous)
     if candidates is None or any(word not in ("前者", "後者") for word, _ in statements):
         result.skipped.append(Skipped(scope.note, line, text, REFERENCE))
         return None
@@ -787,7 +818,7 @@ def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extracti
     return made
 
 
-def _previous_pair(scope: Scope, result: Extraction, previous) -> tuple | None:
+def _previous_pair(previous: list[ListItem] | tuple) -> tuple[ListItem, ListItem] | None:
     """The two items a 前者/後者 line refers to: the two items right before it, when there are
     exactly two (a two-item list just above, or its first two siblings)."""
     items = [item for item in previous if plain_text(item.inlines).strip()]
@@ -808,18 +839,31 @@ def _attach(referent: ListItem, statement: Inlines, line: int, scope: Scope, res
     return card
 
 
-def _extra(item: ListItem, scope: Scope) -> tuple[Block, ...]:
-    return _extra_of(tuple(item.children), item.body, scope)
+def _extra(item: ListItem) -> tuple[Block, ...]:
+    return _extra_of(tuple(item.children), item.body)
 
 
-def _extra_of(children: tuple[ListItem, ...], body: tuple[Block, ...], scope: Scope) -> tuple[Block, ...]:
+def _extra_of(children: tuple[ListItem, ...], body: tuple[Block, ...], carded: frozenset[int] = frozenset()) -> tuple[Block, ...]:
     """What goes below a card's answer: the item's own further text, and the nested items that
-    make no card of their own (remarks, examples); those that do are not repeated."""
-    remarks = [child for child in children if not isinstance(card_line(child.inlines), LineCard)]
+    make no card of their own (remarks, examples); those that do (by their own words, or on the
+    ``carded`` lines) are not repeated."""
+    remarks = [child for child in children if child.line not in carded and not isinstance(card_line(child.inlines), LineCard)]
     extra: list[Block] = list(body)
     if remarks:
         extra.append(BulletList(remarks[0].line, remarks))
     return tuple(extra)
+
+
+def _nested_under_card(card: Card | None, item: ListItem, scope: Scope, result: Extraction, shown: set[int] | None = None) -> None:
+    """The cards of the items nested under ``item``; a nested item that made a card of its own
+    after all (a lead-in over a list of its own) then leaves the Extra of ``card``."""
+    start = len(result.cards)
+    _nested_cards(item, scope, result, on_card=card is not None, shown=shown)
+    carded = frozenset(made.line for made in result.cards[start:])
+    if card is None or not card.extra or not any(child.line in carded for child in item.children):
+        return
+    index = next(index for index, made in enumerate(result.cards) if made is card)
+    result.cards[index] = replace(card, extra=_extra_of(tuple(item.children), item.body, carded))
 
 
 # --- explicit cards -----------------------------------------------------------------------------
@@ -829,7 +873,7 @@ def _logseq_card(item: ListItem, scope: Scope, result: Extraction) -> Card | Non
     """A Logseq block tagged ``#card``: a cloze if it holds deletions, else block → children."""
     note, text = scope.note, plain_text(item.inlines).strip()
     if has_deletions(item.inlines):
-        card = _cloze(scope, "logseq", item.line, as_deletions(item.inlines, bold=False), _extra(item, scope), item.pin)
+        card = _cloze(scope, "logseq", item.line, as_deletions(item.inlines, bold=False), _extra(item), item.pin)
     elif item.children or item.body:
         back = tuple(item.body) + ((BulletList(item.children[0].line, item.children),) if item.children else ())
         card = _basic(scope, "logseq", item.line, item.inlines, _answer(back), pin=item.pin)
@@ -897,10 +941,11 @@ def _block_lines(blocks: tuple[Block, ...]) -> list[Inlines]:
 
 
 def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
-    """Rows as cards: Q/A columns found by name, a two-column table, or a comparison."""
+    """Rows as cards: Q/A columns found by name, a two-column table, a comparison, or a card per
+    cell of a table of things and their attributes."""
     note = scope.note
     header = " | ".join(plain_text(cell).strip() for cell in table.header.cells)
-    names = [wording.normalised(plain_text(cell)).strip(".:：#") for cell in table.header.cells]
+    names = _column_names(table)
     columns = {role: next((i for i, name in enumerate(names) if name in words), None) for role, words in _QA_COLUMNS.items()}
     if scope.explicit:
         result.skipped.append(Skipped(note, table.line, header, EXPLICIT_ONLY))
@@ -915,6 +960,10 @@ def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
         _attribute_cells(table, scope, result)
     else:
         result.skipped.append(Skipped(note, table.line, header, HEADER_ONLY))
+
+
+def _column_names(table: Table) -> list[str]:
+    return [wording.normalised(plain_text(cell)).strip(".:：#") for cell in table.header.cells]
 
 
 def _qa_rows(table: Table, scope: Scope, result: Extraction, columns: dict[str, int | None], header: bool = False) -> None:
@@ -945,12 +994,11 @@ def _attribute_cells(table: Table, scope: Scope, result: Extraction) -> None:
     """``| Attack | Description | Mitigation |``: one card per cell, the row's name on the front
     and the column's name in the context, so that each card holds one fact. Example and note
     columns go to the Extra of the row's cards."""
-    names = [wording.normalised(plain_text(cell)).strip(".:：#") for cell in table.header.cells]
+    names = _column_names(table)
     asides = {column for column, name in enumerate(names) if name in _QA_COLUMNS["extra"] or name in _EXAMPLE_COLUMNS}
-    for column, name in enumerate(table.header.cells[1:], start=1):
-        if column in asides:
-            continue
-        inner = replace(scope, context=(*scope.context, plain_text(name).strip()))
+    facts = [column for column in range(1, len(names)) if column not in asides]
+    for column in facts:
+        inner = replace(scope, context=(*scope.context, plain_text(table.header.cells[column]).strip()))
         for row in table.rows:
             cell = _cells(row)
             label, value = cell(0), cell(column)
@@ -958,7 +1006,8 @@ def _attribute_cells(table: Table, scope: Scope, result: Extraction) -> None:
                 extra = tuple(Paragraph(row.line, (*table.header.cells[aside], Text(": "), *cell(aside))) for aside in sorted(asides) if plain_text(cell(aside)).strip())
                 result.cards.append(_basic(inner, "table", row.line, label, (Paragraph(row.line, value),), extra))
     for row in table.rows:
-        if not plain_text(row.cells[0] if row.cells else ()).strip() or not any(plain_text(cell).strip() for cell in row.cells[1:]):
+        cell = _cells(row)
+        if not plain_text(cell(0)).strip() or not any(plain_text(cell(column)).strip() for column in facts):
             result.skipped.append(Skipped(scope.note, row.line, " | ".join(plain_text(cell).strip() for cell in row.cells), EMPTY_ROW))
 
 
@@ -974,9 +1023,6 @@ def _comparison_rows(table: Table, scope: Scope, result: Extraction) -> None:
             continue
         items = [ListItem(row.line, (*name, Text(": "), *value)) for name, value in values]
         result.cards.append(_basic(inner, "comparison", row.line, label, (BulletList(row.line, items),)))
-
-
-# --- cloze deletions --------------------------------------------------------------------------------
 
 
 # --- building cards -----------------------------------------------------------------------------------

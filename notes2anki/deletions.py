@@ -51,15 +51,20 @@ def cloze_of(inlines: Inlines, terms: frozenset[str], context: tuple[str, ...] =
     """
     text = plain_text(inlines)
     shown = {wording.normalised(part) for part in context}
+
+    def hidden_by_context(span: str) -> bool:
+        return any(wording.normalised(span) in part for part in shown)
+
     codes = [index for index, node in enumerate(inlines) if isinstance(node, Code)]
     if codes:
         opening = len(plain_text(inlines[: codes[0]]).split()) <= 2  # the statement's subject: 「Python's `dict` …」
-        if len(codes) == 1 and not opening and _usable(text, inlines[codes[0]].text):
+        code = inlines[codes[0]].text
+        if len(codes) == 1 and not opening and not hidden_by_context(code) and _usable(text, code):
             index = codes[0]
             return inlines[:index] + (Deletion((inlines[index],)),) + inlines[index + 1 :]
         return None
     for finder, several in _FINDERS:
-        spans = [span for span in finder(inlines, terms) if not any(wording.normalised(span) in part for part in shown)]
+        spans = [span for span in finder(inlines, terms) if not hidden_by_context(span)]
         if not spans:
             continue
         chosen = [span for span in spans if _usable(text, span, listing=finder not in _EACH_ITS_OWN)]

@@ -19,13 +19,13 @@ from notes2anki.model import (
     Emphasis,
     Inline,
     Inlines,
-    LineBreak,
     Link,
     Mark,
-    SoftBreak,
     Strong,
     Text,
+    deletions_in,
     plain_text,
+    trimmed,
 )
 
 # Why a line makes no card: shown by ``notes2anki cards``; lint rules report some of them.
@@ -34,6 +34,7 @@ EMPTY_DEFINITION = "a definition with nothing after the colon"
 FLOW = "a flow or menu path (two or more arrows): not a question and an answer"
 LABEL = "a remark (a label such as Note:, 例：, TODO), not a fact to learn"
 LINKS = "a link or a page reference: nothing to learn from it alone"
+LONE_QUESTION = "a question (Q:) with no answer (A:) right after it"
 TASK = "a to-do item"
 TAGS = "tags only"
 
@@ -113,7 +114,9 @@ def card_line(inlines: Inlines) -> LineCard | str | None:
     found = split.double_colon(inlines) if "::" in texts else None
     if found is not None:
         return LineCard("flashcard", found.left, found.right, reversed=found.separator == ":::")
-    if is_label_line(inlines) or (qa_side(inlines) or ("",))[0] == "q":  # a ``Q:`` with no ``A:`` after it asks alone
+    if (qa_side(inlines) or ("",))[0] == "q":  # a ``Q:`` and the ``A:`` after it are read as a pair before this
+        return LONE_QUESTION
+    if is_label_line(inlines):
         return LABEL
     colon = split.position(inlines, split.COLON_PATTERN) if ":" in texts or "：" in texts else None
     arrow = split.position(inlines, split.ARROW_PATTERN) if any(mark in texts for mark in split.ARROWS) else None
@@ -237,29 +240,33 @@ def has_deletions(inlines: Inlines) -> bool:
 
 def as_deletions(inlines: Inlines, bold: bool = True) -> Inlines:
     """The text with each highlighted span (and, unless the author marked deletions another way,
-    each bold one) as a deletion; deletions written as such are kept."""
+    each bold one) as a deletion, at any depth; deletions written as such are kept."""
     nodes: list[Inline] = []
     for node in inlines:
         if isinstance(node, Mark) or isinstance(node, Strong) and bold and not wording.is_emphasis(plain_text(node.children)):
             nodes.append(Deletion(node.children))
-        elif isinstance(node, (Emphasis, Link)):
+        elif isinstance(node, (Strong, Emphasis, Link)):
             nodes.append(replace(node, children=as_deletions(node.children, bold)))
         else:
             nodes.append(node)
     return tuple(nodes)
 
 
+def _unshowable(deletion: Deletion) -> bool:
+    return not plain_text(deletion.children).strip() or deletion.number == 0
+
+
 def invalid_deletion(inlines: Inlines) -> str:
     """The first deletion Anki cannot show, as written (``{{c1::}}``, ``{{c0::x}}``)."""
-    for node in inlines:
-        if isinstance(node, Deletion) and (not plain_text(node.children).strip() or node.number == 0):
+    for node in deletions_in(inlines):
+        if _unshowable(node):
             return f"{{{{c{node.number if node.number is not None else ''}::{plain_text(node.children)}}}}}"
     return ""
 
 
 def valid_deletions(inlines: Inlines) -> bool:
-    found = [node for node in inlines if isinstance(node, Deletion)]
-    return bool(found) and all(plain_text(node.children).strip() and node.number != 0 for node in found)
+    found = deletions_in(inlines)
+    return bool(found) and not any(_unshowable(node) for node in found)
 
 
 def bold_inside(inlines: Inlines) -> bool:
@@ -279,28 +286,6 @@ def whole_bold(inlines: Inlines) -> Inlines | None:
 def unbold(inlines: Inlines) -> Inlines:
     whole = whole_bold(inlines)
     return whole if whole is not None else inlines
-
-
-def joined(lines: list[Inlines], separator: Inline = LineBreak()) -> Inlines:
-    joined: list[Inline] = []
-    for line in lines:
-        if joined:
-            joined.append(separator)
-        joined.extend(line)
-    return tuple(joined)
-
-
-def trimmed(inlines: Inlines) -> Inlines:
-    nodes = list(inlines)
-    while nodes and isinstance(nodes[0], (Text, SoftBreak, LineBreak)) and not plain_text((nodes[0],)).strip():
-        nodes.pop(0)
-    while nodes and isinstance(nodes[-1], (Text, SoftBreak, LineBreak)) and not plain_text((nodes[-1],)).strip():
-        nodes.pop()
-    if nodes and isinstance(nodes[0], Text):
-        nodes[0] = Text(nodes[0].text.lstrip())
-    if nodes and isinstance(nodes[-1], Text):
-        nodes[-1] = Text(nodes[-1].text.rstrip())
-    return tuple(nodes)
 
 
 def without_trailing_colon(inlines: Inlines) -> Inlines:

@@ -44,6 +44,7 @@ from notes2anki.model import (
     Table,
     Text,
     block_lines,
+    deletions_in,
     plain_text,
     soft_break,
 )
@@ -67,8 +68,9 @@ def escape(text: str) -> str:
 
 
 def _in_deletion(rendered: str) -> str:
-    """Text inside a deletion: ``::`` would start a hint and ``}}`` end the deletion early."""
-    return rendered.replace("::", ":&#58;").replace("}}", "}&#125;")
+    """Text inside a deletion: ``::`` would start a hint, and a ``}`` next to the closing braces
+    would end the deletion early."""
+    return rendered.replace("::", ":&#58;").replace("}", "&#125;")
 
 
 @dataclass
@@ -212,16 +214,7 @@ def deletions(card: Card) -> tuple[str, ...]:
     numbered them (``{{c2::…}}``), since those numbers are kept as written."""
     if card.kind != "cloze":
         return ()
-    found: list[Deletion] = []
-
-    def visit(nodes: Inlines) -> None:
-        for node in nodes:
-            if isinstance(node, Deletion):
-                found.append(node)
-            elif isinstance(node, (Strong, Emphasis, Mark, Link)):
-                visit(node.children)
-
-    visit(card.cloze)
+    found = deletions_in(card.cloze)
     if any(node.number is not None for node in found):
         return ()
     return tuple(plain_text(node.children) for node in found)

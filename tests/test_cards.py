@@ -10,6 +10,7 @@ import pytest
 
 from notes2anki import cards as card_rules
 from notes2anki import lines
+from notes2anki.lines import qa_pair
 from notes2anki.cli import main
 from notes2anki.model import BulletList, ListItem
 from notes2anki.parse import parse_text
@@ -83,9 +84,11 @@ def _lists(text: str) -> list[BulletList]:
 
 
 def _leaves_with_siblings(items: list[ListItem]):
-    """One-line items that are not the only answer of the item above them."""
-    for item in items:
-        if not item.children and not item.body and len(items) > 1:
+    """One-line items that are not the only answer of the item above them (nor the ``A:`` of
+    the ``Q:`` item before them)."""
+    for previous, item in zip([None, *items], items):
+        answers = previous is not None and qa_pair(previous.inlines, item.inlines) is not None
+        if not item.children and not item.body and len(items) > 1 and not answers:
             yield item
         yield from _leaves_with_siblings(item.children)
 
@@ -97,7 +100,9 @@ def _edits(text: str):
         for item in _leaves_with_siblings(block.items):
             yield f"without line {item.line}", item.line, "\n".join(lines[: item.line - 1] + lines[item.line :])
         last = block.items[-1]
-        end = max([last.line, *(child.line for child in _leaves_with_siblings(last.children))])
+        end = last.line  # the last item ends where its indented lines (nested items, code) do
+        while end < len(lines) and lines[end].startswith((" ", "\t")):
+            end += 1
         indent = re.match(r"\s*(?:[-*+]|\d+[.)])\s", lines[last.line - 1])
         if indent:
             added = indent.group().rstrip().rstrip("0123456789.)") + ("- " if indent.group().strip()[-1] in ".)" else " ") + "問い -> 答え"
