@@ -86,7 +86,7 @@ def _usable(text: str, span: str, listing: bool = True) -> bool:
     before, after = text[:start].rstrip(), text[start + len(span) :].lstrip()
     listed = before.endswith(_LISTING) or after.startswith(_LISTING) and not after.startswith(_NOT_LISTING) or after.startswith(("など", "等"))
     contrasted = after.startswith(_CONTRAST)  # 「RDSとは異なり、…」: the statement is about something else
-    return not (listing and listed) and not contrasted and _depth(before) == 0 and not _given_away(span, before + " " + after)
+    return not (listing and listed) and not contrasted and _open_parentheses(before) == 0 and not _given_away(span, before + " " + after)
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
@@ -116,8 +116,9 @@ _NOT_LISTING = ("とは", "として", "と同じ")  # 「Xとして」 lists no
 _LISTING = ("、", "・", "や", "と", ",", "，", "/", " and", " or")
 
 
-def _depth(text: str) -> int:
-    """How many brackets are open at the end of ``text``."""
+def _open_parentheses(text: str) -> int:
+    """How many parentheses (asides) are open at the end of ``text``; quote brackets (「」) are
+    not counted, since a quoted term is a candidate itself."""
     depth = 0
     for char in text:
         if char in "（(":
