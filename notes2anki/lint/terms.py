@@ -97,12 +97,13 @@ class Dictionary:
 
 
 def _any_of(rules: list[Rule]) -> re.Pattern[str] | None:
-    """One pattern that matches wherever some rule might; None if the rules cannot be combined."""
+    """One pattern that matches wherever some rule might, in a line or in a whole note (``^`` and
+    ``$`` at each line's ends); None if the rules cannot be combined."""
     if not rules:
         return re.compile(r"(?!)")
     parts = [f"(?i:{rule.pattern.pattern})" if rule.pattern.flags & re.IGNORECASE else f"(?:{rule.pattern.pattern})" for rule in rules]
     try:
-        return re.compile("|".join(parts))
+        return re.compile("|".join(parts), re.MULTILINE)
     except re.error:  # back-references in a user's pattern do not survive combination
         return None
 
