@@ -22,7 +22,9 @@ LABELS = frozenset(
     exemple, remarque, ejemplo, nota""".split(",")
 )
 # Words that point at something else in the note instead of naming it.
-REFERENCES = frozenset("前者 後者 上記 以下 下記 これ それ あれ こちら 同上 同様 above below this that these those former latter it".split())
+# Words that point at nearby text instead of naming something: a card that needs one cannot be answered alone.
+JAPANESE_REFERENCES = ("前者", "後者", "上記", "以下", "下記", "前述", "同上", "同様", "これら", "それら", "これ", "それ", "あれ", "こちら")
+REFERENCES = frozenset((*JAPANESE_REFERENCES, *"above below this that these those former latter it".split()))
 # Headings that organise a note rather than name a subject: they never make a card themselves.
 LABEL_HEADINGS = frozenset(
     " ".join(word.split())

@@ -1,10 +1,10 @@
 """N103 dangling-reference: a line that starts by pointing at its surroundings.
 
 ## What it does
-Reports lines that begin with a word that refers to nearby text (前者, 後者, 上記, 下記, 前述,
-同上, これ, それ, *the former*, *the latter*, *the above*, …) where the card cannot show what it
-refers to: a card whose question starts with it, or a line that makes no card because what it
-refers to cannot be told. (前者：… and 後者：… right after two items are resolved to those items,
+Reports lines that begin with a word that refers to nearby text (前者, 後者, 上記, 以下, 前述,
+同上, 同様, これ, それ, *the former*, *the latter*, *the above*, …) where the card cannot show
+what it refers to: a card whose question starts with it (a list item, a heading that asks, a
+``Q:`` line), or a line that makes no card because what it refers to cannot be told. (前者：… and 後者：… right after two items are resolved to those items,
 and not reported.)
 
 ## Why is this bad?
@@ -33,28 +33,26 @@ from collections.abc import Iterator
 
 from notes2anki.cards import REFERENCE
 from notes2anki.lint.engine import Corpus, Finding, at
+from notes2anki.wording import JAPANESE_REFERENCES
 
 CODE = "N103"
 NAME = "dangling-reference"
 FIX = None
 
 _REFERENCE = re.compile(
-    r"^(?:前者|後者|上記|下記|前述|同上|これら|それら|これ|それ|"
-    r"(?i:the former|the latter|the above|as above|as mentioned above|see above)(?![A-Za-z]))"
+    "|".join(sorted(JAPANESE_REFERENCES, key=len, reverse=True))
+    + r"|(?i:the former|the latter|the above|as above|as mentioned above|see above)(?![A-Za-z])"
 )
 
 
-_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]\]\s*)?")
-
-
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    """Lines that start with a reference word and make a card, or were meant to."""
-    lines = {card.line for card in document.cards if card.rule not in ("section", "table", "comparison", "description", "reference")}
-    lines |= {skipped.line for skipped in document.skipped if skipped.reason == REFERENCE}
-    for number in sorted(line for line in lines if line <= len(document.lines)):
-        line = document.lines[number - 1]
-        start = len(_MARKER.match(line).group())
-        match = _REFERENCE.match(line[start:])
+    """Cards whose question starts with a reference word, and lines meant as cards that made
+    none because of one."""
+    starts = {card.line: card.question for card in document.cards if card.rule not in ("section", "table", "comparison", "description", "reference")}
+    starts |= {skipped.line: skipped.text for skipped in document.skipped if skipped.reason == REFERENCE}
+    for number in sorted(line for line in starts if line <= len(document.lines)):
+        match = _REFERENCE.match(starts[number].lstrip())
         if match:
-            word = match.group()
-            yield at(document, number, start + 1, CODE, f"the line starts with '{word}', which points at text a card does not show")
+            word, line = match.group(), document.lines[number - 1]
+            column = line.find(word) + 1 or 1
+            yield at(document, number, column, CODE, f"the line starts with '{word}', which points at text a card does not show")
