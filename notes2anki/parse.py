@@ -127,9 +127,9 @@ class _LineFinder:
             marker = token.get("marker", "```")
             start = self.find(marker)
             token["line"] = start + 1
-            self.cursor = start + raw.count("\n") + 2
-            closing = self.cursor - 1
+            closing = start + raw.count("\n") + 1  # the line after the code: its fence, if it has one
             closed = closing < len(self.lines) and marker in self.lines[closing]
+            self.cursor = closing + 1 if closed else closing  # an unclosed fence ends with its item or quote
             self.code.append(CodeLines(start + 1, self.cursor if closed else min(closing, len(self.lines)), "fenced", closed))
         else:
             start = self.find(raw.split("\n", 1)[0])

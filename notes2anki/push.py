@@ -53,9 +53,10 @@ class AnkiConnect:
             with urllib.request.urlopen(http, timeout=self.timeout) as response:
                 answer = json.loads(response.read().decode("utf-8"))
         except (urllib.error.URLError, ConnectionError, socket.timeout) as error:
-            reason = getattr(error, "reason", error)
+            reason = getattr(error, "reason", error)  # urllib wraps the socket's error
+            words = reason.strerror if isinstance(reason, OSError) and reason.strerror else str(reason)
             raise AnkiConnectError(
-                f"cannot reach AnkiConnect at {self.url} ({reason}): is Anki running, with the AnkiConnect "
+                f"cannot reach AnkiConnect at {self.url} ({words}): is Anki running, with the AnkiConnect "
                 "add-on (2055492159) installed?"
             ) from None
         except (ValueError, UnicodeDecodeError):

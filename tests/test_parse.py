@@ -104,6 +104,13 @@ def test_repeated_lines_get_their_own_line_numbers(notes_dir: Path) -> None:
     assert _outline(note) == [("item", 1, "same"), ("item", 2, "same"), ("item", 3, "same"), ("paragraph", 5, "same")]
 
 
+def test_lines_after_a_fence_left_open_in_an_item_keep_their_numbers(notes_dir: Path) -> None:
+    """The fence ends with its item; the next item is on the line right after the code."""
+    path = write_note(notes_dir, "open.md", "- item\n  ```sh\n  ls\n- next\n\n> ```\n> code\n\nafter\n")
+    outline = _outline(parse_note(path, notes_dir))
+    assert ("item", 4, "next") in outline and ("paragraph", 9, "after") in outline
+
+
 def test_front_matter_keys_are_kept(notes_dir: Path) -> None:
     path = write_note(
         notes_dir,

@@ -120,7 +120,7 @@ def test_anki_not_running_is_said_plainly_and_the_decks_are_still_built(notes_di
     write_note(notes_dir, "aws.md", NOTE)
     assert main(["push", str(notes_dir), "-o", str(tmp_path / "build"), "--anki-url", url]) == 2
     err = capsys.readouterr().err
-    assert f"cannot reach AnkiConnect at {url}" in err
+    assert f"cannot reach AnkiConnect at {url} (Connection refused): is Anki running" in err
     assert "is Anki running, with the AnkiConnect add-on (2055492159) installed?" in err
     assert "Traceback" not in err
     assert (tmp_path / "build" / "AWS.apkg").is_file()
