@@ -1,7 +1,7 @@
 """Command line: ``main(argv) -> int`` is the only place that prints or decides the exit code.
 
-Exit codes: 0 success, 1 problems found in the notes, 2 usage or configuration error,
-unreadable input, or output that cannot be written.
+Exit codes: 0 success, 1 problems found in the notes (a note that cannot be read is one), 2
+usage or configuration error, or output that cannot be written.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-v", "--verbose", action="store_true", help="list each card added, changed, moved or removed")
     build.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     build.add_argument("--forget-removed", action="store_true", help="drop removed cards (after deleting them in Anki)")
-    build.add_argument("--watch", action="store_true", help="build again whenever a note, an image or pyproject.toml changes (Ctrl-C to stop)")
+    build.add_argument("--watch", action="store_true", help="build again whenever a note or an image changes (Ctrl-C to stop)")
     build.set_defaults(run=_build)
 
     push = commands.add_parser("push", help="build, then import the decks into a running Anki (AnkiConnect)")
@@ -206,7 +206,7 @@ def _progress():
 
 
 def _watch(args: argparse.Namespace) -> int:
-    """Build, then build again whenever a note, an image or the configuration changes.
+    """Build, then build again whenever a note or an image changes.
 
     The system tells watchfiles what changed (inotify, FSEvents, ReadDirectoryChangesW): no
     polling. The build itself reads only the files that changed.
@@ -221,8 +221,8 @@ def _watch(args: argparse.Namespace) -> int:
     watched = sorted({root_of(path).resolve() for path in args.paths})
 
     class Inputs(DefaultFilter):
-        """What the build reads: the notes folders' files but hidden ones (the build ignores them
-        and keeps its temporary files there), the lock file and the output folder."""
+        """What the build reads: the notes folders' files, but not hidden ones (the build ignores
+        them and keeps its temporary files there), the lock file or the output folder."""
 
         def __call__(self, change, path: str) -> bool:
             resolved = Path(path).resolve()
@@ -233,9 +233,6 @@ def _watch(args: argparse.Namespace) -> int:
                 return False
             return super().__call__(change, path)
 
-    config = Path("pyproject.toml")
-    if config.is_file():
-        watched.append(config.resolve())
     _build_once(args)
     print(f"watching {', '.join(map(str, args.paths))} for changes (Ctrl-C to stop)", flush=True)
     for changes in watch(*watched, watch_filter=Inputs(), raise_interrupt=True):

@@ -84,7 +84,7 @@ class LintCache:
             return None
         return [_finding(raw) for raw in entry["findings"]], entry["collected"]
 
-    def put(self, path: Path, findings: list[Finding], collected: dict, images: dict[str, bool]) -> None:
+    def put(self, path: Path, findings: list[Finding], collected: dict, images: list[str]) -> None:
         self.entries[str(path)] = {
             "stat": fingerprint(path),
             "findings": [_raw(finding) for finding in findings],

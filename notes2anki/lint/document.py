@@ -34,7 +34,7 @@ _MATH_GROUPS = ("paren_math", "bracket_math", "display_math", "dollar_math")
 # Math that runs over several lines of one paragraph (the parser reads a paragraph whole).
 MATH_OPENING = re.compile(r"(?<!\\)\\[(\[]|\$\$")
 MATH_CLOSING = {"\\(": "\\)", "\\[": "\\]", "$$": "$$"}
-_NEW_BLOCK = re.compile(r"\s*(?:[-*+]\s|\d{1,9}[.)]\s|#|>|\||```|~~~|$)")  # a line that ends a paragraph
+NEW_BLOCK = re.compile(r"\s*(?:[-*+]\s|\d{1,9}[.)]\s|#|>|\||```|~~~|$)")  # a line that ends a paragraph
 
 
 def _mask(match: re.Match[str]) -> str:
@@ -133,7 +133,7 @@ class Document:
     def _closing_below(self, masked: list[str], number: int, closing: str) -> tuple[int, int] | None:
         """Where ``closing`` ends on a following line of the same paragraph, if it does."""
         for following in range(number + 1, len(masked) + 1):
-            if following in self.code_lines or _NEW_BLOCK.match(self.lines[following - 1]):
+            if following in self.code_lines or NEW_BLOCK.match(self.lines[following - 1]):
                 return None
             found = masked[following - 1].find(closing)
             if found >= 0:

@@ -84,7 +84,7 @@ class _Linted:
     display: str
     findings: list[Finding] = field(default_factory=list)
     collected: dict[str, object] = field(default_factory=dict)  # corpus rule code → collected part
-    images: dict[str, bool] = field(default_factory=dict)  # local images → whether they exist
+    images: list[str] = field(default_factory=list)  # local images the note uses: the cache watches them
     error: NoteError | None = None
 
 
@@ -104,7 +104,7 @@ def _lint_file(job: tuple[Path, Path], config: Config, dictionary: terms.Diction
     linted.collected = {rule.CODE: rule.collect(document, corpus) for rule in rules if is_corpus_rule(rule)}
     if document.note is not None:
         targets = (media.target(document.note, image.url) for _, image in images(document.note.blocks))
-        linted.images = {str(target): target.is_file() for target in targets if target is not None}
+        linted.images = [str(target) for target in targets if target is not None]
     return linted
 
 

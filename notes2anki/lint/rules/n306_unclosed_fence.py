@@ -6,8 +6,8 @@ list item or a quote runs to the end of that item or quote; one opened at the to
 end of the note.
 
 ## Why is this bad?
-Markdown treats everything after the opening fence, to the end of the note, as code: every
-item below it silently makes no card, and no lint rule looks at it.
+Markdown treats everything after the opening fence as code, to the end of the note (or of the
+item or quote it is in): every item there silently makes no card, and no lint rule looks at it.
 
 ## Example
 ````markdown

@@ -21,9 +21,9 @@ It is invisible, it makes diffs noisy, and a stray full-width space ends up on t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from notes2anki.lint.document import NEW_BLOCK
 from notes2anki.lint.engine import Corpus, Edit, Finding, at
 
 CODE = "N402"
@@ -31,7 +31,6 @@ NAME = "trailing-whitespace"
 FIX = "safe"
 
 _WHITESPACE = " \t\u3000"
-_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||```|~~~|$)")
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
@@ -54,5 +53,5 @@ def _is_line_break(document, number: int, whitespace: str) -> bool:
         len(whitespace) >= 2
         and set(whitespace) == {" "}
         and line.strip() != ""
-        and not _BLOCK_START.match(following)
+        and not NEW_BLOCK.match(following)
     )
