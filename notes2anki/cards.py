@@ -2,8 +2,9 @@
 
 A note is read section by section (a heading, or a bold line standing as a sub-heading, and what
 follows it). Cards the author wrote in a flashcard syntax are taken as written; everything else
-is judged line by line, and a line makes at most one card. The rules, in the order they are
-tried (README "Card rules" shows an example of each):
+is judged line by line (what a line says by itself is ``lines.py``'s; where it stands, here),
+and a line makes at most one card. The rules, in the order they are tried (README "Card rules"
+shows an example of each):
 
 Written as cards by the author
 - ``flashcard``   Obsidian_to_Anki ``START`` … ``END`` and ``STARTI … ENDI``; spaced-repetition
@@ -13,7 +14,8 @@ Written as cards by the author
 - ``question``    a heading that asks (``## What does X do?``) over its body; mdanki's ``%``
                   between a front and a back
 - ``cloze``       ``{{c1::…}}``, Logseq ``{{cloze …}}``, ``==highlight==`` or ``**bold**`` in a line
-- ``table``       rows of a Q/A table (columns found by name) or of a two-column table
+- ``table``       rows of a Q/A table (columns found by name) or of a two-column table; the
+                  cells of a table of things and their attributes, one card per cell
 - ``comparison``  rows of a table comparing things named in its header
 
 Read from the shape of the notes
@@ -33,41 +35,56 @@ nested under a card's line that make no card of their own go to its Extra field.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field, replace
 
 from notes2anki import deletions, identity, split, wording
+from notes2anki.lines import (
+    EMPTY_DEFINITION,
+    LONE_QUESTION,
+    REFERENCE_PAIR,
+    TASK,
+    LineCard,
+    as_deletions,
+    card_line,
+    has_deletions,
+    invalid_deletion,
+    is_label_line,
+    is_reference_line,
+    no_card_reason,
+    qa_pair,
+    qa_side,
+    unbold,
+    valid_deletions,
+    whole_bold,
+    without_trailing_colon,
+)
 from notes2anki.model import (
     Block,
     BulletList,
     Card,
-    Code,
     CodeBlock,
-    Deletion,
     Details,
-    Emphasis,
     Flashcard,
     Heading,
     Inline,
     Inlines,
-    LineBreak,
-    Link,
     ListItem,
-    Mark,
     Math,
     Note,
     Paragraph,
     Quote,
     Skipped,
     SoftBreak,
-    Strong,
     Table,
-    Text,
     TableRow,
+    Text,
     block_text,
+    joined,
     plain_text,
+    source_lines,
     title_heading,
+    trimmed,
 )
 
 # The card rules, in the order they are tried (the names ``notes2anki cards`` shows).
@@ -93,16 +110,8 @@ MAX_PARENT_CONTEXT = 40
 MAX_BACK_ITEMS = 7  # a longer list is split into cards of at most this many items
 MAX_PROPERTY_LENGTH = 80  # longer lines are statements of their own, not properties of a heading
 
-# Why no card: shown by ``notes2anki cards``; lint rules report some of them.
-EMPTY_ARROW_SIDE = "an arrow with nothing on one side"
-EMPTY_DEFINITION = "a definition with nothing after the colon"
 PLAIN_STATEMENT = "a plain statement: no question and answer, and no single part that is plainly the one to recall"
-FLOW = "a flow or menu path (two or more arrows): not a question and an answer"
-LABEL = "a remark (a label such as Note:, 例：, TODO), not a fact to learn"
 REFERENCE = "refers to an earlier item (前者, 上記, …) that cannot be told for sure"
-LINKS = "a link or a page reference: nothing to learn from it alone"
-TASK = "a to-do item"
-TAGS = "tags only"
 CODE_ALONE = "code on its own: no question to go with it (put it under an item or a question heading)"
 INDENTED_CODE = "indented text that Markdown shows as code (indented four spaces): no card is made from it"
 PROPERTY = "a property (key:: value): data about the note or block, not text"
@@ -123,8 +132,6 @@ INTRODUCTION = "a remark about the note or a summary (prose outside a subject's 
 
 _SEPARATOR_LINE = re.compile(r"^%$")
 _REVEAL = re.compile(r"表示|クリック|展開|開く|見る|答え$|解答$|\b(?:show|hide|expand|click|reveal|toggle|answer|solution)\b", re.IGNORECASE)
-_PURPOSE = re.compile(r"^(?P<goal>.{2,60}?(?:[うくぐすつぬぶむる]|ため))には[、，,]\s*(?P<way>.+)$")
-_REFERENCE_PAIR = re.compile(r"^前者は(?P<first>.+?)[、，,]\s*後者は(?P<second>.+?)[。．]?$")
 # A first column headed like this holds what is compared, not the things: 「| 観点 | A | B |」.
 _ASPECT_COLUMNS = ("観点", "比較項目", "項目", "比較", "aspect", "feature", "property", "criterion", "criteria", "item", "")
 _EXAMPLE_COLUMNS = ("example", "examples", "例", "例文", "beispiel", "exemple", "ejemplo")
@@ -150,7 +157,7 @@ class Scope:
     context: tuple[str, ...]
     heading: str | None = None  # the nearest heading or sub-heading: what its section is about
     compared: bool = False  # the section is one side of a comparison (its parent heading compares)
-    terms: frozenset[str] = frozenset()  # terms the note defines, normalised: deletions for ``fact``
+    terms: frozenset[str] = frozenset()  # terms the note defines (case-folded): deletions for ``fact``
     explicit: bool = False  # the note marks its own cards, so nothing else makes one
     shown: bool = False  # the items here already show on their parent's card
 
@@ -170,11 +177,44 @@ def extract(note: Note) -> Extraction:
     result = Extraction()
     explicit = _marks_own_cards(note.blocks)
     terms = _defined_terms(note.blocks)
+    note = replace(note, blocks=_questions_with_answers(note.blocks))
     for section in _sections(note, Scope(note, (note.title,), terms=terms, explicit=explicit)):
         _section_cards(section, result)
     result.cards.sort(key=lambda card: card.line)
     result.skipped.sort(key=lambda skipped: skipped.line)
     return result
+
+
+def _questions_with_answers(blocks: list[Block] | tuple[Block, ...]) -> list[Block]:
+    """The outline with each ``- Q: …`` item that an ``- A: …`` item follows holding that item
+    as its answer, nested under it, wherever the list stands."""
+    paired: list[Block] = []
+    for block in blocks:
+        if isinstance(block, BulletList):
+            block = replace(block, items=_paired_items(block.items))
+        elif isinstance(block, Quote):
+            block = replace(block, blocks=tuple(_questions_with_answers(block.blocks)))
+        elif isinstance(block, Details):
+            block = replace(block, body=tuple(_questions_with_answers(block.body)))
+        paired.append(block)
+    return paired
+
+
+def _paired_items(items: list[ListItem]) -> list[ListItem]:
+    """Items with each ``A:`` item nested under the ``Q:`` before it (or already under it) as
+    the question's answer: its text without the label, and no card of its own."""
+    paired: list[ListItem] = []
+    for item in items:
+        if item.children or item.body:
+            item = replace(item, children=_paired_items(item.children), body=tuple(_questions_with_answers(item.body)))
+        last = paired[-1] if paired else None
+        if last is not None and not last.children and not last.body and (pair := qa_pair(last.inlines, item.inlines)):
+            paired[-1] = replace(last, children=[replace(item, inlines=pair[1], suppressed=True)])
+            continue
+        if len(item.children) == 1 and (pair := qa_pair(item.inlines, item.children[0].inlines)):
+            item = replace(item, children=[replace(item.children[0], inlines=pair[1], suppressed=True)])
+        paired.append(item)
+    return paired
 
 
 # --- sections ---------------------------------------------------------------------------------
@@ -209,8 +249,8 @@ def _sections(note: Note, scope: Scope) -> list[_Section]:
 
 def _is_subheading(paragraph: Paragraph, following: Block | None, section: _Section) -> bool:
     """A bold-only line (``**Kinesis Data Streams**``), or a short title line right over a list."""
-    nodes = [node for node in paragraph.inlines if not (isinstance(node, Text) and not node.text.strip())]
-    if len(nodes) == 1 and isinstance(nodes[0], Strong) and not _card_line(nodes[0].children):
+    bold = whole_bold(paragraph.inlines)
+    if bold is not None and not card_line(bold):
         return True
     text = plain_text(paragraph.inlines).strip()
     if not (isinstance(following, BulletList) and following.line == paragraph.line + 1) or not text[:1].isalnum():
@@ -218,7 +258,7 @@ def _is_subheading(paragraph: Paragraph, following: Block | None, section: _Sect
     if text.endswith((":", "：")) or len(text) > 40 or any(isinstance(node, SoftBreak) for node in paragraph.inlines):
         return False
     describes = section.scope.heading is not None and not section.blocks and wording.is_noun_phrase(text)
-    return not describes and _card_line(paragraph.inlines) is None
+    return not describes and card_line(paragraph.inlines) is None
 
 
 def _section_cards(section: _Section, result: Extraction) -> None:
@@ -286,7 +326,7 @@ def _question_section(section: _Section, result: Extraction) -> bool:
         if not after:
             return False
         if before and all(isinstance(block, Paragraph) for block in before):
-            front = _joined([block.inlines for block in before])
+            front = joined([block.inlines for block in before])
             result.cards.append(_basic(scope, "question", before[0].line, front, tuple(after)))
         else:
             result.cards.append(_basic(_above(scope), "question", heading.line, heading.inlines, tuple(after)))
@@ -305,7 +345,7 @@ def _split_separator(blocks: list[Block]) -> list[Block]:
         lines = _lines(block) if isinstance(block, Paragraph) else []
         if len(lines) > 1 and _SEPARATOR_LINE.match(plain_text(lines[0][1]).strip()):
             split.append(Paragraph(lines[0][0], lines[0][1]))
-            split.append(Paragraph(lines[1][0], _joined([inlines for _, inlines in lines[1:]], SoftBreak())))
+            split.append(Paragraph(lines[1][0], joined([inlines for _, inlines in lines[1:]], SoftBreak())))
         else:
             split.append(block)
     return split
@@ -345,9 +385,9 @@ def _paragraph_cards(
     lines = _lines(paragraph)
     lead = _lead_in(lines, following)
     if lead:
-        before, front = lines[: len(lines) - lead], _joined([inlines for _, inlines in lines[len(lines) - lead :]], SoftBreak())
+        before, front = lines[: len(lines) - lead], joined([inlines for _, inlines in lines[len(lines) - lead :]], SoftBreak())
         _paragraph_lines(before, scope, result, previous)
-        _lead_in_cards(lines[len(lines) - lead][0], _without_trailing_colon(front), following, scope, result, paragraph.pin)
+        _lead_in_cards(lines[len(lines) - lead][0], without_trailing_colon(front), following, scope, result, paragraph.pin)
         return "lead-in"
     if first and scope.heading and not wording.is_label_heading(scope.heading):
         described = _description(paragraph.inlines, scope.heading)
@@ -364,17 +404,11 @@ def _paragraph_cards(
 
 
 def _lines(paragraph: Paragraph) -> list[tuple[int, Inlines]]:
-    """A paragraph's source lines, each with its line number."""
-    lines: list[tuple[int, list[Inline]]] = [(paragraph.line, [])]
-    for node in paragraph.inlines:
-        if isinstance(node, SoftBreak):
-            lines.append((lines[-1][0] + 1, []))
-        else:
-            lines[-1][1].append(node)
-    return [(number, _trimmed(tuple(nodes))) for number, nodes in lines if plain_text(tuple(nodes)).strip()]
+    """A paragraph's source lines that hold words, each with its line number."""
+    numbered = enumerate(source_lines(paragraph.inlines), start=paragraph.line)
+    return [(number, trimmed(nodes)) for number, nodes in numbered if plain_text(nodes).strip()]
 
 
-_SENTENCE_END = ("。", ".", "!", "?", "！", "？", "．")
 
 
 def _statements(lines: list[tuple[int, Inlines]]) -> list[tuple[int, Inlines]]:
@@ -392,7 +426,7 @@ def _statements(lines: list[tuple[int, Inlines]]) -> list[tuple[int, Inlines]]:
 def _structured(inlines: Inlines) -> bool:
     """A line that is a card, a reference, a label, tags or a link by itself: lines like it are
     read one by one."""
-    return _card_line(inlines) is not None or _reference(inlines) or _qa_side(inlines) is not None or _skip_line_reason(inlines) is not None
+    return card_line(inlines) is not None or is_reference_line(inlines) or qa_side(inlines) is not None or no_card_reason(inlines) is not None
 
 
 def _paragraph_lines(lines: list[tuple[int, Inlines]], scope: Scope, result: Extraction, previous: list[ListItem]) -> None:
@@ -400,7 +434,7 @@ def _paragraph_lines(lines: list[tuple[int, Inlines]], scope: Scope, result: Ext
     index = 0
     while index < len(lines):
         number, inlines = lines[index]
-        pair = _qa_pair(inlines, lines[index + 1][1]) if index + 1 < len(lines) else None
+        pair = qa_pair(inlines, lines[index + 1][1]) if index + 1 < len(lines) else None
         if pair is not None:
             result.cards.append(_basic(scope, "flashcard", number, pair[0], (Paragraph(lines[index + 1][0], pair[1]),)))
             index += 2
@@ -409,33 +443,8 @@ def _paragraph_lines(lines: list[tuple[int, Inlines]], scope: Scope, result: Ext
         index += 1
 
 
-_QUESTION_LABELS = ("q", "question", "問", "問題", "質問", "問い")
-_ANSWER_LABELS = ("a", "answer", "答", "答え", "解答", "回答")
-
-
-def _qa_side(inlines: Inlines) -> tuple[str, Inlines] | None:
-    """``Q: …`` or ``A: …`` (also ``Q.``, ``問：``): which side, and its text."""
-    text = plain_text(inlines).strip()
-    match = re.match(r"^([A-Za-z]+|[^\x00-\x7f]{1,2})\s*[:：.．]\s*", text)
-    if match is None or not isinstance(inlines[0], Text) or not inlines[0].text.lstrip().startswith(match.group(1)):
-        return None
-    label = wording.folded(match.group(1))
-    side = "q" if label in _QUESTION_LABELS else "a" if label in _ANSWER_LABELS else None
-    if side is None:
-        return None
-    rest = inlines[0].text.lstrip()[len(match.group()) :]
-    return side, _trimmed(((Text(rest),) if rest else ()) + inlines[1:])
-
-
-def _qa_pair(question: Inlines, answer: Inlines) -> tuple[Inlines, Inlines] | None:
-    first, second = _qa_side(question), _qa_side(answer)
-    if first and second and first[0] == "q" and second[0] == "a" and first[1] and second[1]:
-        return first[1], second[1]
-    return None
-
-
 def _has_qa_pair(lines: list[tuple[int, Inlines]]) -> bool:
-    return any(_qa_pair(a, b) is not None for (_, a), (_, b) in zip(lines, lines[1:]))
+    return any(qa_pair(a, b) is not None for (_, a), (_, b) in zip(lines, lines[1:]))
 
 
 def _lead_in(lines: list[tuple[int, Inlines]], following: Block | None) -> int:
@@ -450,7 +459,7 @@ def _lead_in(lines: list[tuple[int, Inlines]], following: Block | None) -> int:
 
 
 def _ends_sentence(inlines: Inlines) -> bool:
-    return plain_text(inlines).rstrip().endswith(_SENTENCE_END)
+    return wording.ends_sentence(plain_text(inlines))
 
 
 def _answers_lead_in(block: Block | None) -> bool:
@@ -475,7 +484,7 @@ def _lead_in_cards(line: int, front: Inlines, following: Block, scope: Scope, re
 
 def _is_lead_in(inlines: Inlines) -> bool:
     text = plain_text(inlines).strip()
-    return text.endswith((":", "：")) and not _label(inlines) and split.colon(_without_trailing_colon(inlines)) is None
+    return text.endswith((":", "：")) and not is_label_line(inlines) and split.colon(without_trailing_colon(inlines)) is None
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -504,12 +513,12 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
                 else:
                     _item_cards(item, scope, result, previous=_before(items, position, before))
             return
-        if describes and _description(items[0].inlines, scope.heading) is not None:
+        description = _description(items[0].inlines, scope.heading) if describes else None
+        if description is not None:
             item = items.pop(0)
-            extra = _extra(item, scope)
-            described = _description(item.inlines, scope.heading)
-            result.cards.append(_basic(_above(scope), "description", item.line, (Text(scope.heading),), (Paragraph(item.line, described),), extra, item.pin))
-            _nested_cards(item, scope, result, on_card=True)
+            card = _basic(_above(scope), "description", item.line, (Text(scope.heading),), (Paragraph(item.line, description),), _extra(item), item.pin)
+            result.cards.append(card)
+            _nested_under_card(card, item, scope, result)
     for position, item in enumerate(block.items[len(block.items) - len(items) :], start=len(block.items) - len(items)):
         _item_cards(item, scope, result, previous=_before(block.items, position, before))
 
@@ -525,8 +534,8 @@ def _describes(item: ListItem, heading: str) -> bool:
     text = plain_text(item.inlines)
     if item.children and _announces(text, tuple(item.children)) and not wording.is_description(text):
         return False
-    found = _card_line(item.inlines)
-    if isinstance(found, _LineCard) and found.rule == "definition":
+    found = card_line(item.inlines)
+    if isinstance(found, LineCard) and found.rule == "definition":
         return wording.normalised(plain_text(found.front)) == wording.normalised(heading)
     return _description(item.inlines, heading) is not None
 
@@ -553,7 +562,7 @@ def _describes_by_prose(section: _Section) -> bool:
 def _is_name(item: ListItem) -> bool:
     """A bare name with nothing under it (``物理層``, ``Pending``)."""
     text = plain_text(item.inlines).strip()
-    return not item.children and not item.body and wording.is_term(text, longest=30) and _card_line(item.inlines) is None
+    return not item.children and not item.body and wording.is_term(text, longest=30) and card_line(item.inlines) is None
 
 
 def _is_property(item: ListItem) -> bool:
@@ -564,7 +573,7 @@ def _is_property(item: ListItem) -> bool:
         and not item.flashcard
         and not item.task
         and len(text) <= MAX_PROPERTY_LENGTH
-        and _card_line(item.inlines) is None
+        and card_line(item.inlines) is None
         and not _is_skippable(item.inlines)
         and not _heads_a_list(item)
     )
@@ -598,7 +607,7 @@ def _item_cards(item: ListItem, scope: Scope, result: Extraction, previous: list
     if reason is not None:
         if text:
             result.skipped.append(Skipped(note, item.line, text, reason))
-        _nested_cards(item, scope, result, on_card=reason == LINKS and False)
+        _nested_cards(item, scope, result, on_card=False)
         return None
     lines = _lines(Paragraph(item.line, item.inlines)) if any(isinstance(node, SoftBreak) for node in item.inlines) else []
     if len(lines) > 1 and sum(1 for _, inlines in lines if _structured(inlines)) >= 2:
@@ -607,7 +616,7 @@ def _item_cards(item: ListItem, scope: Scope, result: Extraction, previous: list
         _paragraph_lines(rest, scope, result, [*previous, item][-3:])
     else:
         card = _line_cards(item.line, item.inlines, tuple(item.children), scope, result, item.pin, item=item, previous=previous)
-    _nested_cards(item, scope, result, on_card=card is not None)
+    _nested_under_card(card, item, scope, result)
     return card
 
 
@@ -637,99 +646,14 @@ def _nested_cards(item: ListItem, scope: Scope, result: Extraction, on_card: boo
 def _skip_reason(item: ListItem) -> str | None:
     if item.task:
         return TASK
-    return _skip_line_reason(item.inlines)
-
-
-@functools.lru_cache(maxsize=4096)
-def _skip_line_reason(inlines: Inlines) -> str | None:
-    text = plain_text(inlines).strip()
-    if not text:
-        return None
-    if wording.is_todo(text):
-        return TASK
-    if _is_links(inlines):
-        return LINKS
-    if text.startswith("#") and all(word.startswith("#") for word in text.split()):
-        return TAGS
-    return None
+    return no_card_reason(item.inlines)
 
 
 def _is_skippable(inlines: Inlines) -> bool:
-    return _skip_line_reason(inlines) is not None or _label(inlines)
-
-
-def _is_links(inlines: Inlines) -> bool:
-    """Only links, page references and URLs: a table of contents or a reading list."""
-    meaningful = [node for node in inlines if not (isinstance(node, Text) and not node.text.strip(" ,、・|"))]
-    return bool(meaningful) and all(isinstance(node, Link) or isinstance(node, Text) and wording.is_url(node.text) for node in meaningful)
+    return no_card_reason(inlines) is not None or is_label_line(inlines)
 
 
 # --- one line ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _LineCard:
-    """What one line says as a card: its rule and sides, before it is placed in a note."""
-
-    rule: str
-    front: Inlines = ()
-    back: Inlines = ()
-    cloze: Inlines = ()
-    reversed: bool = False
-
-
-@functools.lru_cache(maxsize=4096)
-def _card_line(inlines: Inlines) -> _LineCard | str | None:
-    """The card a line makes by its own text; a reason string when it looks like one but is not.
-
-    Pure and asked again and again of the same line (by the section rules, the parent's rules,
-    the lists of terms), so its answers are kept. Separators are only looked for where the
-    line's text holds their characters at all.
-    """
-    if _has_deletions(inlines):
-        return _LineCard("cloze", cloze=_deletions(inlines, bold=False))
-    texts = "".join(node.text for node in inlines if isinstance(node, Text))
-    found = split.double_colon(inlines) if "::" in texts else None
-    if found is not None:
-        return _LineCard("flashcard", found.left, found.right, reversed=found.separator == ":::")
-    if _label(inlines) or (_qa_side(inlines) or ("",))[0] == "q":  # a ``Q:`` with no ``A:`` after it asks alone
-        return LABEL
-    colon = split.position(inlines, split.COLON_PATTERN) if ":" in texts or "：" in texts else None
-    arrow = split.position(inlines, split.ARROW_PATTERN) if any(mark in texts for mark in split.ARROWS) else None
-    if colon is not None and (arrow is None or colon < arrow):
-        found = split.colon(inlines)
-        if _is_term(found.left):
-            return _LineCard("definition", found.left, found.right) if found.right else EMPTY_DEFINITION
-    if arrow is not None and split.arrows(inlines) > 1:
-        return FLOW
-    if arrow is not None and not _notation(inlines):
-        found = split.arrow(inlines)
-        if not found.left or not found.right:
-            return EMPTY_ARROW_SIDE
-        left, right = plain_text(found.left), plain_text(found.right)
-        if wording.reads_as_sentence(right) and wording.reads_as_sentence(left) and not wording.is_question(left):
-            return _LineCard("reason", (Text(wording.why(right)),), found.left)  # cause → effect: why the effect?
-        return _LineCard("arrow", found.left, found.right)
-    splits = (
-        split.towa(inlines) if "とは" in texts else None,
-        split.equals(inlines) if " = " in texts else None,
-        split.dash(inlines) if "—" in texts or "–" in texts else None,
-    )
-    for found in splits:
-        if found is not None and found.right and _is_term(found.left):
-            return _LineCard("definition", found.left, found.right)
-    english = _english_definition(inlines) if " is " in texts or " are " in texts or ", " in texts or inlines[:1] and isinstance(inlines[0], Code) else None
-    if english is not None:
-        return english
-    purpose = _purpose(inlines) if "には" in texts else None
-    if purpose is not None:
-        return purpose
-    if _bold_inside(inlines):
-        return _LineCard("cloze", cloze=_deletions(inlines))
-    whole = _whole_bold(inlines)
-    if whole is not None:
-        return _card_line(whole)
-    return None
 
 
 def _line_cards(
@@ -745,28 +669,30 @@ def _line_cards(
     """The card of one line (an item or a paragraph line) and what it says about itself."""
     note, text = scope.note, plain_text(inlines).strip()
     body = item.body if item is not None else ()
-    skip = _skip_line_reason(inlines)
+    skip = no_card_reason(inlines)
     if skip is not None:
         result.skipped.append(Skipped(note, line, text, skip))
         return None
-    if _reference(inlines):
+    if is_reference_line(inlines):
         card = _reference_cards(line, inlines, scope, result, previous)
         return card
-    found = _card_line(inlines)
-    extra = _extra_of(children, body, scope)
-    if isinstance(found, _LineCard):
+    found = card_line(inlines)
+    extra = _extra_of(children, body)
+    if isinstance(found, LineCard):
         if found.rule == "cloze" or found.cloze:
-            if not _valid_deletions(found.cloze):
-                result.skipped.append(Skipped(note, line, _invalid_deletion(found.cloze), EMPTY_CLOZE))
+            if not valid_deletions(found.cloze):
+                result.skipped.append(Skipped(note, line, invalid_deletion(found.cloze), EMPTY_CLOZE))
                 return None
             card = _cloze(scope, found.rule, line, found.cloze, extra, pin)
-        elif found.rule == "definition" and not found.back:
-            card = None
         else:
             card = _basic(scope, found.rule, line, found.front, (Paragraph(line, found.back),), extra, pin)
         result.cards.append(card)
         if found.reversed:
             result.cards.append(_basic(scope, found.rule, line, found.back, (Paragraph(line, found.front),)))
+        return card
+    if found == LONE_QUESTION and children:  # ``- Q: …`` over its answer
+        card = _basic(scope, "flashcard", line, qa_side(inlines)[1], _answer((BulletList(children[0].line, list(children)),)), pin=pin)
+        result.cards.append(card)
         return card
     if found == EMPTY_DEFINITION and children:
         front = split.colon(inlines).left
@@ -799,11 +725,11 @@ def _statement_cards(
     if scope.shown:
         return None  # already on its parent's card, with what is nested under it
     if any(isinstance(block, CodeBlock) and block.fenced for block in body) and not children:
-        card = _basic(scope, "children", line, _without_trailing_colon(inlines), body, pin=pin)  # a line over its code
+        card = _basic(scope, "children", line, without_trailing_colon(inlines), body, pin=pin)  # a line over its code
         result.cards.append(card)
         return card
     if children and _announces(text, children):
-        cards = _children_cards(scope, line, _without_trailing_colon(inlines), BulletList(line, list(children)), pin)
+        cards = _children_cards(scope, line, without_trailing_colon(inlines), BulletList(line, list(children)), pin)
         result.cards.extend(cards)
         return cards[0] if cards else None
     reasons = [child for child in children if wording.is_reason(plain_text(child.inlines))]
@@ -818,88 +744,13 @@ def _statement_cards(
     if scope.heading is None and paragraph or scope.heading and wording.is_label_heading(scope.heading):
         result.skipped.append(Skipped(note, line, text, INTRODUCTION if paragraph else PLAIN_STATEMENT))
         return None
-    cloze = deletions.cloze_of(_unbold(inlines), scope.terms, scope.context)
+    cloze = deletions.cloze_of(unbold(inlines), scope.terms, scope.context)
     if cloze is not None:
-        card = _cloze(scope, "fact", line, cloze, _extra_of(children, body, scope), pin)
+        card = _cloze(scope, "fact", line, cloze, _extra_of(children, body), pin)
         result.cards.append(card)
         return card
     result.skipped.append(Skipped(note, line, text, PLAIN_STATEMENT))
     return None
-
-
-_NOTATION = re.compile(r"(?:^|\s)[A-Za-z]{1,2}\s*(?:->|→|⇒|=>)\s*[A-Za-z]{1,2}\s+\S+\s+\S+")
-
-
-def _notation(inlines: Inlines) -> bool:
-    """``X → Y`` inside a sentence names a relation (a functional dependency), not a question."""
-    return _NOTATION.search(plain_text(inlines)) is not None
-
-
-def _is_term(inlines: Inlines) -> bool:
-    """The left side of a definition names a thing: a short phrase, or code (``kubectl get pods``)."""
-    meaningful = [node for node in inlines if not (isinstance(node, Text) and not node.text.strip())]
-    if meaningful and all(isinstance(node, Code) for node in meaningful):
-        return len(plain_text(inlines)) <= split.MAX_TERM_LENGTH
-    return wording.is_term(plain_text(inlines))
-
-
-_FIRST_WORD = re.compile(r"[\s:：)）]")
-
-
-@functools.lru_cache(maxsize=4096)
-def _label(inlines: Inlines) -> bool:
-    """A line that starts with a label (``Note:``, ``例：``, ``TODO``): a remark, not a fact."""
-    text = plain_text(inlines).strip()
-    colon = _LABEL_COLON.search(text)
-    if colon is not None and wording.is_label(text[: colon.start()]):
-        return True
-    first = _FIRST_WORD.split(text, maxsplit=1)[0]
-    return wording.is_todo(text) or (first != text and wording.is_label(first) and text[len(first) : len(first) + 1] in ":：)）")
-
-
-_LABEL_COLON = re.compile(r"：|:(?=\s|$)")  # a label is plain words, so the line's text is enough
-
-
-def _english_definition(inlines: Inlines) -> _LineCard | None:
-    """``A MAC address is a 48-bit hardware address …``, ``etcd, a key-value store …``: the term
-    (without its article), and what it is."""
-    if wording.is_japanese(plain_text(inlines)):
-        return None
-    for found, needs_name in ((split.is_a(inlines), False), (split.appositive(inlines), False), (split.is_doing(inlines), True)):
-        if found is None or not found.right:
-            continue
-        term = _without_article(found.left)
-        named = not needs_name or _NAMED.search(plain_text(term)) is not None  # "XSS is injecting …", not "it is running"
-        if _is_term(term) and len(plain_text(term).split()) <= 5 and named:
-            return _LineCard("definition", term, _without_final_period(found.right))
-    if inlines and isinstance(inlines[0], Code) and len(inlines) > 1 and isinstance(inlines[1], Text):
-        verb = re.match(r"\s+(?:[a-z]+s|is|are|can|cannot|does|returns)\s+\S", inlines[1].text)
-        if verb:  # ``Promise.all`` rejects as soon as …: what the code does
-            return _LineCard("definition", inlines[:1], _without_final_period(_trimmed(inlines[1:])))
-    return None
-
-
-_NAMED = re.compile(r"[A-Z]{2,}|[a-z][A-Z]|\(")  # an acronym, CamelCase or a bracketed short form
-
-
-def _without_article(inlines: Inlines) -> Inlines:
-    if inlines and isinstance(inlines[0], Text):
-        return _trimmed((Text(wording.without_article(inlines[0].text)),) + inlines[1:])
-    return inlines
-
-
-def _without_final_period(inlines: Inlines) -> Inlines:
-    if inlines and isinstance(inlines[-1], Text) and inlines[-1].text.endswith(".") and not inlines[-1].text.endswith(".."):
-        return _trimmed(inlines[:-1] + (Text(inlines[-1].text[:-1]),))
-    return inlines
-
-
-def _purpose(inlines: Inlines) -> _LineCard | None:
-    """「メッセージの破棄を防ぐには、…」: how to reach a goal."""
-    found = _PURPOSE.match(plain_text(inlines).strip())
-    if found is None or not all(isinstance(node, Text) for node in inlines):
-        return None
-    return _LineCard("purpose", (Text(found.group("goal") + "には？"),), (Text(found.group("way").rstrip("。")),))
 
 
 def _description(inlines: Inlines, heading: str) -> Inlines | None:
@@ -907,7 +758,7 @@ def _description(inlines: Inlines, heading: str) -> Inlines | None:
     ``A fully managed queue …``, ``A Service exposes …``); None when it does not. A bare name
     (``物理層``) is not a description: it is one of the heading's parts."""
     text = plain_text(inlines).strip()
-    if not text or _card_line(inlines) is not None or _is_skippable(inlines) or wording.is_question(text):
+    if not text or card_line(inlines) is not None or _is_skippable(inlines) or wording.is_question(text):
         return None
     rest = wording.starts_with_term(text, heading)
     if rest is not None and not wording.is_japanese(text):
@@ -916,7 +767,7 @@ def _description(inlines: Inlines, heading: str) -> Inlines | None:
     first = re.split(r"(?<=[。.])\s*", text, maxsplit=1)[0]
     long_enough = len(first) >= 8 if wording.is_japanese(first) else len(first.split()) >= 3
     if long_enough and wording.is_description(first):
-        return _trimmed(inlines)
+        return trimmed(inlines)
     return None
 
 
@@ -937,40 +788,26 @@ def _children_cards(scope: Scope, line: int, front: Inlines, block: BulletList, 
 
 
 def _defines_itself(item: ListItem) -> bool:
-    found = _card_line(item.inlines)
-    return isinstance(found, _LineCard) and found.rule in ("definition", "flashcard") and bool(found.back)
+    found = card_line(item.inlines)
+    return isinstance(found, LineCard) and found.rule in ("definition", "flashcard") and bool(found.back)
 
 
 def _as_answer_item(item: ListItem) -> ListItem:
     if _defines_itself(item):
-        return ListItem(item.line, _card_line(item.inlines).front)
+        return ListItem(item.line, card_line(item.inlines).front)
     return ListItem(item.line, item.inlines, [_as_answer_item(child) for child in item.children], body=item.body)
-
-
-@functools.lru_cache(maxsize=4096)
-def _reference(inlines: Inlines) -> bool:
-    """A line about something it only points at: ``前者：…``, ``後者 -> …``, ``前者は…、後者は…``."""
-    text = plain_text(inlines).strip()
-    if not wording.starts_with_reference(text):
-        return False
-    if _REFERENCE_PAIR.match(text):
-        return True
-    for found in (split.colon(inlines), split.arrow(inlines)):
-        if found is not None and wording.is_reference(plain_text(found.left)):
-            return True
-    return False
 
 
 def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extraction, previous) -> Card | None:
     """``前者：…`` / ``後者：…``: the statement about the first or second of the two items before."""
     text = plain_text(inlines).strip()
-    pair = _REFERENCE_PAIR.match(text)
+    pair = REFERENCE_PAIR.match(text)
     if pair:
         statements = [("前者", (Text(pair.group("first")),)), ("後者", (Text(pair.group("second")),))]
     else:
         found = split.colon(inlines) or split.arrow(inlines)
         statements = [(plain_text(found.left).strip(), found.right)]
-    candidates = _previous_pair(scope, result, previous)
+    candidates = _previous_pair(previous)
     if candidates is None or any(word not in ("前者", "後者") for word, _ in statements):
         result.skipped.append(Skipped(scope.note, line, text, REFERENCE))
         return None
@@ -981,7 +818,7 @@ def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extracti
     return made
 
 
-def _previous_pair(scope: Scope, result: Extraction, previous) -> tuple | None:
+def _previous_pair(previous: list[ListItem] | tuple) -> tuple[ListItem, ListItem] | None:
     """The two items a 前者/後者 line refers to: the two items right before it, when there are
     exactly two (a two-item list just above, or its first two siblings)."""
     items = [item for item in previous if plain_text(item.inlines).strip()]
@@ -990,8 +827,8 @@ def _previous_pair(scope: Scope, result: Extraction, previous) -> tuple | None:
 
 def _attach(referent: ListItem, statement: Inlines, line: int, scope: Scope, result: Extraction) -> Card | None:
     """Put a statement about ``referent`` on the card of its term, or on a card of its own."""
-    found = _card_line(referent.inlines)
-    subject = found.front if isinstance(found, _LineCard) and found.front else referent.inlines
+    found = card_line(referent.inlines)
+    subject = found.front if isinstance(found, LineCard) and found.front else referent.inlines
     for index, card in enumerate(result.cards):
         if card.line == referent.line and card.kind == "basic" and card.question == plain_text(subject):
             result.cards[index] = replace(card, extra=card.extra + (Paragraph(line, statement),))
@@ -1002,18 +839,31 @@ def _attach(referent: ListItem, statement: Inlines, line: int, scope: Scope, res
     return card
 
 
-def _extra(item: ListItem, scope: Scope) -> tuple[Block, ...]:
-    return _extra_of(tuple(item.children), item.body, scope)
+def _extra(item: ListItem) -> tuple[Block, ...]:
+    return _extra_of(tuple(item.children), item.body)
 
 
-def _extra_of(children: tuple[ListItem, ...], body: tuple[Block, ...], scope: Scope) -> tuple[Block, ...]:
+def _extra_of(children: tuple[ListItem, ...], body: tuple[Block, ...], carded: frozenset[int] = frozenset()) -> tuple[Block, ...]:
     """What goes below a card's answer: the item's own further text, and the nested items that
-    make no card of their own (remarks, examples); those that do are not repeated."""
-    remarks = [child for child in children if not isinstance(_card_line(child.inlines), _LineCard)]
+    make no card of their own (remarks, examples); those that do (by their own words, or on the
+    ``carded`` lines) are not repeated."""
+    remarks = [child for child in children if child.line not in carded and not isinstance(card_line(child.inlines), LineCard)]
     extra: list[Block] = list(body)
     if remarks:
         extra.append(BulletList(remarks[0].line, remarks))
     return tuple(extra)
+
+
+def _nested_under_card(card: Card | None, item: ListItem, scope: Scope, result: Extraction, shown: set[int] | None = None) -> None:
+    """The cards of the items nested under ``item``; a nested item that made a card of its own
+    after all (a lead-in over a list of its own) then leaves the Extra of ``card``."""
+    start = len(result.cards)
+    _nested_cards(item, scope, result, on_card=card is not None, shown=shown)
+    carded = frozenset(made.line for made in result.cards[start:])
+    if card is None or not card.extra or not any(child.line in carded for child in item.children):
+        return
+    index = next(index for index, made in enumerate(result.cards) if made is card)
+    result.cards[index] = replace(card, extra=_extra_of(tuple(item.children), item.body, carded))
 
 
 # --- explicit cards -----------------------------------------------------------------------------
@@ -1022,8 +872,8 @@ def _extra_of(children: tuple[ListItem, ...], body: tuple[Block, ...], scope: Sc
 def _logseq_card(item: ListItem, scope: Scope, result: Extraction) -> Card | None:
     """A Logseq block tagged ``#card``: a cloze if it holds deletions, else block → children."""
     note, text = scope.note, plain_text(item.inlines).strip()
-    if _has_deletions(item.inlines):
-        card = _cloze(scope, "logseq", item.line, _deletions(item.inlines, bold=False), _extra(item, scope), item.pin)
+    if has_deletions(item.inlines):
+        card = _cloze(scope, "logseq", item.line, as_deletions(item.inlines, bold=False), _extra(item), item.pin)
     elif item.children or item.body:
         back = tuple(item.body) + ((BulletList(item.children[0].line, item.children),) if item.children else ())
         card = _basic(scope, "logseq", item.line, item.inlines, _answer(back), pin=item.pin)
@@ -1054,15 +904,15 @@ def _details_card(block: Details, scope: Scope, result: Extraction) -> None:
 
 
 def _flashcard_cards(block: Flashcard, scope: Scope, result: Extraction) -> None:
-    front = _joined([b.inlines for b in block.front if isinstance(b, Paragraph)])
+    front = joined([b.inlines for b in block.front if isinstance(b, Paragraph)])
     text = plain_text(front).strip()
     if not block.kind:
         result.skipped.append(Skipped(scope.note, block.line, text, f"{UNKNOWN_TYPE} ({block.syntax})"))
         return
     if block.kind == "cloze":
-        cloze = _deletions(front, bold=False)
-        if not _has_deletions(front) or not _valid_deletions(cloze):
-            result.skipped.append(Skipped(scope.note, block.line, _invalid_deletion(cloze) or text, EMPTY_CLOZE))
+        cloze = as_deletions(front, bold=False)
+        if not has_deletions(front) or not valid_deletions(cloze):
+            result.skipped.append(Skipped(scope.note, block.line, invalid_deletion(cloze) or text, EMPTY_CLOZE))
             return
         result.cards.append(_cloze(scope, "flashcard", block.line, cloze, block.back, tags=block.tags))
         return
@@ -1072,7 +922,7 @@ def _flashcard_cards(block: Flashcard, scope: Scope, result: Extraction) -> None
     back = _answer(block.back)
     result.cards.append(_basic(scope, "flashcard", block.line, front, back, tags=block.tags))
     if block.kind == "reversed":
-        result.cards.append(_basic(scope, "flashcard", block.line, _joined(_block_lines(back)), (Paragraph(block.line, front),), tags=block.tags))
+        result.cards.append(_basic(scope, "flashcard", block.line, joined(_block_lines(back)), (Paragraph(block.line, front),), tags=block.tags))
 
 
 def _block_lines(blocks: tuple[Block, ...]) -> list[Inlines]:
@@ -1091,10 +941,11 @@ def _block_lines(blocks: tuple[Block, ...]) -> list[Inlines]:
 
 
 def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
-    """Rows as cards: Q/A columns found by name, a two-column table, or a comparison."""
+    """Rows as cards: Q/A columns found by name, a two-column table, a comparison, or a card per
+    cell of a table of things and their attributes."""
     note = scope.note
     header = " | ".join(plain_text(cell).strip() for cell in table.header.cells)
-    names = [wording.normalised(plain_text(cell)).strip(".:：#") for cell in table.header.cells]
+    names = _column_names(table)
     columns = {role: next((i for i, name in enumerate(names) if name in words), None) for role, words in _QA_COLUMNS.items()}
     if scope.explicit:
         result.skipped.append(Skipped(note, table.line, header, EXPLICIT_ONLY))
@@ -1109,6 +960,10 @@ def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
         _attribute_cells(table, scope, result)
     else:
         result.skipped.append(Skipped(note, table.line, header, HEADER_ONLY))
+
+
+def _column_names(table: Table) -> list[str]:
+    return [wording.normalised(plain_text(cell)).strip(".:：#") for cell in table.header.cells]
 
 
 def _qa_rows(table: Table, scope: Scope, result: Extraction, columns: dict[str, int | None], header: bool = False) -> None:
@@ -1139,12 +994,11 @@ def _attribute_cells(table: Table, scope: Scope, result: Extraction) -> None:
     """``| Attack | Description | Mitigation |``: one card per cell, the row's name on the front
     and the column's name in the context, so that each card holds one fact. Example and note
     columns go to the Extra of the row's cards."""
-    names = [wording.normalised(plain_text(cell)).strip(".:：#") for cell in table.header.cells]
+    names = _column_names(table)
     asides = {column for column, name in enumerate(names) if name in _QA_COLUMNS["extra"] or name in _EXAMPLE_COLUMNS}
-    for column, name in enumerate(table.header.cells[1:], start=1):
-        if column in asides:
-            continue
-        inner = replace(scope, context=(*scope.context, plain_text(name).strip()))
+    facts = [column for column in range(1, len(names)) if column not in asides]
+    for column in facts:
+        inner = replace(scope, context=(*scope.context, plain_text(table.header.cells[column]).strip()))
         for row in table.rows:
             cell = _cells(row)
             label, value = cell(0), cell(column)
@@ -1152,7 +1006,8 @@ def _attribute_cells(table: Table, scope: Scope, result: Extraction) -> None:
                 extra = tuple(Paragraph(row.line, (*table.header.cells[aside], Text(": "), *cell(aside))) for aside in sorted(asides) if plain_text(cell(aside)).strip())
                 result.cards.append(_basic(inner, "table", row.line, label, (Paragraph(row.line, value),), extra))
     for row in table.rows:
-        if not plain_text(row.cells[0] if row.cells else ()).strip() or not any(plain_text(cell).strip() for cell in row.cells[1:]):
+        cell = _cells(row)
+        if not plain_text(cell(0)).strip() or not any(plain_text(cell(column)).strip() for column in facts):
             result.skipped.append(Skipped(scope.note, row.line, " | ".join(plain_text(cell).strip() for cell in row.cells), EMPTY_ROW))
 
 
@@ -1168,60 +1023,6 @@ def _comparison_rows(table: Table, scope: Scope, result: Extraction) -> None:
             continue
         items = [ListItem(row.line, (*name, Text(": "), *value)) for name, value in values]
         result.cards.append(_basic(inner, "comparison", row.line, label, (BulletList(row.line, items),)))
-
-
-# --- cloze deletions --------------------------------------------------------------------------------
-
-
-def _has_deletions(inlines: Inlines) -> bool:
-    """Deletions the author wrote: ``{{c1::…}}``, ``{{cloze …}}`` or ``==highlight==``."""
-    return any(isinstance(node, (Deletion, Mark)) or hasattr(node, "children") and _has_deletions(node.children) for node in inlines)
-
-
-def _deletions(inlines: Inlines, bold: bool = True) -> Inlines:
-    """The text with each highlighted span (and, unless the author marked deletions another way,
-    each bold one) as a deletion; deletions written as such are kept."""
-    nodes: list[Inline] = []
-    for node in inlines:
-        if isinstance(node, Mark) or isinstance(node, Strong) and bold and not wording.is_emphasis(plain_text(node.children)):
-            nodes.append(Deletion(node.children))
-        elif isinstance(node, (Emphasis, Link)):
-            nodes.append(replace(node, children=_deletions(node.children, bold)))
-        else:
-            nodes.append(node)
-    return tuple(nodes)
-
-
-def _invalid_deletion(inlines: Inlines) -> str:
-    """The first deletion Anki cannot show, as written (``{{c1::}}``, ``{{c0::x}}``)."""
-    for node in inlines:
-        if isinstance(node, Deletion) and (not plain_text(node.children).strip() or node.number == 0):
-            return f"{{{{c{node.number if node.number is not None else ''}::{plain_text(node.children)}}}}}"
-    return ""
-
-
-def _valid_deletions(inlines: Inlines) -> bool:
-    found = [node for node in inlines if isinstance(node, Deletion)]
-    return bool(found) and all(plain_text(node.children).strip() and node.number != 0 for node in found)
-
-
-def _bold_inside(inlines: Inlines) -> bool:
-    """Bold spans inside a sentence that name something. A line bold from end to end, or a bold
-    ``not`` or 「必ず」, is emphasis, not a deletion."""
-    bold = [node for node in inlines if isinstance(node, Strong) and not wording.is_emphasis(plain_text(node.children))]
-    return bool(bold) and _whole_bold(inlines) is None
-
-
-def _whole_bold(inlines: Inlines) -> Inlines | None:
-    meaningful = [node for node in inlines if not (isinstance(node, Text) and not node.text.strip())]
-    if len(meaningful) == 1 and isinstance(meaningful[0], Strong):
-        return meaningful[0].children
-    return None
-
-
-def _unbold(inlines: Inlines) -> Inlines:
-    whole = _whole_bold(inlines)
-    return whole if whole is not None else inlines
 
 
 # --- building cards -----------------------------------------------------------------------------------
@@ -1261,7 +1062,7 @@ def _basic(
     tags: tuple[str, ...] = (),
     question_key: str | None = None,
 ) -> Card:
-    front = _trimmed(front)
+    front = trimmed(front)
     return Card(
         kind="basic",
         rule=rule,
@@ -1277,7 +1078,7 @@ def _basic(
 
 
 def _cloze(scope: Scope, rule: str, line: int, inlines: Inlines, extra: tuple[Block, ...] = (), pin: str | None = None, tags: tuple[str, ...] = ()) -> Card:
-    inlines = _trimmed(inlines)
+    inlines = trimmed(inlines)
     return Card(
         kind="cloze",
         rule=rule,
@@ -1289,35 +1090,6 @@ def _cloze(scope: Scope, rule: str, line: int, inlines: Inlines, extra: tuple[Bl
         extra=extra,
         tags=tags,
     )
-
-
-def _joined(lines: list[Inlines], separator: Inline = LineBreak()) -> Inlines:
-    joined: list[Inline] = []
-    for line in lines:
-        if joined:
-            joined.append(separator)
-        joined.extend(line)
-    return tuple(joined)
-
-
-def _trimmed(inlines: Inlines) -> Inlines:
-    nodes = list(inlines)
-    while nodes and isinstance(nodes[0], (Text, SoftBreak, LineBreak)) and not plain_text((nodes[0],)).strip():
-        nodes.pop(0)
-    while nodes and isinstance(nodes[-1], (Text, SoftBreak, LineBreak)) and not plain_text((nodes[-1],)).strip():
-        nodes.pop()
-    if nodes and isinstance(nodes[0], Text):
-        nodes[0] = Text(nodes[0].text.lstrip())
-    if nodes and isinstance(nodes[-1], Text):
-        nodes[-1] = Text(nodes[-1].text.rstrip())
-    return tuple(nodes)
-
-
-def _without_trailing_colon(inlines: Inlines) -> Inlines:
-    nodes = list(_trimmed(inlines))
-    if nodes and isinstance(nodes[-1], Text):
-        nodes[-1] = Text(nodes[-1].text.rstrip().rstrip(":：").rstrip())
-    return _trimmed(tuple(nodes))
 
 
 def _shortened(text: str) -> str:
@@ -1346,7 +1118,7 @@ def _defined_terms(blocks: list[Block]) -> frozenset[str]:
     terms: set[str] = set()
 
     for block in blocks:
-        if isinstance(block, Heading) or isinstance(block, Paragraph) and _whole_bold(block.inlines) is not None:
+        if isinstance(block, Heading) or isinstance(block, Paragraph) and whole_bold(block.inlines) is not None:
             text = plain_text(block.inlines).strip()
             if wording.is_term(text, longest=30) and not wording.is_label_heading(text):
                 terms.add(wording.folded(re.sub(r"[（(][^（()）]*[）)]$", "", text)))

@@ -51,15 +51,20 @@ def cloze_of(inlines: Inlines, terms: frozenset[str], context: tuple[str, ...] =
     """
     text = plain_text(inlines)
     shown = {wording.normalised(part) for part in context}
+
+    def hidden_by_context(span: str) -> bool:
+        return any(wording.normalised(span) in part for part in shown)
+
     codes = [index for index, node in enumerate(inlines) if isinstance(node, Code)]
     if codes:
         opening = len(plain_text(inlines[: codes[0]]).split()) <= 2  # the statement's subject: 「Python's `dict` …」
-        if len(codes) == 1 and not opening and _usable(text, inlines[codes[0]].text):
+        code = inlines[codes[0]].text
+        if len(codes) == 1 and not opening and not hidden_by_context(code) and _usable(text, code):
             index = codes[0]
             return inlines[:index] + (Deletion((inlines[index],)),) + inlines[index + 1 :]
         return None
     for finder, several in _FINDERS:
-        spans = [span for span in finder(inlines, terms) if not any(wording.normalised(span) in part for part in shown)]
+        spans = [span for span in finder(inlines, terms) if not hidden_by_context(span)]
         if not spans:
             continue
         chosen = [span for span in spans if _usable(text, span, listing=finder not in _EACH_ITS_OWN)]
@@ -81,7 +86,7 @@ def _usable(text: str, span: str, listing: bool = True) -> bool:
     before, after = text[:start].rstrip(), text[start + len(span) :].lstrip()
     listed = before.endswith(_LISTING) or after.startswith(_LISTING) and not after.startswith(_NOT_LISTING) or after.startswith(("など", "等"))
     contrasted = after.startswith(_CONTRAST)  # 「RDSとは異なり、…」: the statement is about something else
-    return not (listing and listed) and not contrasted and _depth(before) == 0 and not _given_away(span, before + " " + after)
+    return not (listing and listed) and not contrasted and _open_parentheses(before) == 0 and not _given_away(span, before + " " + after)
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
@@ -111,8 +116,9 @@ _NOT_LISTING = ("とは", "として", "と同じ")  # 「Xとして」 lists no
 _LISTING = ("、", "・", "や", "と", ",", "，", "/", " and", " or")
 
 
-def _depth(text: str) -> int:
-    """How many brackets are open at the end of ``text``."""
+def _open_parentheses(text: str) -> int:
+    """How many parentheses (asides) are open at the end of ``text``; quote brackets (「」) are
+    not counted, since a quoted term is a candidate itself."""
     depth = 0
     for char in text:
         if char in "（(":

@@ -1,4 +1,4 @@
-"""YAML front matter: split it from the body and load it with ruamel.yaml.
+"""Front matter: split it from the body and load it (YAML with ruamel.yaml, TOML with tomllib).
 
 A build needs only the values: they are loaded by the C-backed safe loader, several times
 faster than the round-trip one. The round-trip loader, which keeps each key's line, is used
@@ -23,9 +23,8 @@ except ImportError:  # pragma: no cover - a platform without the wheel
 
 from notes2anki.model import NoteError
 
-_FENCE = "---"
 _TOML_FENCE = "+++"
-_CLOSERS = ("---", "...")
+_CLOSERS = {"---": ("---", "..."), _TOML_FENCE: (_TOML_FENCE,)}  # opening fence: the fences that close it
 
 
 @dataclass
@@ -48,40 +47,37 @@ def split(text: str, display: str, positions: bool = False) -> tuple[FrontMatter
     Keeping the blank lines makes every line number the parser finds a line number in the file.
     """
     lines = text.split("\n")
-    if lines and lines[0].rstrip() == _TOML_FENCE:
-        return _split_toml(lines, display)
     end = closing_line(lines)
     if end == 0:
         return FrontMatter({}, 0), text
+    fence = lines[0].rstrip()
     if end is None:
-        raise NoteError(display, 1, "front matter starts with '---' but is never closed")
-    body = "\n" * end + "\n".join(lines[end:])
-    return FrontMatter(load("\n".join(lines[1 : end - 1]), display, positions), end), body
+        raise NoteError(display, 1, f"front matter starts with '{fence}' but is never closed")
+    inner = "\n".join(lines[1 : end - 1])
+    data = _load_toml(inner, display) if fence == _TOML_FENCE else load(inner, display, positions)
+    return FrontMatter(data, end), "\n" * end + "\n".join(lines[end:])
 
 
-def _split_toml(lines: list[str], display: str) -> tuple[FrontMatter, str]:
+def _load_toml(toml_text: str, display: str) -> dict:
     """``+++``-fenced TOML front matter (Hugo, Zola), loaded with the standard library."""
     import tomllib
 
-    end = next((index + 1 for index in range(1, len(lines)) if lines[index].rstrip() == _TOML_FENCE), None)
-    if end is None:
-        raise NoteError(display, 1, "front matter starts with '+++' but is never closed")
     try:
-        data = tomllib.loads("\n".join(lines[1 : end - 1]))
+        return tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as error:
         where = re.search(r"\(at line (\d+)", str(error))
         line = int(where.group(1)) + 1 if where else 1
         raise NoteError(display, line, f"invalid TOML in front matter: {str(error).split(' (at')[0]}") from None
-    return FrontMatter(data, end), "\n" * end + "\n".join(lines[end:])
 
 
 def closing_line(lines: list[str]) -> int | None:
     """The line (1-based) of the fence that closes the front matter: 0 without front matter,
     None when it is opened but never closed."""
-    if not lines or lines[0].rstrip() != _FENCE:
+    closers = _CLOSERS.get(lines[0].rstrip()) if lines else None
+    if closers is None:
         return 0
     for index in range(1, len(lines)):
-        if lines[index].rstrip() in _CLOSERS:
+        if lines[index].rstrip() in closers:
             return index + 1
     return None
 

@@ -76,6 +76,8 @@ class Math:
 
 @dataclass(frozen=True)
 class Link:
+    """A link, or a page reference (``[[Page]]``: no ``url``), shown as its text where not safe to follow."""
+
     url: str
     children: tuple[Inline, ...]
 
@@ -128,6 +130,54 @@ def plain_text(inlines: Inlines, code: bool = True) -> str:
         elif isinstance(node, LineBreak):
             parts.append(" ")
     return "".join(parts)
+
+
+def trimmed(inlines: Inlines, leading: str | None = None) -> Inlines:
+    """Without the blank space at either end: spaces, line breaks, empty text. ``leading`` names
+    the characters to drop at the start instead of whitespace (a separator's 「、」 as well)."""
+    nodes = [node for node in inlines if not (isinstance(node, Text) and not node.text)]
+    while nodes and isinstance(nodes[0], (Text, SoftBreak, LineBreak)) and not plain_text((nodes[0],)).strip(leading):
+        nodes.pop(0)
+    while nodes and isinstance(nodes[-1], (Text, SoftBreak, LineBreak)) and not plain_text((nodes[-1],)).strip():
+        nodes.pop()
+    if nodes and isinstance(nodes[0], Text):
+        nodes[0] = Text(nodes[0].text.lstrip(leading))
+    if nodes and isinstance(nodes[-1], Text):
+        nodes[-1] = Text(nodes[-1].text.rstrip())
+    return tuple(nodes)
+
+
+def source_lines(inlines: Inlines) -> list[Inlines]:
+    """A paragraph's markup cut at the ends of its source lines (its soft breaks)."""
+    lines: list[list[Inline]] = [[]]
+    for node in inlines:
+        if isinstance(node, SoftBreak):
+            lines.append([])
+        else:
+            lines[-1].append(node)
+    return [tuple(line) for line in lines]
+
+
+def joined(lines: list[Inlines], separator: Inline | None = None) -> Inlines:
+    """Lines of markup as one, each after the first preceded by ``separator`` (a line break)."""
+    separator = LineBreak() if separator is None else separator
+    nodes: list[Inline] = []
+    for line in lines:
+        if nodes:
+            nodes.append(separator)
+        nodes.extend(line)
+    return tuple(nodes)
+
+
+def deletions_in(inlines: Inlines) -> list[Deletion]:
+    """Every cloze deletion in the markup, inside bold, italics or a link as well."""
+    found: list[Deletion] = []
+    for node in inlines:
+        if isinstance(node, Deletion):
+            found.append(node)
+        elif isinstance(node, (Strong, Emphasis, Mark, Link)):
+            found.extend(deletions_in(node.children))
+    return found
 
 
 def _is_cjk(char: str) -> bool:
@@ -292,29 +342,6 @@ def block_lines(blocks, depth: int = 0):
             yield from block_lines(block.back, depth + 1)
 
 
-def inline_runs(blocks):
-    """(line, inlines) of every run of inline markup in an outline: for rules that look at text."""
-    for block in blocks:
-        if isinstance(block, (Heading, Paragraph)):
-            yield block.line, block.inlines
-        elif isinstance(block, BulletList):
-            for item in block.items:
-                yield item.line, item.inlines
-                yield from inline_runs(item.body)
-                yield from inline_runs([BulletList(item.line, item.children)])
-        elif isinstance(block, Table):
-            for row in (block.header, *block.rows):
-                yield from ((row.line, cell) for cell in row.cells)
-        elif isinstance(block, Quote):
-            yield from inline_runs(block.blocks)
-        elif isinstance(block, Details):
-            yield block.line, block.summary
-            yield from inline_runs(block.body)
-        elif isinstance(block, Flashcard):
-            yield from inline_runs(block.front)
-            yield from inline_runs(block.back)
-
-
 @dataclass(frozen=True)
 class CodeLines:
     """Lines that are not prose, however deeply nested (code, literal HTML, display math): lint
@@ -334,8 +361,8 @@ class Note:
     root: Path  # the notes folder the file was found in; images must stay inside it
     display: str  # the path as the user knows it, used in every message
     source_key: str  # path relative to the notes folder, part of each card's identity
-    meta: dict  # the front matter as ruamel.yaml loaded it (key order and positions kept)
-    front_matter_end: int  # line of the closing '---'; 0 without front matter
+    meta: dict  # the front matter's values (with each key's line when read for lint)
+    front_matter_end: int  # line of the closing fence ('---', '...' or '+++'); 0 without front matter
     title: str
     category: str
     tags: tuple[str, ...]

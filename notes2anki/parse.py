@@ -50,8 +50,11 @@ from notes2anki.model import (
     Table,
     TableRow,
     Text,
+    joined,
     plain_text,
+    source_lines,
     title_heading,
+    trimmed,
 )
 from notes2anki.source import read_text, source_key
 
@@ -201,7 +204,8 @@ def _parse_wikilink(inline: Any, match: re.Match[str], state: Any) -> int:
     if match.group().startswith("!") and target.lower().endswith(_IMAGE_SUFFIXES):
         state.append_token({"type": "image", "attrs": {"url": target}, "children": [{"type": "text", "raw": target}]})
     else:
-        state.append_token({"type": "text", "raw": (match.group("wiki_alias") or target).strip()})
+        name = (match.group("wiki_alias") or target).strip()  # a page reference: a link with no address
+        state.append_token({"type": "link", "attrs": {"url": ""}, "children": [{"type": "text", "raw": name}]})
     return match.end()
 
 
@@ -404,22 +408,13 @@ def _quote(token: Token) -> list[Block]:
     marker = _CALLOUT.match(first.inlines[0].text)
     if marker is None:
         return inner
-    lines = _split_lines((Text(first.inlines[0].text[marker.end() :]),) + first.inlines[1:])
-    title, rest = _trim(lines[0]), [line for line in lines[1:] if line]
-    body: list[Block] = [Paragraph(first.line + 1, _rejoined(rest))] if rest else []
+    lines = source_lines((Text(first.inlines[0].text[marker.end() :]),) + first.inlines[1:])
+    title, rest = trimmed(lines[0]), [line for line in lines[1:] if line]
+    body: list[Block] = [Paragraph(first.line + 1, joined(rest, SoftBreak()))] if rest else []
     body.extend(inner[1:])
     if title and wording.is_question(plain_text(title)):
         return [Details(first.line, title, tuple(body))]
     return [Quote(first.line, tuple(body), marker.group("type").lower(), title)]
-
-
-def _rejoined(lines: list[Inlines]) -> Inlines:
-    joined: list[Inline] = []
-    for line in lines:
-        if joined:
-            joined.append(SoftBreak())
-        joined.extend(line)
-    return tuple(joined)
 
 
 def _code(token: Token) -> CodeBlock:
@@ -502,7 +497,7 @@ def _item(token: Token) -> ListItem:
             children.extend(_item(grandchild) for grandchild in child["children"])
         elif kind == "block_quote":
             body.append(Quote(child["line"], tuple(_blocks(child["children"]))))
-        elif kind in ("block_code", "block_math", "table") or kind == "block_html":
+        elif kind in ("block_code", "block_math", "table"):
             body.extend(_blocks([child]))
     inlines = inlines or ()
     marked = _CARD_TAG.search(plain_text(inlines, code=False)) is not None
@@ -514,7 +509,7 @@ def _item(token: Token) -> ListItem:
 
 def _without_card_tag(inlines: Inlines) -> Inlines:
     nodes = [Text(_CARD_TAG.sub("", node.text)) if isinstance(node, Text) else node for node in inlines]
-    return _trim(tuple(node for node in nodes if not (isinstance(node, Text) and not node.text)))
+    return trimmed(tuple(node for node in nodes if not (isinstance(node, Text) and not node.text)))
 
 
 _PIN = re.compile(r"<!--\s*notes2anki-id:\s*([^\s>]+)\s*-->")
@@ -548,33 +543,14 @@ def _paragraph(token: Token) -> Paragraph:
         return Paragraph(token["line"], (Text(" ".join(token["raw"].split())),))
     kept: list[tuple[int, Inlines]] = []
     properties: list[tuple[int, str]] = []
-    for number, line in enumerate(_split_lines(_inlines(token["children"])), start=token["line"]):
+    for number, line in enumerate(source_lines(_inlines(token["children"])), start=token["line"]):
         text = plain_text(line, code=False)
         if line and isinstance(line[0], Text) and _PROPERTY.match(text):
             properties.append((number, text.strip()))
         else:
             kept.append((number, line))
     first = kept[0][0] if kept else token["line"]
-    return Paragraph(first, _rejoined([line for _, line in kept]), _pin(token), _suppressed(token), tuple(properties))
-
-
-def _split_lines(inlines: Inlines) -> list[Inlines]:
-    lines: list[list[Inline]] = [[]]
-    for node in inlines:
-        if isinstance(node, SoftBreak):
-            lines.append([])
-        else:
-            lines[-1].append(node)
-    return [tuple(line) for line in lines]
-
-
-def _trim(inlines: Inlines) -> Inlines:
-    nodes = list(inlines)
-    if nodes and isinstance(nodes[0], Text):
-        nodes[0] = Text(nodes[0].text.lstrip())
-    if nodes and isinstance(nodes[-1], Text):
-        nodes[-1] = Text(nodes[-1].text.rstrip())
-    return tuple(node for node in nodes if not (isinstance(node, Text) and not node.text))
+    return Paragraph(first, joined([line for _, line in kept], SoftBreak()), _pin(token), _suppressed(token), tuple(properties))
 
 
 def _table(token: Token) -> Table:
@@ -663,8 +639,6 @@ def _inline(token: Token) -> Inline | None:
         return Code(token["raw"])
     if kind == "math":
         return Math(token["raw"].strip(), token["display"])
-    if kind == "block_math":
-        return Math(token["raw"].strip(), True)
     if kind == "link":
         return Link(token["attrs"]["url"], _inlines(token["children"]))
     if kind == "image":

@@ -27,6 +27,7 @@ from notes2anki.pipeline import read_tree
 MEDIA_DIR = "media"  # like Anki's collection.media: one flat folder, names made unique by content
 ASSETS_DIR = "assets"
 MATHJAX = "mathjax.js"
+WRITTEN = ".notes2anki-preview"  # what the last preview wrote: the only files a preview removes
 
 
 # --- Anki's template language, as far as the notetypes use it ---------------------------------
@@ -263,8 +264,9 @@ def _cloze_field(template: str) -> str:
 def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
     """Write ``index.html`` and one page per category into ``out_dir``.
 
-    A note that cannot be read, or a card whose image is missing, is left out and reported.
-    Raises OSError when ``out_dir`` cannot be written.
+    A note that cannot be read is left out and reported; a card whose image is missing shows
+    its alt text, as in the deck, and is reported. Raises OSError when ``out_dir`` cannot be
+    written.
     """
     from notes2anki.decks import file_name
     from notes2anki.media import MediaFiles
@@ -283,11 +285,7 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
     media_files = MediaFiles()
     for card in sorted(cards, key=lambda card: (card.note.display, card.line)):
         render_fields = render.cloze_fields if card.kind == "cloze" else render.basic_fields
-        try:
-            fields = render_fields(card, media_files)  # what the deck gets
-        except NoteError as error:
-            report.errors.append(error)
-            continue
+        fields = render_fields(card, media_files)  # what the deck gets
         category(card.note.category).cards.extend(cards_of(card, fields))
         report.made += 1
     report.errors.extend(media_files.problems)  # shown with their alt text, as the deck shows them
@@ -309,23 +307,34 @@ def _read(paths: list[Path]) -> tuple[list[Card], list[Skipped], list[NoteError]
 
 
 def _write(report: PreviewReport, out_dir: Path, media: dict[str, Path]) -> None:
+    """The pages and their images; of what the last preview wrote, what is no longer needed
+    goes. Other files in ``out_dir`` are the user's and stay."""
+    before = _written_before(out_dir)
     media_dir = out_dir / MEDIA_DIR
     media_dir.mkdir(parents=True, exist_ok=True)
     for name, path in media.items():
         target = media_dir / name
         if not target.exists():  # names carry a hash of the content
             shutil.copyfile(path, target)
-    for stale in media_dir.iterdir():
-        if stale.name not in media:
-            stale.unlink()
     math = _copy_mathjax(out_dir / ASSETS_DIR)
-    pages = {category.page for category in report.categories} | {"index.html"}
-    for stale in out_dir.glob("*.html"):
-        if stale.name not in pages:
-            stale.unlink()
     for category in report.categories:
         (out_dir / category.page).write_text(_category_page(category, report, math), encoding="utf-8")
     report.index.write_text(_index_page(report), encoding="utf-8")
+    written = {category.page for category in report.categories} | {report.index.name} | {f"{MEDIA_DIR}/{name}" for name in media}
+    for stale in before - written:
+        (out_dir / stale).unlink(missing_ok=True)
+    (out_dir / WRITTEN).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
+
+
+def _written_before(out_dir: Path) -> set[str]:
+    """The pages and images the last preview wrote, as it listed them: only names it makes
+    (``page.html``, ``media/name``), so a list edited by hand cannot reach outside."""
+    try:
+        listed = (out_dir / WRITTEN).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    ours = re.compile(rf"[^/\\]+\.html|{MEDIA_DIR}/[^/\\]+")
+    return {name for name in listed if ours.fullmatch(name) and name.rpartition("/")[2] not in (".", "..")}
 
 
 def _copy_mathjax(assets: Path) -> bool:

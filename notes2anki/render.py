@@ -44,6 +44,7 @@ from notes2anki.model import (
     Table,
     Text,
     block_lines,
+    deletions_in,
     plain_text,
     soft_break,
 )
@@ -62,13 +63,25 @@ def escape(text: str) -> str:
 
     Double braces become entities too, so that no text outside a deletion reads as cloze syntax.
     """
-    escaped = _ANKI_TAG.sub("&#91;", html.escape(text, quote=True))
-    return escaped.replace("{{", "&#123;&#123;").replace("}}", "&#125;&#125;")
+    return _inert(html.escape(text, quote=True))
+
+
+def _inert(markup: str) -> str:
+    """Markup that Anki neither plays (``[sound:…]``) nor reads as a field or a deletion (``{{``)."""
+    return _ANKI_TAG.sub("&#91;", markup).replace("{{", "&#123;&#123;").replace("}}", "&#125;&#125;")
+
+
+def _numbered(deletion: Deletion, numbers: list[int]) -> int:
+    """The deletion's number: as written, or one past the highest so far; added to ``numbers``."""
+    number = deletion.number if deletion.number is not None else max(numbers, default=0) + 1
+    numbers.append(number)
+    return number
 
 
 def _in_deletion(rendered: str) -> str:
-    """Text inside a deletion: ``::`` would start a hint and ``}}`` end the deletion early."""
-    return rendered.replace("::", ":&#58;").replace("}}", "}&#125;")
+    """Text inside a deletion: ``::`` would start a hint, and a ``}`` next to the closing braces
+    would end the deletion early."""
+    return rendered.replace("::", ":&#58;").replace("}", "&#125;")
 
 
 @dataclass
@@ -117,8 +130,7 @@ class Renderer:
         raise TypeError(f"unknown inline node {node!r}")
 
     def _deletion(self, node: Deletion) -> str:
-        number = node.number if node.number is not None else max(self.numbers, default=0) + 1
-        self.numbers.append(number)
+        number = _numbered(node, self.numbers)
         hint = f"::{_in_deletion(escape(node.hint))}" if node.hint else ""
         return f"{{{{c{number}::{self.inlines(node.children, deleting=True)}{hint}}}}}"
 
@@ -174,8 +186,7 @@ def highlighted(code: str, language: str) -> str:
         lexer = get_lexer_by_name(language.split()[0]) if language.strip() else TextLexer()
     except ClassNotFound:
         lexer = TextLexer()
-    markup = _ANKI_TAG.sub("&#91;", highlight(code, lexer, HtmlFormatter(cssclass=CODE_CLASS, wrapcode=True)))
-    return markup.replace("{{", "&#123;&#123;").replace("}}", "&#125;&#125;").replace("::", ":&#58;").strip()
+    return _inert(highlight(code, lexer, HtmlFormatter(cssclass=CODE_CLASS, wrapcode=True))).replace("::", ":&#58;").strip()
 
 
 def basic_fields(card: Card, media_files: media.MediaFiles) -> list[str]:
@@ -212,16 +223,7 @@ def deletions(card: Card) -> tuple[str, ...]:
     numbered them (``{{c2::…}}``), since those numbers are kept as written."""
     if card.kind != "cloze":
         return ()
-    found: list[Deletion] = []
-
-    def visit(nodes: Inlines) -> None:
-        for node in nodes:
-            if isinstance(node, Deletion):
-                found.append(node)
-            elif isinstance(node, (Strong, Emphasis, Mark, Link)):
-                visit(node.children)
-
-    visit(card.cloze)
+    found = deletions_in(card.cloze)
     if any(node.number is not None for node in found):
         return ()
     return tuple(plain_text(node.children) for node in found)
@@ -246,9 +248,7 @@ def cloze_text(inlines: Inlines, numbers: list[int] | None = None) -> str:
     parts = []
     for node in inlines:
         if isinstance(node, Deletion):
-            number = node.number if node.number is not None else max(numbers, default=0) + 1
-            numbers.append(number)
-            parts.append(f"{{{{c{number}::{plain_text(node.children)}}}}}")
+            parts.append(f"{{{{c{_numbered(node, numbers)}::{plain_text(node.children)}}}}}")
         elif isinstance(node, (Strong, Emphasis, Mark, Link)):
             parts.append(cloze_text(node.children, numbers))
         else:

@@ -2,7 +2,7 @@
 code and math.
 
 Card rules and lint rules both need to know where a line divides into question and answer, so
-the logic lives here once. Whether the two sides make a good card is ``cards.py``'s business.
+the logic lives here once. Whether the two sides make a good card is ``lines.py``'s business.
 """
 
 from __future__ import annotations
@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from notes2anki.model import Inlines, Text, plain_text
+from notes2anki.model import (
+    Inlines,
+    Text,
+    plain_text,
+    trimmed,
+)
 
 OPENING = "(（[［「『【〔{｛"
 CLOSING = ")）]］」』】〕}｝"
@@ -54,7 +59,7 @@ def split_first(inlines: Inlines, pattern: re.Pattern[str]) -> Split | None:
         before, after = node.text[: match.start()], node.text[match.end() :]
         left = inlines[:index] + ((Text(before),) if before else ())
         right = ((Text(after),) if after else ()) + inlines[index + 1 :]
-        return Split(_strip(left), match.group(), _strip(right, leading=_SEPARATOR_TAIL))
+        return Split(trimmed(left), match.group(), trimmed(right, leading=_SEPARATOR_TAIL))
     return None
 
 
@@ -95,16 +100,6 @@ _SPACES = " \t\u3000"
 _SEPARATOR_TAIL = _SPACES + "、，,"
 
 
-def _strip(inlines: Inlines, leading: str = _SPACES) -> Inlines:
-    """Drop the spaces around a separator (ASCII and full-width) without touching markup."""
-    nodes = list(inlines)
-    if nodes and isinstance(nodes[0], Text):
-        nodes[0] = Text(nodes[0].text.lstrip(leading))
-    if nodes and isinstance(nodes[-1], Text):
-        nodes[-1] = Text(nodes[-1].text.rstrip(_SPACES))
-    return tuple(node for node in nodes if not (isinstance(node, Text) and not node.text))
-
-
 def arrow(inlines: Inlines) -> Split | None:
     return split_first(inlines, ARROW_PATTERN)
 
@@ -142,7 +137,7 @@ def equals(inlines: Inlines) -> Split | None:
 
 
 def double_colon(inlines: Inlines) -> Split | None:
-    """``front::back`` (or ``:::``), unless the colons join a code name or an address."""
+    """``front::back`` (or ``:::``), unless the colons are inside an address (``fe80::1``)."""
     found = split_first(inlines, DOUBLE_COLON_PATTERN)
     if found is None or not found.left or not found.right:
         return None

@@ -219,7 +219,7 @@ class Store:
             raise StoreDamaged(f"{self.path}: {error}") from None
 
     def _temp(self, query: str, parameters=()) -> None:
-        """A write to this build's own temporary tables (never saved)."""
+        """A write to this build's own temporary tables (never saved); ``_write`` saves."""
         try:
             if isinstance(parameters, list):
                 self.db.executemany(query, parameters)
@@ -231,16 +231,9 @@ class Store:
             raise StoreDamaged(f"{self.path}: {error}") from None
 
     def _write(self, query: str, parameters) -> None:
+        """A write to the saved tables: the build now has something to commit."""
         self.dirty = True
-        try:
-            if isinstance(parameters, list):
-                self.db.executemany(query, parameters)
-            else:
-                self.db.execute(query, parameters)
-        except (sqlite3.Error, ValueError) as error:
-            if _environmental(error, reading=False):
-                raise OSError(str(error)) from None
-            raise StoreDamaged(f"{self.path}: {error}") from None
+        self._temp(query, parameters)
 
     def get(self, key: str, default=None):
         for (value,) in self._rows("SELECT value, checksum FROM meta WHERE key = ?", (key,)):

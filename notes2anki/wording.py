@@ -41,7 +41,7 @@ _QUESTION_WORDS = re.compile(
 )
 _JAPANESE_QUESTION = re.compile(r"(?:とは|は何|とは何|違いは|どれ|どちら|なぜ|何か|いくつ|の意味)[?？]?$")
 _COMPARISON = re.compile(r"の違い|の比較|違いは|\bvs\.?\b|\bversus\b|比較", re.IGNORECASE)
-_SENTENCE_END = "。．.!！"
+_SENTENCE_END = ("。", ".", "!", "?", "！", "？", "．")
 _VERB = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|can|could|will|would|should|must|may|might|does|do|did|"
     r"gets?|makes?|takes?|uses?|runs?|keeps?|lets?)\b"  # lower case: 「Cloud Run」 names a product
@@ -128,6 +128,10 @@ def is_comparison(text: str) -> bool:
 
 def is_japanese(text: str) -> bool:
     return any("\u3040" <= char <= "\u30ff" or "\u4e00" <= char <= "\u9fff" for char in text)
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(_SENTENCE_END)
 
 
 def reads_as_sentence(text: str) -> bool:

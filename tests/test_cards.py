@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from notes2anki import cards as card_rules
+from notes2anki import lines
+from notes2anki.lines import qa_pair
 from notes2anki.cli import main
 from notes2anki.model import BulletList, ListItem
 from notes2anki.parse import parse_text
@@ -32,7 +34,7 @@ def test_every_rule_and_every_reason_has_a_fixture(monkeypatch, capsys) -> None:
     assert main(["cards", "--format", "json", "."]) == 0
     output = json.loads(capsys.readouterr().out)
     assert {card["rule"] for card in output["cards"]} == set(card_rules.RULES)
-    reasons = {value for name, value in vars(card_rules).items() if name.isupper() and isinstance(value, str) and " " in value}
+    reasons = {value for module in (card_rules, lines) for name, value in vars(module).items() if name.isupper() and isinstance(value, str) and " " in value}
     assert {skipped["reason"].split(" (")[0] for skipped in output["skipped"]} == {reason.split(" (")[0] for reason in reasons}
 
 
@@ -51,7 +53,7 @@ def test_json_output_has_every_card_and_every_skipped_line(monkeypatch, capsys) 
         "back": "",
         "extra": "",
     }
-    assert {"path": "skipped.md", "line": 14, "text": "https://example.com/faq", "reason": card_rules.LINKS} in output["skipped"]
+    assert {"path": "skipped.md", "line": 14, "text": "https://example.com/faq", "reason": lines.LINKS} in output["skipped"]
     expected = "".join((FIXTURES / "cards" / name).read_text(encoding="utf-8") for name in ("cloze.cards", "skipped.cards"))
     assert len(output["skipped"]) == len(SKIP_LINE.findall(expected))
     assert len(output["cards"]) == len(CARD_LINE.findall(expected))
@@ -82,9 +84,11 @@ def _lists(text: str) -> list[BulletList]:
 
 
 def _leaves_with_siblings(items: list[ListItem]):
-    """One-line items that are not the only answer of the item above them."""
-    for item in items:
-        if not item.children and not item.body and len(items) > 1:
+    """One-line items that are not the only answer of the item above them (nor the ``A:`` of
+    the ``Q:`` item before them)."""
+    for previous, item in zip([None, *items], items):
+        answers = previous is not None and qa_pair(previous.inlines, item.inlines) is not None
+        if not item.children and not item.body and len(items) > 1 and not answers:
             yield item
         yield from _leaves_with_siblings(item.children)
 
@@ -96,7 +100,9 @@ def _edits(text: str):
         for item in _leaves_with_siblings(block.items):
             yield f"without line {item.line}", item.line, "\n".join(lines[: item.line - 1] + lines[item.line :])
         last = block.items[-1]
-        end = max([last.line, *(child.line for child in _leaves_with_siblings(last.children))])
+        end = last.line  # the last item ends where its indented lines (nested items, code) do
+        while end < len(lines) and lines[end].startswith((" ", "\t")):
+            end += 1
         indent = re.match(r"\s*(?:[-*+]|\d+[.)])\s", lines[last.line - 1])
         if indent:
             added = indent.group().rstrip().rstrip("0123456789.)") + ("- " if indent.group().strip()[-1] in ".)" else " ") + "問い -> 答え"
@@ -118,7 +124,7 @@ def test_one_item_more_or_less_keeps_every_other_card(note: Path) -> None:
 
 def _lines_of(blocks):
     """(line, text) of every list item and paragraph a reader would take for a fact."""
-    from notes2anki.model import Details, Flashcard, Paragraph, Quote, plain_text
+    from notes2anki.model import Details, Paragraph, Quote, plain_text
 
     for block in blocks:
         if isinstance(block, Paragraph) and plain_text(block.inlines).strip():

@@ -37,6 +37,7 @@ PIECES = [
     "ElastiCache", "前者", "説明", "AWS", "x", "。", "、", "---\n", "title: t\n", "category: c\n", "\\", "&", "<", "\r\n",
 ]  # fmt: skip
 MARKDOWN = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=60).map("".join)
+READ_MARKDOWN = MARKDOWN.map(lambda text: text.replace("\r", ""))  # lint sees text as the reader returns it: every line end \n
 DICTIONARY = load_dictionary(None, True)
 
 
@@ -52,13 +53,10 @@ def test_parse_cards_and_render_never_crash(text: str) -> None:
     except NoteError:
         return
     for card in extract(note).cards:
-        try:
-            (cloze_fields if card.kind == "cloze" else basic_fields)(card, MediaFiles())
-        except NoteError:
-            pass  # a missing image: a clear error, not a crash
+        (cloze_fields if card.kind == "cloze" else basic_fields)(card, MediaFiles())  # a missing image is a noted problem
 
 
-@given(MARKDOWN)
+@given(READ_MARKDOWN)
 def test_every_lint_rule_copes_with_any_text(text: str) -> None:
     folder = Path("/nonexistent-notes")
     document = _document(text, folder)
@@ -67,10 +65,9 @@ def test_every_lint_rule_copes_with_any_text(text: str) -> None:
         assert 1 <= finding.line <= len(document.lines) and finding.column >= 1
 
 
-@given(MARKDOWN)
+@given(READ_MARKDOWN)
 def test_fix_changes_only_reported_lines_and_converges(text: str) -> None:
     folder = Path("/nonexistent-notes")
-    text = text.replace("\r", "")  # the reader turns every line end into \n
     fixed_lines: set[int] = set()
 
     def lint_text(current: str):

@@ -72,3 +72,19 @@ def test_hostile_note_renders_as_text_in_anki(tmp_path: Path, anki: Anki) -> Non
     assert "Hostile › Raw HTML Template {{Front}} and {{Back}}" in shown
     assert "Hostile › Raw HTML Play [sound:boom.mp3] and [anki:tts lang=en_US]hello[/anki:tts]" in shown
     assert "Hostile › Raw HTML [...] with {{c1::not a deletion}} in code" in shown
+
+
+def test_deletion_text_with_braces_is_hidden_and_shown_whole_in_anki(tmp_path: Path, anki: Anki) -> None:
+    """Anki ends a deletion at the first ``}}``: a ``}`` the text ends with must not be one of them."""
+    notes = tmp_path / "notes"
+    text = "---\ntitle: Braces\ncategory: Safe\n---\n## Go\n\n- An empty struct literal is =={}{}==\n- A map literal starts with ==map[string]int{}==\n"
+    write_note(notes, "braces.md", text)
+    assert build([notes], tmp_path / "build").errors == []
+    anki.import_package(tmp_path / "build" / "Safe.apkg")
+    shown = anki.rendered()
+    answers = [answer for _, answer in shown]
+    assert "An empty struct literal is {}{}" in answers[0]
+    assert "A map literal starts with map[string]int{}" in answers[1]
+    questions = [question for question, _ in shown]
+    assert questions[0].endswith("An empty struct literal is [...]")
+    assert questions[1].endswith("A map literal starts with [...]")

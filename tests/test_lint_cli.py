@@ -355,3 +355,29 @@ def test_every_option_and_argument_has_help(command: str) -> None:
     assert parser.description
     for action in parser._actions:
         assert action.help and action.help != argparse.SUPPRESS, action.dest
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("---\ntitle: x\n- a -> b\n", "notes/c.md:1:1: N001 front matter starts with '---' but is never closed"),
+        ("+++\ntitle = 'x'\n- a -> b\n", "notes/c.md:1:1: N001 front matter starts with '+++' but is never closed"),
+        ("+++\ntitle = 'x'\nbad line\n+++\n", "notes/c.md:3:1: N001 invalid TOML in front matter: Expected '=' after a key in a key/value pair"),
+    ],
+)
+def test_front_matter_that_does_not_load_is_one_finding_not_a_crash(project: Path, capsys, text: str, finding: str) -> None:
+    (project / "notes" / "c.md").write_text(text, "utf-8")
+    assert lint("--no-cache", "notes/c.md") == 1
+    assert capsys.readouterr().out.splitlines()[0] == finding
+
+
+def test_dictionary_patterns_anchored_to_a_line_match_on_every_line(project: Path, capsys) -> None:
+    (project / "pyproject.toml").write_text(PROJECT_CONFIG + 'dictionary = "terms.yml"\n', "utf-8")
+    rules = "version: 1\nrules:\n  - expected: Kubernetes\n    pattern: /^kubernetes/\n  - expected: Docker\n    pattern: /docker$/\n"
+    (project / "terms.yml").write_text(rules, "utf-8")
+    write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\nkubernetes runs pods\n\nimages are built by docker\n\nthe end\n")
+    assert lint("--no-cache", "notes/c.md") == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "notes/c.md:5:1: N202 write 'Kubernetes', not 'kubernetes' [*]",
+        "notes/c.md:7:21: N202 write 'Docker', not 'docker' [*]",
+    ]

@@ -116,6 +116,23 @@ def test_command_writes_pages_and_reports(notes: Path, tmp_path: Path, capsys) -
     assert sorted(path.name for path in out.glob("*.html")) == ["AWS.html", "index.html"]
 
 
+def test_preview_removes_only_files_it_wrote(notes: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "notes"
+    shutil.copytree(notes, mine)
+    out = tmp_path / "site"
+    (out / "media").mkdir(parents=True)
+    (out / "about.html").write_text("mine", encoding="utf-8")
+    (out / "media" / "logo.png").write_bytes(b"mine")
+    assert main(["preview", str(mine), "-o", str(out)]) == 0
+    with (out / ".notes2anki-preview").open("a", encoding="utf-8") as listed:
+        listed.write("../outside.html\nmedia/..\n")  # a list edited by hand reaches nothing outside
+    (tmp_path / "outside.html").write_text("mine", encoding="utf-8")
+    (mine / "network.md").unlink()
+    assert main(["preview", str(mine), "-o", str(out)]) == 0
+    assert sorted(path.name for path in out.glob("*.html")) == ["AWS.html", "about.html", "index.html"]
+    assert (out / "media" / "logo.png").read_bytes() == b"mine" and (tmp_path / "outside.html").exists()
+
+
 def test_missing_image_is_reported_and_the_rest_is_shown(tmp_path: Path, capsys) -> None:
     notes = tmp_path / "notes"
     shutil.copytree(FIXTURE, notes)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from notes2anki.cards import EMPTY_ARROW_SIDE, EMPTY_DEFINITION
+from notes2anki.lines import EMPTY_ARROW_SIDE, EMPTY_DEFINITION
 from notes2anki.lint.engine import Corpus, Finding, at
 
 CODE = "N104"
