@@ -52,28 +52,6 @@ def normalise(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def identity_clashes(cards: list[Card]) -> list[tuple[Card, Card]]:
-    """Pairs (first, clashing) of cards that have one identity key (lint N105 reports them)."""
-    first_by_key: dict[str, Card] = {}
-    clashes = []
-    for card in cards:
-        first = first_by_key.setdefault(card.key, card)
-        if first is not card:
-            clashes.append((first, card))
-    return clashes
-
-
-def clash_error(first: Card, clash: Card) -> NoteError:
-    return NoteError(clash.note.display, clash.line, clash_message(f"line {first.line}"))
-
-
-def clash_message(first_place: str) -> str:
-    return (
-        f"this card has the same identity as the card at {first_place} (same section and question); "
-        "reword one of them, or Anki would merge the two"
-    )
-
-
 def resolve_clashes(cards: list[Card]) -> tuple[list[str], list[NoteError]]:
     """One distinct key per card of a note, and a warning for each card that needed telling apart.
 

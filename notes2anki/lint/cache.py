@@ -27,7 +27,7 @@ CACHE_DIR = ".notes2anki-cache"
 
 def cache_key(config: Config, dictionary: Dictionary) -> str:
     """Everything besides a note itself that decides what linting it gives."""
-    rules = [(rule.expected, rule.pattern.pattern, rule.pattern.flags) for rule in dictionary.rules]
+    rules = [(rule.expected, rule.source, rule.flags) for rule in dictionary.rules]
     settings = {name: value for name, value in vars(config).items() if name not in ("root", "source")}
     text = json.dumps([__version__, _code_stamp(), repr(sorted(settings.items())), rules], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]

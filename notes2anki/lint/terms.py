@@ -16,6 +16,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -46,9 +47,16 @@ _SPACING = re.compile(r"[\s\-]")
 @dataclass(frozen=True)
 class Rule:
     expected: str
-    pattern: re.Pattern[str]
+    source: str  # the regular expression
+    flags: int
     note: str  # prh's explanation, shown in the message
     origin: str  # dictionary file, for messages
+    hint: str = ""  # text every match contains once folded (``fold``): lines without it are skipped
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled when first needed: a one-file lint compiles only the terms its note names."""
+        return re.compile(self.source, self.flags)
 
     def replacement(self, match: re.Match[str]) -> str:
         return match.expand(self.expected) if self.pattern.groups else self.expected
@@ -64,20 +72,19 @@ class Match:
 
 
 class Dictionary:
-    def __init__(self, rules: list[Rule], prefilter: bool = True) -> None:
+    def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
         self.keys = {term_key(rule.expected): rule.expected for rule in rules}
-        self.any_rule = _any_of(rules) if prefilter else None
 
     def find(self, prose: str) -> list[Match]:
         """Non-overlapping matches in one line of prose (masked text never matches)."""
-        indent = len(prose) - len(prose.lstrip())
-        if self.any_rule is not None and not self.any_rule.search(prose, indent):
-            return []  # most lines name no dictionary term: one search instead of one per rule
         found: list[Match] = []
         taken_starts: list[int] = []  # spans already matched, sorted and disjoint
         taken_ends: list[int] = []
+        folded = fold(prose)
         for rule in self.rules:
+            if rule.hint not in folded:
+                continue  # most lines name no term: a substring test, not the rule's pattern
             for match in rule.pattern.finditer(prose):
                 start, end = match.span()
                 index = bisect.bisect_right(taken_starts, start)
@@ -96,18 +103,6 @@ class Dictionary:
         return sorted(found, key=lambda m: m.start)
 
 
-def _any_of(rules: list[Rule]) -> re.Pattern[str] | None:
-    """One pattern that matches wherever some rule might, in a line or in a whole note (``^`` and
-    ``$`` at each line's ends); None if the rules cannot be combined."""
-    if not rules:
-        return re.compile(r"(?!)")
-    parts = [f"(?i:{rule.pattern.pattern})" if rule.pattern.flags & re.IGNORECASE else f"(?:{rule.pattern.pattern})" for rule in rules]
-    try:
-        return re.compile("|".join(parts), re.MULTILINE)
-    except re.error:  # back-references in a user's pattern do not survive combination
-        return None
-
-
 def _ascii_edge(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
 
@@ -124,7 +119,29 @@ def _inside_expected(text: str, start: int, end: int, expected: str) -> bool:
         search_from = position + 1
 
 
-def derived_pattern(expected: str) -> re.Pattern[str]:
+_FOLD = str.maketrans(
+    {**{chr(code): chr(code + 32) for code in range(ord("A"), ord("Z") + 1)}}
+    | {chr(ord(char) + 0xFEE0): char.lower() for char in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"}
+)
+
+
+def fold(text: str) -> str:
+    """Lower case and half width, character for character (so positions stay where they were)."""
+    return text.translate(_FOLD)
+
+
+def _hint(expected: str) -> str:
+    """What every match of ``derived_pattern(expected)`` holds, folded: its first run of
+    characters that no space, hyphen or CamelCase joint may split."""
+    if expected[0] in " -":
+        return ""
+    end = 1
+    while end < len(expected) and expected[end] not in " -" and not (expected[end - 1].islower() and expected[end].isupper()):
+        end += 1
+    return fold(expected[:end])
+
+
+def derived_pattern(expected: str) -> str:
     """Any case and width; the spaces and hyphens of ``expected`` (and CamelCase joints) optional."""
     parts = []
     previous = ""
@@ -136,7 +153,7 @@ def derived_pattern(expected: str) -> re.Pattern[str]:
                 parts.append("[ \\-]?")
             parts.append(_char_class(char))
         previous = char
-    return re.compile("".join(parts).replace("[ \\-\u3000]?[ \\-]?", "[ \\-\u3000]?"))
+    return "".join(parts).replace("[ \\-\u3000]?[ \\-]?", "[ \\-\u3000]?")
 
 
 def _char_class(char: str) -> str:
@@ -147,16 +164,16 @@ def _char_class(char: str) -> str:
     return "[" + "".join(sorted(variants)) + "]"
 
 
-def _compile(pattern: str, origin: str) -> re.Pattern[str]:
-    """A prh pattern: ``/regex/flags`` or a literal string."""
+def _user_pattern(pattern: str, origin: str) -> tuple[str, int]:
+    """A prh pattern (``/regex/flags`` or a literal string) as a regular expression and its flags,
+    checked now, so that a mistake stops the run where the dictionary is loaded."""
     regex = re.fullmatch(r"/(.*)/([gimsuy]*)", pattern, re.DOTALL)
+    source, flags = (regex.group(1), re.IGNORECASE if "i" in regex.group(2) else 0) if regex else (re.escape(pattern), 0)
     try:
-        if regex:
-            flags = re.IGNORECASE if "i" in regex.group(2) else 0
-            return re.compile(regex.group(1), flags)
-        return re.compile(re.escape(pattern))
+        re.compile(source, flags)
     except re.error as error:
         raise DictionaryError(f"{origin}: pattern {pattern!r} is not a valid regular expression: {error}") from None
+    return source, flags
 
 
 def load(path: Path | None, builtin: bool) -> Dictionary:
@@ -210,27 +227,28 @@ def _rule(raw, origin: str, check_specs: bool) -> Rule:
     expected = raw["expected"]
     patterns = raw.get("patterns", raw.get("pattern"))
     if patterns is None:
-        compiled = [derived_pattern(expected)]
+        sources = [(derived_pattern(expected), 0)]
     else:
         patterns = [patterns] if isinstance(patterns, str) else patterns
         if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
             raise DictionaryError(f"{origin}: 'pattern'/'patterns' must be a string or a list of strings")
-        compiled = [_compile(pattern, origin) for pattern in patterns]
+        sources = [_user_pattern(pattern, origin) for pattern in patterns]
     prh_expected = re.sub(r"\$(\d)", r"\\\1", expected)  # prh writes groups as $1
-    rules = [Rule(prh_expected, pattern, str(raw.get("prh") or ""), origin) for pattern in compiled]
+    hint = _hint(expected) if patterns is None else ""
+    rules = [Rule(prh_expected, source, flags, str(raw.get("prh") or ""), origin, hint) for source, flags in sources]
     if check_specs:
         _check_specs(raw.get("specs") or [], rules, origin)
     return rules[0] if len(rules) == 1 else _combined(rules, prh_expected, origin)
 
 
 def _combined(rules: list[Rule], expected: str, origin: str) -> Rule:
-    pattern = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in rules))
-    return Rule(expected, pattern, rules[0].note, origin)
+    source = "|".join(f"(?i:{rule.source})" if rule.flags & re.IGNORECASE else f"(?:{rule.source})" for rule in rules)
+    return Rule(expected, source, 0, rules[0].note, origin)
 
 
 def _check_specs(specs, rules: list[Rule], origin: str) -> None:
     """prh's specs are the rule's own tests: a dictionary whose specs fail is refused."""
-    dictionary = Dictionary(rules, prefilter=False)
+    dictionary = Dictionary(rules)
     for spec in specs:
         if not isinstance(spec, dict) or "from" not in spec or "to" not in spec:
             raise DictionaryError(f"{origin}: each spec needs 'from' and 'to'")

@@ -2,12 +2,13 @@
 
 ## What it does
 Reports a card with the same identity as an earlier one: same note, same section, same type
-and the same question (ignoring case, width and spacing). `build` refuses to write the deck
-while such a pair exists.
+and the same question (ignoring case, width and spacing). `build` builds both, telling the
+later one apart by its case, its answer or its place, and warns with the same words.
 
 ## Why is this bad?
-Anki matches notes by identity: the two cards would overwrite each other on every import, and
-their review history would be mixed up.
+Anki matches notes by identity, and what tells the two cards apart is fragile: reword the
+answer or reorder the lines and the cards can swap identities, so that each keeps the other's
+review history. Rewording one, or pinning it (`<!-- notes2anki-id: NAME -->`), makes it last.
 
 ## Example
 ```markdown
@@ -29,8 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from notes2anki.identity import resolve_clashes
 from notes2anki.lint.engine import Corpus, Finding, at
-from notes2anki.identity import clash_error, identity_clashes
 
 CODE = "N105"
 NAME = "identity-clash"
@@ -38,5 +39,6 @@ FIX = None
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    for first, clash in identity_clashes(document.cards):
-        yield at(document, clash.line, 1, CODE, clash_error(first, clash).message)
+    _, warnings = resolve_clashes(document.cards)  # the build's own check and words
+    for warning in warnings:
+        yield at(document, warning.line, 1, CODE, warning.message)
