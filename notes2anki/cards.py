@@ -385,9 +385,13 @@ def _paragraph_cards(
     lines = _lines(paragraph)
     lead = _lead_in(lines, following)
     if lead:
-        before, front = lines[: len(lines) - lead], joined([inlines for _, inlines in lines[len(lines) - lead :]], SoftBreak())
-        _paragraph_lines(before, scope, result, previous)
-        _lead_in_cards(lines[len(lines) - lead][0], without_trailing_colon(front), following, scope, result, paragraph.pin)
+        start = len(lines) - lead
+        front = joined([inlines for _, inlines in lines[start:]], SoftBreak())
+        question = qa_side(lines[start - 1][1]) if start and qa_side(front) == ("a", ()) else None
+        if question is not None and question[0] == "q":  # 「Q: …」 then a bare 「A:」 over the answer
+            start, front = start - 1, question[1]
+        _paragraph_lines(lines[:start], scope, result, previous)
+        _lead_in_cards(lines[start][0], without_trailing_colon(front), following, scope, result, paragraph.pin)
         return "lead-in"
     if first and scope.heading and not wording.is_label_heading(scope.heading):
         described = _description(paragraph.inlines, scope.heading)
@@ -436,8 +440,11 @@ def _paragraph_lines(lines: list[tuple[int, Inlines]], scope: Scope, result: Ext
         number, inlines = lines[index]
         pair = qa_pair(inlines, lines[index + 1][1]) if index + 1 < len(lines) else None
         if pair is not None:
-            result.cards.append(_basic(scope, "flashcard", number, pair[0], (Paragraph(lines[index + 1][0], pair[1]),)))
-            index += 2
+            answer_line, answer, index = lines[index + 1][0], [pair[1]], index + 2
+            while index < len(lines) and not _structured(lines[index][1]):  # the answer goes on: 「(same as …)」
+                answer.append(lines[index][1])
+                index += 1
+            result.cards.append(_basic(scope, "flashcard", number, pair[0], (Paragraph(answer_line, joined(answer)),)))
             continue
         _line_cards(number, inlines, (), scope, result, None, previous=previous)
         index += 1
