@@ -879,8 +879,12 @@ def _nested_under_card(card: Card | None, item: ListItem, scope: Scope, result: 
 def _logseq_card(item: ListItem, scope: Scope, result: Extraction) -> Card | None:
     """A Logseq block tagged ``#card``: a cloze if it holds deletions, else block → children."""
     note, text = scope.note, plain_text(item.inlines).strip()
+    flat = not item.body and all(not child.children and not child.body for child in item.children)
     if has_deletions(item.inlines):
         card = _cloze(scope, "logseq", item.line, as_deletions(item.inlines, bold=False), _extra(item), item.pin)
+    elif flat and any(has_deletions(child.inlines) for child in item.children):  # Logseq hides them in review
+        text = joined([item.inlines, *(child.inlines for child in item.children)])  # known by the block's own words
+        card = _cloze(scope, "logseq", item.line, as_deletions(text, bold=False), (), item.pin, question_key=plain_text(item.inlines))
     elif item.children or item.body:
         back = tuple(item.body) + ((BulletList(item.children[0].line, item.children),) if item.children else ())
         card = _basic(scope, "logseq", item.line, item.inlines, _answer(back), pin=item.pin)
@@ -1084,7 +1088,16 @@ def _basic(
     )
 
 
-def _cloze(scope: Scope, rule: str, line: int, inlines: Inlines, extra: tuple[Block, ...] = (), pin: str | None = None, tags: tuple[str, ...] = ()) -> Card:
+def _cloze(
+    scope: Scope,
+    rule: str,
+    line: int,
+    inlines: Inlines,
+    extra: tuple[Block, ...] = (),
+    pin: str | None = None,
+    tags: tuple[str, ...] = (),
+    question_key: str | None = None,
+) -> Card:
     inlines = trimmed(inlines)
     return Card(
         kind="cloze",
@@ -1092,7 +1105,7 @@ def _cloze(scope: Scope, rule: str, line: int, inlines: Inlines, extra: tuple[Bl
         note=scope.note,
         line=line,
         context=scope.context,
-        key=_key(scope, "cloze", plain_text(inlines), pin),
+        key=_key(scope, "cloze", question_key or plain_text(inlines), pin),
         cloze=inlines,
         extra=extra,
         tags=tags,

@@ -257,8 +257,9 @@ def cloze_text(inlines: Inlines, numbers: list[int] | None = None) -> str:
 
 
 def text_lines(blocks: tuple[Block, ...]) -> list[str]:
-    """Blocks as plain text: a line per paragraph, list item and code line (code keeps its indent)."""
-    return [line if depth < 0 else line.strip() for depth, line in block_lines(blocks) if line.strip()]
+    """Blocks as plain text: a line per paragraph (display math in it included), list item and
+    code line (code keeps its indent)."""
+    return [line if depth < 0 else " ".join(line.split()) for depth, line in block_lines(blocks) if line.strip()]
 
 
 def card_text(card: Card) -> dict[str, str]:

@@ -159,7 +159,7 @@ def test_every_item_and_paragraph_is_on_a_card_or_says_why_not(note: Path) -> No
 
     parsed = parse_text(note.read_text(encoding="utf-8"), note, note.parent)
     extraction = card_rules.extract(parsed)
-    shown = wording.normalised(" ".join(" ".join(render.card_text(card).values()) + " " + " ".join(card.context) for card in extraction.cards))
+    shown = wording.normalised(" ".join(" ".join([*render.card_text(card).values(), card.question, *card.context]) for card in extraction.cards))
     accounted = {card.line for card in extraction.cards} | {item.line for item in extraction.skipped}
     for line, text in _lines_of(parsed.blocks):
         if text.strip() != "%":  # mdanki's separator is syntax, not a line of the note
