@@ -109,6 +109,7 @@ RULES = (
 MAX_PARENT_CONTEXT = 40
 MAX_BACK_ITEMS = 7  # a longer list is split into cards of at most this many items
 MAX_PROPERTY_LENGTH = 80  # longer lines are statements of their own, not properties of a heading
+MAX_DESCRIPTION_SENTENCES = 3  # prose longer than this under a heading is more than one answer to recall
 
 PLAIN_STATEMENT = "a plain statement: no question and answer, and no single part that is plainly the one to recall"
 REFERENCE = "refers to an earlier item (前者, 上記, …) that cannot be told for sure"
@@ -562,6 +563,8 @@ def _describes_by_prose(section: _Section) -> bool:
     if not isinstance(section.heading, Heading) or wording.is_label_heading(heading) or wording.is_question(heading):
         return False
     if not wording.is_term(heading, longest=40) or wording.is_comparison(heading) or _is_lead_in(blocks[-1].inlines):
+        return False
+    if sum(wording.sentences(plain_text(block.inlines)) for block in blocks) > MAX_DESCRIPTION_SENTENCES:
         return False
     return not any(_structured(inlines) or _is_skippable(inlines) for block in blocks for _, inlines in _lines(block))
 

@@ -19,9 +19,10 @@ LABELS = frozenset(
     still to check, to check, to do, check later, question, answer, 参考, 参考文献, 参考リンク, メモ, 注, 注意,
     注意点, 備考, 補足, 例, 例え, 例えば, 具体例, ポイント, まとめ, 感想, 疑問, 課題, あとで, 後で, 要確認, 確認,
     未確認, タグ, 出典, リンク, 目次, related, see also, cf, 関連, 覚え方, 語呂合わせ, 語呂, 覚えかた, mnemonic, beispiel, hinweis, achtung, merke,
-    exemple, remarque, ejemplo, nota""".split(",")
+    exemple, remarque, ejemplo, nota, reading, readings, homework, hw, assignment, next week, next time,
+    next class, office hours, deadline, due, announcement, random, misc, aside, prof, professor, lecturer,
+    teacher, 宿題, 次回, 連絡, 雑記""".split(",")
 )
-# Words that point at something else in the note instead of naming it.
 # Words that point at nearby text instead of naming something: a card that needs one cannot be answered alone.
 JAPANESE_REFERENCES = ("前者", "後者", "上記", "以下", "下記", "前述", "同上", "同様", "これら", "それら", "これ", "それ", "あれ", "こちら")
 REFERENCES = frozenset((*JAPANESE_REFERENCES, *"above below this that these those former latter it".split()))
@@ -130,6 +131,14 @@ def is_comparison(text: str) -> bool:
 
 def is_japanese(text: str) -> bool:
     return any("\u3040" <= char <= "\u30ff" or "\u4e00" <= char <= "\u9fff" for char in text)
+
+
+_SENTENCE_BREAK = re.compile(r"[。．！？]|[.!?](?=\s|$)")
+
+
+def sentences(text: str) -> int:
+    """How many sentences ``text`` holds (at least one)."""
+    return max(1, len(_SENTENCE_BREAK.findall(text.strip())))
 
 
 def ends_sentence(text: str) -> bool:
