@@ -155,6 +155,7 @@ def _write_collection(path: Path, groups: Iterable[list[PackedNote]], epoch_ms: 
                     deck.write_to_db(cursor, identity.NOTETYPE_MTIME, ids)
                 model = CLOZE_MODEL if packed.kind == "cloze" else BASIC_MODEL
                 note = genanki.Note(model=model, fields=list(packed.fields), tags=list(packed.tags), guid=packed.guid)
+                note._check_number_model_fields_matches_num_fields()  # never a deck Anki refuses to import
                 note._check_invalid_html_tags_in_fields()
                 note_id = next(ids)
                 notes.append((note_id, note.guid, model.model_id, packed.mtime, -1, note._format_tags(), note._format_fields(), note.sort_field, 0, 0, ""))

@@ -20,6 +20,7 @@ from notes2anki.media import MediaFiles
 from notes2anki.model import Card, Note, NoteError, PackedNote, Paragraph, Skipped, plain_text
 from notes2anki.parse import parse_text
 from notes2anki.source import decode, discover, fingerprint
+from notes2anki.store import FIELD_SEPARATOR
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def _packed_note(card: Card, key: str, media_files: MediaFiles) -> PackedNote:
         category=card.note.category,
         deck=render.deck_name(card),
         kind=card.kind,
-        fields=tuple(fields),
+        fields=tuple(field.replace(FIELD_SEPARATOR, "&#x1f;") for field in fields),  # shown the same, and never a separator
         tags=tuple(render.tags_for(card)),
         file=card.note.source_key,
         line=card.line,

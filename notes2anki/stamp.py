@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from notes2anki.clock import Clock
 from notes2anki.model import PackedNote
 from notes2anki.render import renumber_cloze
-from notes2anki.store import NoteRow, Store
+from notes2anki.store import FIELD_SEPARATOR, NoteRow, Store
 
 REMOVED_TAG = "notes2anki::removed"
 _BATCH = 2000
@@ -67,7 +67,7 @@ class Stamped:
 
 def content_hashes(note: PackedNote) -> tuple[str, str]:
     """(everything Anki stores but the Source field, the Source field): a change in the second alone is a move."""
-    body = "\x1e".join((note.kind, "\x1f".join(note.fields[:-1]), "\x1f".join(note.tags), note.deck))
+    body = "\x1e".join((note.kind, FIELD_SEPARATOR.join(note.fields[:-1]), FIELD_SEPARATOR.join(note.tags), note.deck))
     return _digest(body), _digest(note.fields[-1])
 
 

@@ -70,7 +70,9 @@ def _checksum(values: tuple) -> int:
     return zlib.crc32("\x1e".join(map(str, values)).encode("utf-8", "surrogatepass"))
 
 
-_SEPARATOR = "\x1f"  # as in Anki's own notes table: a field never contains it
+# Anki keeps a note's fields in one text, separated by this character, and so does the state: no
+# packed field contains it (``pipeline`` writes one typed into a note as its character reference).
+FIELD_SEPARATOR = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -105,14 +107,14 @@ class NoteRow:
 
     def values(self) -> tuple:
         n = self.note
-        fields, tags = _SEPARATOR.join(n.fields), _SEPARATOR.join(n.tags)
+        fields, tags = FIELD_SEPARATOR.join(n.fields), FIELD_SEPARATOR.join(n.tags)
         return (n.guid, n.file, n.category, n.deck, n.kind, n.line, fields, tags, n.question, n.key, self.body, self.source, n.mtime, int(self.removed))
 
 
 def _note_row(row: tuple) -> NoteRow:
     guid, file, category, deck, kind, line, fields, tags, question, key, body, source, mtime, removed = row
     note = PackedNote(
-        key=key, category=category, deck=deck, kind=kind, fields=tuple(fields.split(_SEPARATOR)), tags=tuple(tags.split(_SEPARATOR)) if tags else (),
+        key=key, category=category, deck=deck, kind=kind, fields=tuple(fields.split(FIELD_SEPARATOR)), tags=tuple(tags.split(FIELD_SEPARATOR)) if tags else (),
         file=file, line=line, section=(), question=question, guid=guid, mtime=mtime,
     )  # fmt: skip
     return NoteRow(note, body, source, bool(removed))

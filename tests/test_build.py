@@ -250,3 +250,14 @@ def test_tag_edit_updates_cards_in_place(notes_dir: Path, tmp_path: Path, anki: 
     assert (len(log.new), len(log.updated)) == (0, 4)
     assert {tuple(note_.tags) for note_ in anki.notes().values()} == {("AWS", "exam-week", "saa")}
     assert anki.review_counts() == history
+
+
+def test_anki_field_separator_in_a_note_stays_in_its_field(notes_dir: Path, tmp_path: Path, anki: Anki) -> None:
+    """Anki separates a note's fields with \\x1f: one typed into a note must not shift the fields after it."""
+    write_note(notes_dir, "a.md", "---\ntitle: A\ncategory: Cat\n---\n## S\n\n- What is X? -> X is\x1fy\n- What\x1f is Z? -> Z\n")
+    assert build(notes_dir, tmp_path / "build") == 0
+    log = anki.import_package(tmp_path / "build" / "Cat.apkg")
+    assert len(log.new) == 2
+    fields = sorted((len(note.fields), note["Extra"], note["Context"], note["Source"]) for note in anki.notes().values())
+    assert fields == [(5, "", "A › S", "a.md:7"), (5, "", "A › S", "a.md:8")]
+    assert sorted(anki.rendered()) == [("A › S What is X?", "A › S What is X? X is y a.md:7"), ("A › S What is Z?", "A › S What is Z? Z a.md:8")]
