@@ -307,6 +307,28 @@ def test_damaged_state_is_detected_and_rebuilt(notes_dir: Path, tmp_path: Path, 
     assert build(notes_dir, out) == 0  # and the state is whole again
 
 
+def test_first_build_that_fails_leaves_nothing_the_next_build_calls_damage(notes_dir: Path, tmp_path: Path, capsys) -> None:
+    write_note(notes_dir, "good.md", GOOD)
+    out = tmp_path / "out"
+    (out / "Good.apkg").mkdir(parents=True)  # a folder where the deck goes: the first build cannot write it
+    assert build(notes_dir, out) == 2
+    assert "nothing was saved" in capsys.readouterr().err
+    (out / "Good.apkg").rmdir()
+    assert build(notes_dir, out) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and f"{out / 'Good.apkg'}: written: 2 cards (1 basic, 1 cloze); 2 added" in captured.out
+
+
+def test_build_that_changes_nothing_leaves_the_state_file_untouched(notes_dir: Path, tmp_path: Path) -> None:
+    write_note(notes_dir, "good.md", GOOD)
+    out = tmp_path / "out"
+    assert build(notes_dir, out) == 0
+    state = out / ".notes2anki" / "state.sqlite"
+    before = (state.stat().st_mtime_ns, state.read_bytes())
+    assert build(notes_dir, out) == 0
+    assert (state.stat().st_mtime_ns, state.read_bytes()) == before
+
+
 def test_deleted_lock_is_written_again(notes_dir: Path, tmp_path: Path) -> None:
     write_note(notes_dir, "a.md", GOOD)
     assert build(notes_dir, tmp_path / "out") == 0
