@@ -11,7 +11,6 @@ This module only orchestrates them. Library code: returns a report, never prints
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -126,7 +125,7 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
             remove_leftovers(root)
     locks = store.get("locks", {})
     relocked, refused = _read_locks(store, tree, locks, report)
-    to_read = _files_to_read(store, tree, fresh or relocked, refused, report)
+    to_read = _files_to_read(store, tree, fresh or relocked, refused)
     deleted = _deleted_files(store, tree, refused)
 
     # Read, parse and pack on every core; each file's notes go to the state as they come.
@@ -138,12 +137,18 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
         if packed.error is not None:
             report.errors.append(packed.error)  # its cards keep their last good version
             continue
+        if packed.same:  # touched, not changed: only its fingerprint may be new
+            row = store.file(packed.source.name)
+            size, mtime_ns = _recorded(packed)
+            if (row.size, row.mtime_ns) != (size, mtime_ns):
+                store.put_file(replace(row, size=size, mtime_ns=mtime_ns))
+            continue
+        report.parsed += 1
         key = str(packed.source.root.resolve())
         reopened.setdefault(key, set()).add(packed.source.name)
         for file, line, message in assign.stage(store, key, packed.notes):
             report.warnings.append(NoteError(paths_shown.get(file, file), line, message))
         store.put_file(_file_row(packed, key))
-    report.parsed = len(to_read)
     roots_shown = {str(root.resolve()): root for root in tree.roots}  # the notes folders as the user named them
     for row in deleted:
         reopened.setdefault(row.root, set()).add(row.name)
@@ -201,10 +206,12 @@ def _read_locks(store: Store, tree: Tree, seen: dict, report: BuildReport) -> tu
     return relocked, refused
 
 
-def _files_to_read(store: Store, tree: Tree, reread: bool | set[str], refused: set[str], report: BuildReport) -> list[tuple[Source, bytes, str]]:
-    """The note files to read, with their bytes: an unchanged fingerprint (or content) is enough to skip one.
+def _files_to_read(store: Store, tree: Tree, reread: bool | set[str], refused: set[str]) -> list[tuple[Source, str | None]]:
+    """The note files to read (``pipeline.pack``'s jobs): an unchanged fingerprint is enough to skip one.
 
-    ``reread``: True to read every file, or the notes folders whose files must all be read.
+    With each, the content hash the state has for it when an unchanged content would leave its
+    notes as they are (then it is not parsed again). ``reread``: True to read every file, or
+    the notes folders whose files must all be read.
     """
     to_read = []
     for source in tree.sources:
@@ -212,20 +219,10 @@ def _files_to_read(store: Store, tree: Tree, reread: bool | set[str], refused: s
         if key in refused:
             continue
         row = store.file(source.name)
-        known = row is not None and row.root == key and not (reread is True or key in reread)
-        if known and fingerprint(source.path) == (row.size, row.mtime_ns) and unchanged(row.images):
+        known = row is not None and row.root == key and not (reread is True or key in reread) and unchanged(row.images)
+        if known and fingerprint(source.path) == (row.size, row.mtime_ns):
             continue
-        try:
-            data = source.path.read_bytes()
-        except OSError as error:
-            report.errors.append(NoteError(str(source.path), None, f"cannot read the file: {error.strerror or error}"))
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        if known and row.sha == sha and unchanged(row.images):
-            size, mtime_ns = fingerprint(source.path) or (len(data), 0)
-            store.put_file(replace(row, size=size, mtime_ns=mtime_ns))
-            continue
-        to_read.append((source, data, sha))
+        to_read.append((source, row.sha if known else None))
     return to_read
 
 
@@ -288,8 +285,13 @@ def _refuse_foreign(root: Path, entries, tree: Tree, store: Store, key: str) -> 
         )
 
 
+def _recorded(packed: PackedFile) -> tuple[int, int]:
+    """The file's fingerprint as the state records it (not there when it was read: one no file has)."""
+    return packed.fingerprint or (0, -1)
+
+
 def _file_row(packed: PackedFile, root: str) -> FileRow:
-    size, mtime_ns = fingerprint(packed.source.path) or (0, 0)
+    size, mtime_ns = _recorded(packed)
     images = {path: list(value) if value else None for path, value in packed.images}
     return FileRow(packed.source.name, root, size, mtime_ns, packed.sha, packed.category, packed.deck, packed.description, dict(packed.media), images)
 

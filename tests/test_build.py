@@ -187,6 +187,27 @@ def test_absolute_image_path_is_looked_up_to_the_repository_root(tmp_path: Path,
     assert back.startswith('<img src="arch-') and anki.col.media.have(back.split('"')[1])
 
 
+@pytest.mark.parametrize("added", ["images/arch.png", "docs/notes/images/arch.png"], ids=["at the root", "nearer the note"])
+def test_absolute_image_added_where_it_is_looked_for_reaches_the_next_deck(tmp_path: Path, anki: Anki, capsys, added: str) -> None:
+    """Every place an absolute image path is looked for is watched, not only the one that was used."""
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    notes = repository / "docs" / "notes"
+    write_note(notes, "a.md", "---\ncategory: A\n---\n- 構成 -> ![arch](/images/arch.png)\n")
+    if added != "images/arch.png":  # the image is found at the root first; then one nearer the note takes over
+        (repository / "images").mkdir()
+        (repository / "images" / "arch.png").write_bytes(b"\x89PNG root")
+    assert build(notes, tmp_path / "out") == 0
+    (repository / added).parent.mkdir(parents=True, exist_ok=True)
+    (repository / added).write_bytes(b"\x89PNG added")
+    capsys.readouterr()
+    assert build(notes, tmp_path / "out") == 0
+    assert "1 note, 1 read this time" in capsys.readouterr().out
+    anki.import_package(tmp_path / "out" / "A.apkg")
+    (back,) = [note.fields[1] for note in anki.notes().values()]
+    assert back.startswith('<img src="arch-') and (Path(anki.col.media.dir()) / back.split('"')[1]).read_bytes() == b"\x89PNG added"
+
+
 def test_identity_clash_builds_both_cards_and_warns(notes_dir: Path, tmp_path: Path, capsys, anki: Anki) -> None:
     note = write_note(
         notes_dir,

@@ -319,3 +319,39 @@ def test_deck_description_from_front_matter_or_first_paragraph(tmp_path: Path, a
     anki.import_package(tmp_path / "out" / "AWS.apkg")
     assert anki.col.decks.by_name("AWS::Described")["desc"] == "可用性の&lt;まとめ&gt;"
     assert anki.col.decks.by_name("AWS::Paragraph")["desc"] == "What this note is about."
+
+
+@pytest.mark.parametrize("same_mtime", [False, True], ids=["", "same mtime"])
+@pytest.mark.parametrize("saved", ["note", "image"])
+@pytest.mark.parametrize(("stage", "at"), [("reading", 0), ("writing", 0)])
+def test_a_save_during_a_build_reaches_the_next_deck(tmp_path: Path, anki: Anki, stage: str, at: int, saved: str, same_mtime: bool) -> None:
+    """A note or image saved while a build runs is built by the next build, even on a file system
+    that keeps whole seconds (where a second save can leave size and mtime as they were)."""
+    import hashlib
+    import os
+    import time
+
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    note = write_note(notes, "a.md", "---\ntitle: A\ncategory: Cat\n---\n## S\n\n- What is X? -> X is x ![d](d.png)\n")
+    image = notes / "d.png"
+    image.write_bytes(b"\x89PNG old")
+    changed = note if saved == "note" else image
+    if same_mtime:  # a file system with whole seconds, the file just saved
+        second = time.time_ns() // 10**9 * 10**9
+        os.utime(changed, ns=(second, second))
+
+    def save_now(name: str, done: int, total: int) -> None:
+        if (name, done) == (stage, at):
+            before = changed.stat()
+            changed.write_bytes(changed.read_bytes().replace(b"x ![d]", b"y ![d]").replace(b"old", b"new"))  # the same size
+            if same_mtime:
+                os.utime(changed, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    assert build([notes], out, progress=save_now).errors == []
+    assert build([notes], out).errors == []
+    anki.import_package(out / "Cat.apkg")
+    ((_, answer),) = anki.rendered()
+    assert answer.startswith("A › S What is X? X is y" if saved == "note" else "A › S What is X? X is x")
+    (back,) = [note_.fields[1] for note_ in anki.notes().values()]
+    packed = b"\x89PNG new" if saved == "image" else b"\x89PNG old"
+    assert f"d-{hashlib.sha1(packed).hexdigest()[:10]}.png" in back
