@@ -130,6 +130,7 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
 
     # Read, parse and pack on every core; each file's notes go to the state as they come.
     reopened: dict[str, set[str]] = {}
+    redescribed: dict[str, int] = {}  # category → its notes whose deck description changed
     paths_shown = {source.name: str(source.path) for source in tree.sources}
     reading = (lambda done, total: progress("reading", done, total)) if progress else None
     for packed in parallel.map_jobs(pack, to_read, reading):
@@ -148,7 +149,10 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
         reopened.setdefault(key, set()).add(packed.source.name)
         for file, line, message in assign.stage(store, key, packed.notes):
             report.warnings.append(NoteError(paths_shown.get(file, file), line, message))
-        store.put_file(_file_row(packed, key))
+        row, before = _file_row(packed, key), store.file(packed.source.name)
+        if packed.notes and before is not None and before.description != row.description:
+            redescribed[row.category] = redescribed.get(row.category, 0) + 1
+        store.put_file(row)
     roots_shown = {str(root.resolve()): root for root in tree.roots}  # the notes folders as the user named them
     for row in deleted:
         reopened.setdefault(row.root, set()).add(row.name)
@@ -158,6 +162,8 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
     report.reassociations = _describe(assign.identify(store, reopened), paths_shown)
     stamped = stamp(store, clock, reopened, paths_shown, started if no_previous_state else 0, forget_removed, details)
     report.deck_moves = stamped.deck_moves
+    for category, count in redescribed.items():  # the deck holds descriptions too
+        stamped.changes[category].descriptions += count
 
     categories = store.categories()
     names = decks.assign_file_names(store, categories)

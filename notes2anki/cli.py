@@ -168,6 +168,8 @@ def _print_build(report, verbose: bool, dry_run: bool) -> None:
         counts = [f"{len(items)} {label}" for label, _, items in groups if items]
         if changes.forgotten:
             counts.append(f"{changes.forgotten} removed forgotten")
+        if changes.descriptions:
+            counts.append(f"{_count(changes.descriptions, 'description')} changed")
         status = "would write" if dry_run and (changes or not deck.path.exists()) else "written" if deck.written else "unchanged"
         removed = f", {deck.kept_removed} removed kept" if deck.kept_removed else ""
         print(f"{deck.path}: {status}: {_count(deck.basic + deck.cloze, 'card')} ({deck.basic} basic, {deck.cloze} cloze{removed}); {', '.join(counts) or 'no changes'}")

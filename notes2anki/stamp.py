@@ -41,9 +41,10 @@ class Changes:
     removed: list[Change] = field(default_factory=list)
     left: list[Change] = field(default_factory=list)  # now in another category's deck
     forgotten: int = 0  # removed cards dropped by --forget-removed
+    descriptions: int = 0  # notes whose deck description changed (``build`` counts them: no card changes)
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.changed or self.moved or self.removed or self.left or self.forgotten)
+        return bool(self.added or self.changed or self.moved or self.removed or self.left or self.forgotten or self.descriptions)
 
 
 @dataclass(frozen=True)

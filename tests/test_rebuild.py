@@ -355,3 +355,15 @@ def test_a_save_during_a_build_reaches_the_next_deck(tmp_path: Path, anki: Anki,
     (back,) = [note_.fields[1] for note_ in anki.notes().values()]
     packed = b"\x89PNG new" if saved == "image" else b"\x89PNG old"
     assert f"d-{hashlib.sha1(packed).hexdigest()[:10]}.png" in back
+
+
+def test_description_edit_reaches_the_deck(tmp_path: Path, anki: Anki, capsys) -> None:
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    note = write_note(notes, "a.md", "---\ntitle: Alpha\ncategory: Cat\ndescription: first description\n---\n- What is X? -> X is x\n")
+    assert build([notes], out).errors == []
+    anki.import_package(out / "Cat.apkg")
+    note.write_text(note.read_text("utf-8").replace("first description", "second description"), "utf-8")
+    assert main(["build", str(notes), "-o", str(out)]) == 0
+    assert f"{out / 'Cat.apkg'}: written: 1 card (1 basic, 0 cloze); 1 description changed" in capsys.readouterr().out
+    anki.import_package(out / "Cat.apkg")
+    assert anki.col.decks.by_name("Cat::Alpha")["desc"] == "second description"
