@@ -106,4 +106,4 @@ def entry_for(guid, key, kind, file, section, question, deletions, numbers, top)
     """What the lock keeps of a note."""
     apart = identity.apart_of(key)
     pin = identity.pin_of(key[: len(key) - len(apart)])
-    return Entry(guid, file, section, kind, question, pin, tuple(zip(deletions, numbers)), top, apart, key)
+    return Entry(guid, file, section, kind, question, pin, tuple(zip(deletions, numbers)), top, apart, identity.keyed_on(key, question), key)

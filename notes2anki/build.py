@@ -239,14 +239,15 @@ def _deleted_files(store: Store, tree: Tree, refused: set[str]) -> list[FileRow]
 
 
 def _describe(found: list[assign.Found], paths_shown: dict[str, str]) -> list[str]:
-    """The re-associations, as the report says them: a renamed file or a moved section is one line."""
+    """The re-associations, as the report says them: a renamed file or a moved section is one line;
+    a card whose file, section and question are unchanged is not news."""
     lines = []
     grouped: dict[tuple[str, str, str], int] = {}
     for one in found:
         shown = paths_shown.get(one.file, one.file)
         if one.reassociation.why == "reworded":
-            lines.append(one.reassociation.describe(f"{shown}:{one.line}"))
-        else:
+            lines.append(f"{shown}:{one.line}: kept the card of the reworded question {one.reassociation.previous.question!r}")
+        elif one.reassociation.why != "same":
             old = one.reassociation.previous.file
             group = (shown, paths_shown.get(old, old), one.reassociation.why)
             grouped[group] = grouped.get(group, 0) + 1

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from notes2anki.identity import Entry
+from notes2anki.identity import Entry, keyed_on
 from notes2anki.model import PackedNote
 
 STATE_DIR = ".notes2anki"
@@ -127,7 +127,8 @@ def _entry_values(root: str, entry: Entry) -> tuple:
 
 def _entry(row: tuple) -> Entry:
     guid, _root, file, section, kind, question, pin, cloze, top, apart, key = row
-    return Entry(guid, file, tuple(json.loads(section)), kind, question, pin, tuple((t, n) for t, n in json.loads(cloze)), top, apart, key)
+    deletions = tuple((t, n) for t, n in json.loads(cloze))
+    return Entry(guid, file, tuple(json.loads(section)), kind, question, pin, deletions, top, apart, keyed_on(key, question), key)
 
 
 class Store:

@@ -11,7 +11,7 @@ from notes2anki.build import REMOVED_TAG, build
 from notes2anki.cli import main
 from notes2anki.lock import LOCK_FILE
 from notes2anki.store import Store
-from tests.conftest import Anki, write_note
+from tests.conftest import FIXTURES, Anki, write_note
 
 NOTE = """
 ---
@@ -162,6 +162,20 @@ def test_pinned_identity_survives_a_complete_rewrite(loop: Loop) -> None:
     loop.edit("Which service is a pull-based queue?", "Name the queue you poll for messages")
     report, log = loop.rebuild()
     assert len(log.new) == 0 and report.reassociations == []
+    loop.assert_history_kept()
+
+
+def test_identity_lines_report_only_what_the_user_changed(loop: Loop) -> None:
+    loop.edit("-> Amazon SQS", "-> Amazon SQS <!-- notes2anki-id: sqs -->")
+    report, log = loop.rebuild()  # a pin added: the same card in the same place, nothing to report
+    assert report.reassociations == [] and len(log.new) == 0
+    loop.edit(" <!-- notes2anki-id: sqs -->", "")
+    report, log = loop.rebuild()  # and removed again
+    assert report.reassociations == [] and len(log.new) == 0
+    loop.edit("- Which service is a pull-based queue? -> Amazon SQS\n", "")
+    loop.edit("## Topics\n\n", "## Topics\n\n- Which service is a pull-based queue? -> Amazon SQS\n")
+    report, log = loop.rebuild()
+    assert report.reassociations == [f"{loop.note}: kept 1 card moved to another section"] and len(log.new) == 0
     loop.assert_history_kept()
 
 
@@ -367,3 +381,21 @@ def test_description_edit_reaches_the_deck(tmp_path: Path, anki: Anki, capsys) -
     assert f"{out / 'Cat.apkg'}: written: 1 card (1 basic, 0 cloze); 1 description changed" in capsys.readouterr().out
     anki.import_package(out / "Cat.apkg")
     assert anki.col.decks.by_name("Cat::Alpha")["desc"] == "second description"
+
+
+def test_every_kind_of_card_keeps_its_identity_from_the_lock_alone(tmp_path: Path, anki: Anki) -> None:
+    """A fresh clone (or CI, or a deleted build folder) has only the notes and their lock: every card
+    the card rules make, whatever text its identity is made of, is the same card, silently."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for fixture in sorted((FIXTURES / "cards").glob("*.md")):
+        shutil.copy(fixture, notes / fixture.name)
+    assert build([notes], tmp_path / "first").errors == []
+    for deck in sorted((tmp_path / "first").glob("*.apkg")):
+        anki.import_package(deck)
+    lock = (notes / LOCK_FILE).read_bytes()
+    report = build([notes], tmp_path / "fresh")
+    assert report.errors == [] and report.reassociations == []
+    assert (notes / LOCK_FILE).read_bytes() == lock
+    new = [len(anki.import_package(deck).new) for deck in sorted((tmp_path / "fresh").glob("*.apkg"))]
+    assert new == [0] * len(new) and len(anki.notes()) > 100
