@@ -147,8 +147,7 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
         report.parsed += 1
         key = str(packed.source.root.resolve())
         reopened.setdefault(key, set()).add(packed.source.name)
-        for file, line, message in assign.stage(store, key, packed.notes):
-            report.warnings.append(NoteError(paths_shown.get(file, file), line, message))
+        assign.stage(store, key, packed.notes)
         row, before = _file_row(packed, key), store.file(packed.source.name)
         if packed.notes and before is not None and before.description != row.description:
             redescribed[row.category] = redescribed.get(row.category, 0) + 1
@@ -159,7 +158,9 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
         paths_shown.setdefault(row.name, str(roots_shown.get(row.root, Path(row.root)) / row.name))
         store.delete_file(row.name)
 
-    report.reassociations = _describe(assign.identify(store, reopened), paths_shown)
+    identified = assign.identify(store, reopened)
+    report.warnings.extend(NoteError(paths_shown.get(file, file), line, message) for file, line, message in identified.warnings)
+    report.reassociations = _describe(identified.found, paths_shown)
     stamped = stamp(store, clock, reopened, paths_shown, started if no_previous_state else 0, forget_removed, details)
     report.deck_moves = stamped.deck_moves
     for category, count in redescribed.items():  # the deck holds descriptions too

@@ -25,7 +25,7 @@ CLOZE_MODEL_ID = 1795910402
 # newer than what the collection has: bump it with every change to the templates or CSS.
 NOTETYPE_MTIME = 1795939200
 
-_PIN_PREFIX = "pin\x1f"
+PIN_PREFIX = "pin\x1f"
 SIMILAR = 0.75  # difflib ratio above which a question in the same place is "reworded"
 
 
@@ -38,7 +38,7 @@ def card_key(file: str, kind: str, section: tuple[str, ...], question: str, pin:
     fix) keeps the card and its review history.
     """
     if pin:
-        return _PIN_PREFIX + pin
+        return PIN_PREFIX + pin
     return _key(file, kind, section, normalise(question))
 
 
@@ -65,7 +65,7 @@ def keyed_on(key: str, question: str) -> str:
 
 def pin_of(key: str) -> str | None:
     """The pin an identity key was made from, if it was pinned."""
-    return key[len(_PIN_PREFIX) :] if key.startswith(_PIN_PREFIX) else None
+    return key[len(PIN_PREFIX) :] if key.startswith(PIN_PREFIX) else None
 
 
 def normalise(text: str) -> str:

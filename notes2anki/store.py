@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from notes2anki.identity import Entry, keyed_on
+from notes2anki.identity import PIN_PREFIX, Entry, keyed_on
 from notes2anki.model import PackedNote
 
 STATE_DIR = ".notes2anki"
@@ -289,10 +289,9 @@ class Store:
     def cards_of_file(self, file: str) -> list[Entry]:
         return [_entry(row) for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE file = ?", (file,))]
 
-    def card_with_key(self, key: str) -> Entry | None:
-        for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE key = ?", (key,)):
-            return _entry(row)
-        return None
+    def cards_with_key(self, key: str) -> list[tuple[str, Entry]]:
+        """(root, entry) of the lock entries with this key (a pin's: one a file that has it), by file."""
+        return [(row[1], _entry(row)) for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE key = ? ORDER BY file, guid", (key,))]
 
     def card_guids(self) -> set[str]:
         return {guid for (guid,) in self._query("SELECT guid FROM cards")}
@@ -367,24 +366,25 @@ class Store:
             for root, guid, key, kind, file, section, question, deletions, numbers, top in rows
         )
 
-    def is_staged(self, guid: str) -> bool:
-        return self._staging and next(self._query("SELECT 1 FROM staged WHERE guid = ?", (guid,)), None) is not None
-
-    def staged_file_with_key(self, key: str) -> str | None:
+    def staged_pins(self) -> Iterator[tuple[int, str, str, int, str | None, tuple[str, ...]]]:
+        """(seq, key, file, line, GUID or None, deletions) of staged pinned notes: those with a GUID first, then by file."""
         if not self._staging:
-            return None
-        row = next(self._query("SELECT file FROM staged WHERE key = ? LIMIT 1", (key,)), None)
-        return row[0] if row else None
+            return iter(())
+        end = PIN_PREFIX[:-1] + chr(ord(PIN_PREFIX[-1]) + 1)  # every key starting with the prefix sorts below this
+        rows = self._query(
+            "SELECT seq, key, file, line, guid, deletions FROM staged WHERE key >= ? AND key < ? ORDER BY guid IS NULL, file, seq", (PIN_PREFIX, end)
+        )
+        return ((seq, key, file, line, guid, tuple(json.loads(deletions))) for seq, key, file, line, guid, deletions in list(rows))
 
     def staged_guids(self) -> set[str]:
         return {guid for (guid,) in self._query("SELECT guid FROM staged WHERE guid IS NOT NULL")} if self._staging else set()
 
     def vanished(self, reopened: dict[str, set[str]]) -> list[Entry]:
-        """Lock entries of the ``reopened`` files that no staged note has taken, by key or GUID."""
+        """Lock entries of the ``reopened`` files whose GUID no staged note has taken."""
         self._reopened(reopened)
         query = (
             f"SELECT {_columns('cards')} FROM cards WHERE EXISTS (SELECT 1 FROM reopened r WHERE r.root = cards.root AND r.file = cards.file) "
-            "AND key NOT IN (SELECT key FROM staged) AND guid NOT IN (SELECT guid FROM staged WHERE guid IS NOT NULL) ORDER BY file, guid"
+            "AND guid NOT IN (SELECT guid FROM staged WHERE guid IS NOT NULL) ORDER BY file, guid"
         )
         return [_entry(row) for row in self._rows(query)]
 

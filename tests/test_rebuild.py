@@ -399,3 +399,44 @@ def test_every_kind_of_card_keeps_its_identity_from_the_lock_alone(tmp_path: Pat
     assert (notes / LOCK_FILE).read_bytes() == lock
     new = [len(anki.import_package(deck).new) for deck in sorted((tmp_path / "fresh").glob("*.apkg"))]
     assert new == [0] * len(new) and len(anki.notes()) > 100
+
+
+@pytest.mark.parametrize("pinned_edited", [False, True], ids=["pinned note unchanged", "pinned note edited"])
+@pytest.mark.parametrize("copy", ["a.md", "z.md"], ids=["copy read first", "copy read last"])
+def test_pin_copied_into_another_note_takes_nothing_from_the_card_that_has_it(tmp_path: Path, anki: Anki, capsys, copy: str, pinned_edited: bool) -> None:
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    pinned = write_note(notes, "f.md", "---\ntitle: F\ncategory: Cat\n---\n## S\n\n- What is F? -> F is f <!-- notes2anki-id: shared -->\n")
+    other = write_note(notes, copy, "---\ntitle: O\ncategory: Cat\n---\n## S\n\n- What is O? -> O is o\n")
+    assert build([notes], out).errors == []
+    anki.import_package(out / "Cat.apkg")
+    anki.answer_all()
+    history = anki.review_counts()
+    other.write_text(other.read_text("utf-8").replace("O is o", "O is o <!-- notes2anki-id: shared -->"), "utf-8")
+    if pinned_edited:
+        pinned.write_text(pinned.read_text("utf-8").replace("F is f", "F is ff"), "utf-8")
+    assert main(["build", str(notes), "-o", str(out)]) == 0
+    assert f"warning: {other}:7: the identity 'shared' is pinned in f.md too; this card gets an identity of its own" in capsys.readouterr().err
+    log = anki.import_package(out / "Cat.apkg")
+    assert len(log.new) == 0 and anki.review_counts() == history
+    expected = ["F › S What is F? F is ff f.md:7" if pinned_edited else "F › S What is F? F is f f.md:7", f"O › S What is O? O is o {copy}:7"]
+    assert sorted(answer for _, answer in anki.rendered()) == expected
+
+
+def test_pinned_card_moved_to_another_note_keeps_its_history(tmp_path: Path, anki: Anki, capsys) -> None:
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    head = "---\ntitle: {}\ncategory: Cat\n---\n## S\n\n"
+    old = write_note(notes, "z.md", head.format("Z") + "- What is F? -> F is f <!-- notes2anki-id: moving -->\n- What is Z? -> Z\n")
+    new = write_note(notes, "a.md", head.format("A") + "- What is A? -> A\n")
+    assert build([notes], out).errors == []
+    anki.import_package(out / "Cat.apkg")
+    anki.answer_all()
+    history = anki.review_counts()
+    old.write_text(head.format("Z") + "- What is Z? -> Z\n", "utf-8")
+    new.write_text(head.format("A") + "- What is A? -> A\n- Which letter is F? -> F <!-- notes2anki-id: moving -->\n", "utf-8")
+    assert main(["build", str(notes), "-o", str(out)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    log = anki.import_package(out / "Cat.apkg")
+    assert len(log.new) == 0 and anki.review_counts() == history
+    assert sorted(answer for _, answer in anki.rendered()) == [
+        "A › S What is A? A a.md:7", "A › S Which letter is F? F a.md:8", "Z › S What is Z? Z z.md:7"
+    ]
