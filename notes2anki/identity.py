@@ -73,30 +73,9 @@ def normalise(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def identity_clashes(cards: list[Card]) -> list[tuple[Card, Card]]:
-    """Pairs (first, clashing) of cards that have one identity key (lint N105 reports them)."""
-    first_by_key: dict[str, Card] = {}
-    clashes = []
-    for card in cards:
-        first = first_by_key.setdefault(card.key, card)
-        if first is not card:
-            clashes.append((first, card))
-    return clashes
-
-
-def clash_error(first: Card, clash: Card) -> NoteError:
-    return NoteError(clash.note.display, clash.line, clash_message(f"line {first.line}"))
-
-
-def clash_message(first_place: str) -> str:
-    return (
-        f"this card has the same identity as the card at {first_place} (same section and question); "
-        "reword one of them, or Anki would merge the two"
-    )
-
-
 def resolve_clashes(cards: list[Card]) -> tuple[list[str], list[NoteError]]:
-    """One distinct key per card of a note, and a warning for each card that needed telling apart.
+    """One distinct key per card of a note, and a warning for each card that needed telling apart
+    (the build's warning and lint's N105 alike).
 
     A clash never costs a card: the later card is told apart by its case (when case is the only
     difference), else by its answer, else by its place among the cards with that identity. The
@@ -134,17 +113,13 @@ def _told_apart(card: Card, first: Card, key: str, taken: dict[str, Card]) -> tu
     cased = "".join(unicodedata.normalize("NFKC", card.question).split())
     if cased != "".join(unicodedata.normalize("NFKC", first.question).split()) and f"{key}{APART}case{APART}{cased}" not in taken:
         return f"{key}{APART}case{APART}{cased}", "its case"
-    answer = normalise(_answer(card))
-    if answer != normalise(_answer(first)) and f"{key}{APART}answer{APART}{answer}" not in taken:
+    answer = normalise(card.answer)
+    if answer != normalise(first.answer) and f"{key}{APART}answer{APART}{answer}" not in taken:
         return f"{key}{APART}answer{APART}{answer}", "its answer"
     occurrence = 2
     while f"{key}{APART}{occurrence}" in taken:
         occurrence += 1
     return f"{key}{APART}{occurrence}", "its order"
-
-
-def _answer(card: Card) -> str:
-    return card.answer
 
 
 # --- the lock file's part: recognising a card that changed -----------------------------------

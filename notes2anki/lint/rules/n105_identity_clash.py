@@ -2,12 +2,12 @@
 
 ## What it does
 Reports a card with the same identity as an earlier one: same note, same section, same type
-and the same question (ignoring case, width and spacing). `build` refuses to write the deck
-while such a pair exists.
+and the same question (ignoring case, width and spacing). `build` builds both, telling the
+later one apart by its case, else its answer, else its order, and warns the same way.
 
 ## Why is this bad?
-Anki matches notes by identity: the two cards would overwrite each other on every import, and
-their review history would be mixed up.
+The later card's identity then hangs on that difference: editing the answer, or reordering
+the two, can hand one card's review history to the other.
 
 ## Example
 ```markdown
@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from notes2anki.lint.engine import Corpus, Finding, at
-from notes2anki.identity import clash_error, identity_clashes
+from notes2anki.identity import resolve_clashes
 
 CODE = "N105"
 NAME = "identity-clash"
@@ -38,5 +38,5 @@ FIX = None
 
 
 def check(document, corpus: Corpus) -> Iterator[Finding]:
-    for first, clash in identity_clashes(document.cards):
-        yield at(document, clash.line, 1, CODE, clash_error(first, clash).message)
+    for warning in resolve_clashes(list(document.cards))[1]:
+        yield at(document, warning.line, 1, CODE, warning.message)
