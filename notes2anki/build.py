@@ -45,7 +45,7 @@ class DeckResult:
     kept_removed: int = 0  # removed cards still in the deck, tagged notes2anki::removed
     changes: Changes = field(default_factory=Changes)
     written: bool = False
-    error: str | None = None  # why the deck was not written (the previous file is kept)
+    error: str | None = None  # why the deck could not be written (the build then fails: ``state_error``)
 
 
 @dataclass

@@ -133,9 +133,9 @@ def _build_once(args: argparse.Namespace):
         print(f"notes2anki: cannot use the output folder {args.out}: {error.strerror or error}", file=sys.stderr)
         return EXIT_ERROR, None
     _print_build(report, args.verbose, args.dry_run)
-    if report.state_error or any(deck.error and deck.error.startswith("cannot write") for deck in report.decks):
+    if report.state_error:  # a deck that could not be written is one too
         return EXIT_ERROR, report
-    return EXIT_FINDINGS if report.errors or any(deck.error for deck in report.decks) else EXIT_OK, report
+    return EXIT_FINDINGS if report.errors else EXIT_OK, report
 
 
 def _print_build(report, verbose: bool, dry_run: bool) -> None:
