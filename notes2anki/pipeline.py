@@ -109,7 +109,8 @@ def pack(job: tuple[Source, str | None]) -> PackedFile:
     note = read.note
     media_files = MediaFiles(read.text.split("\n"))
     keys, warnings = identity.resolve_clashes(list(read.cards))
-    notes = [_packed_note(card, key, media_files) for card, key in zip(read.cards, keys)]
+    deck = render.deck_name(note)
+    notes = [_packed_note(card, key, deck, media_files) for card, key in zip(read.cards, keys)]
     warnings.extend(NoteError(note.display, item.line, f"{item.reason}: {item.text}; no note made") for item in read.skipped if item.reason.startswith(UNMADE))
     warnings.extend(media_files.problems)
     return PackedFile(
@@ -117,7 +118,7 @@ def pack(job: tuple[Source, str | None]) -> PackedFile:
         recorded,
         sha,
         category=note.category,
-        deck=f"{note.category}::{note.title}",
+        deck=deck,
         description=_description(note),
         notes=tuple(notes),
         media=tuple(sorted((name, str(path)) for name, path in media_files.files.items())),
@@ -126,12 +127,12 @@ def pack(job: tuple[Source, str | None]) -> PackedFile:
     )
 
 
-def _packed_note(card: Card, key: str, media_files: MediaFiles) -> PackedNote:
+def _packed_note(card: Card, key: str, deck: str, media_files: MediaFiles) -> PackedNote:
     fields = (render.cloze_fields if card.kind == "cloze" else render.basic_fields)(card, media_files)
     return PackedNote(
         key=key,
         category=card.note.category,
-        deck=render.deck_name(card),
+        deck=deck,
         kind=card.kind,
         fields=tuple(field.replace(FIELD_SEPARATOR, "&#x1f;") for field in fields),  # shown the same, and never a separator
         tags=tuple(render.tags_for(card)),
