@@ -1,10 +1,11 @@
 """``notes2anki build``: notes to one .apkg per category, incrementally and without surprises.
 
-The build runs in stages, each in its own module, handing immutable values on (the state in
-between lives in one SQLite transaction, so that memory does not grow with the tree):
+The build runs in stages, each in its own module, handing immutable values on. What must
+outlive a file (its notes, until its deck is written) waits in the build's SQLite transaction,
+so no stage holds every note, or the text of every file, at once:
 
-    discover → pipeline.pack (per file, on every core) → assign (GUIDs, from the lock)
-             → stamp (mtimes, what changed) → decks (package per category) → save (lock, state)
+    discover → pipeline.pack (reads and packs a file, on every core) → assign (GUIDs, from the lock)
+             → stamp (mtimes, what changed) → lock file → decks (one per category) → state (one commit)
 
 This module only orchestrates them. Library code: returns a report, never prints or exits.
 """
