@@ -12,6 +12,7 @@ This module only orchestrates them. Library code: returns a report, never prints
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -175,10 +176,16 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
         report.decks.append(deck)
     if dry_run:
         return
-    # The lock first: if it cannot be saved, nothing else is; if a deck then fails, the state
-    # (which records the lock it saw) is not saved and the next build reads the lock again.
-    _save_locks(store, tree, relocked | set(reopened), refused, locks)
-    _write_decks(store, [d for d in report.decks if fresh or d.changes or not d.path.exists()], epoch_ms, progress)
+    # Every deck is written beside its file first: one that cannot be written leaves every deck,
+    # the lock and the state as they were. Then the lock (if it cannot be saved, nothing else
+    # is), the decks put in place, and the state committed.
+    written = _write_decks(store, [d for d in report.decks if fresh or d.changes or not d.path.exists()], epoch_ms, progress)
+    try:
+        _save_locks(store, tree, relocked | set(reopened), refused, locks)
+        _put_in_place(written)
+    finally:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
     _remove_dropped_decks(store, out_dir, set(categories))
     store.set("tool", TOOL_KEY)
     store.set("epoch_ms", epoch_ms)
@@ -259,19 +266,33 @@ def _describe(found: list[assign.Found], paths_shown: dict[str, str]) -> list[st
     return lines
 
 
-def _write_decks(store: Store, writing: list[DeckResult], epoch_ms: int, progress) -> None:
-    """Each deck that changed, written whole from the state; a failure stops the build (nothing is saved)."""
+def _write_decks(store: Store, writing: list[DeckResult], epoch_ms: int, progress) -> list[tuple[Path, DeckResult]]:
+    """Each deck that changed, written whole from the state beside its file; a failure stops the build (nothing is saved)."""
+    written: list[tuple[Path, DeckResult]] = []
     for index, deck in enumerate(writing):
         if progress:
             progress("writing", index, len(writing))
         try:
-            decks.write(store, deck.category, deck.path, epoch_ms)
+            written.append((decks.write_beside(store, deck.category, deck.path, epoch_ms), deck))
         except OSError as error:
+            for temporary, _ in written:
+                temporary.unlink(missing_ok=True)
             deck.error = f"cannot write {deck.path}: {error.strerror or error}"
-            raise _Failed(f"nothing was saved: {deck.path} could not be written; the previous decks and state are kept") from None
-        deck.written = True
+            raise _Failed(f"nothing was saved: {deck.path} could not be written; the previous decks, lock and state are kept") from None
     if progress and writing:
         progress("writing", len(writing), len(writing))
+    return written
+
+
+def _put_in_place(written: list[tuple[Path, DeckResult]]) -> None:
+    """The decks written beside their files replace them, each at once."""
+    for temporary, deck in written:
+        try:
+            os.replace(temporary, deck.path)
+        except OSError as error:
+            deck.error = f"cannot replace {deck.path}: {error.strerror or error}"
+            raise _Failed(f"{deck.path} could not be replaced; the lock and the decks listed as written are new, the state is not saved: the next build finishes the job") from None
+        deck.written = True
 
 
 def _recorded_root(store: Store, path: Path) -> Path | None:

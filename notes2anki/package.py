@@ -136,6 +136,14 @@ def write_package(
 
 
 def _write_collection(path: Path, groups: Iterable[list[PackedNote]], epoch_ms: int, descriptions: dict[str, str]) -> None:
+    """The collection into a scratch file; SQLite failing to write it (a full disk) is an OSError."""
+    try:
+        _fill_collection(path, groups, epoch_ms, descriptions)
+    except sqlite3.Error as error:
+        raise OSError(str(error)) from None
+
+
+def _fill_collection(path: Path, groups: Iterable[list[PackedNote]], epoch_ms: int, descriptions: dict[str, str]) -> None:
     ids = itertools.count(epoch_ms)
     connection = sqlite3.connect(path)
     try:
