@@ -5,7 +5,8 @@ outlive a file (its notes, until its deck is written) waits in the build's SQLit
 so no stage holds every note, or the text of every file, at once:
 
     discover → pipeline.pack (reads and packs a file, on every core) → assign (GUIDs, from the lock)
-             → stamp (mtimes, what changed) → lock file → decks (one per category) → state (one commit)
+             → stamp (mtimes, what changed) → decks (one per category, written beside their files)
+             → lock file → decks put in place → state (one commit)
 
 This module only orchestrates them. Library code: returns a report, never prints or exits.
 """
