@@ -1,17 +1,19 @@
 """``notes2anki build``: notes to one .apkg per category, incrementally and without surprises.
 
-The build runs in stages, each in its own module, handing immutable values on (the state in
-between lives in one SQLite transaction, so that memory does not grow with the tree):
+The build runs in stages, each in its own module, handing immutable values on. What must
+outlive a file (its notes, until its deck is written) waits in the build's SQLite transaction,
+so no stage holds every note, or the text of every file, at once:
 
-    discover → pipeline.pack (per file, on every core) → assign (GUIDs, from the lock)
-             → stamp (mtimes, what changed) → decks (package per category) → save (lock, state)
+    discover → pipeline.pack (reads and packs a file, on every core) → assign (GUIDs, from the lock)
+             → stamp (mtimes, what changed) → decks (one per category, written beside their files)
+             → lock file → decks put in place → state (one commit)
 
 This module only orchestrates them. Library code: returns a report, never prints or exits.
 """
 
 from __future__ import annotations
 
-import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -46,7 +48,7 @@ class DeckResult:
     kept_removed: int = 0  # removed cards still in the deck, tagged notes2anki::removed
     changes: Changes = field(default_factory=Changes)
     written: bool = False
-    error: str | None = None  # why the deck was not written (the previous file is kept)
+    error: str | None = None  # why the deck could not be written (the build then fails: ``state_error``)
 
 
 @dataclass
@@ -126,11 +128,12 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
             remove_leftovers(root)
     locks = store.get("locks", {})
     relocked, refused = _read_locks(store, tree, locks, report)
-    to_read = _files_to_read(store, tree, fresh or relocked, refused, report)
+    to_read = _files_to_read(store, tree, fresh or relocked, refused)
     deleted = _deleted_files(store, tree, refused)
 
     # Read, parse and pack on every core; each file's notes go to the state as they come.
     reopened: dict[str, set[str]] = {}
+    redescribed: dict[str, int] = {}  # category → its notes whose deck description changed
     paths_shown = {source.name: str(source.path) for source in tree.sources}
     reading = (lambda done, total: progress("reading", done, total)) if progress else None
     for packed in parallel.map_jobs(pack, to_read, reading):
@@ -138,21 +141,33 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
         if packed.error is not None:
             report.errors.append(packed.error)  # its cards keep their last good version
             continue
+        if packed.same:  # touched, not changed: only its fingerprint may be new
+            row = store.file(packed.source.name)
+            size, mtime_ns = _recorded(packed)
+            if (row.size, row.mtime_ns) != (size, mtime_ns):
+                store.put_file(replace(row, size=size, mtime_ns=mtime_ns))
+            continue
+        report.parsed += 1
         key = str(packed.source.root.resolve())
         reopened.setdefault(key, set()).add(packed.source.name)
-        for file, line, message in assign.stage(store, key, packed.notes):
-            report.warnings.append(NoteError(paths_shown.get(file, file), line, message))
-        store.put_file(_file_row(packed, key))
-    report.parsed = len(to_read)
+        assign.stage(store, key, packed.notes)
+        row, before = _file_row(packed, key), store.file(packed.source.name)
+        if packed.notes and before is not None and before.description != row.description:
+            redescribed[row.category] = redescribed.get(row.category, 0) + 1
+        store.put_file(row)
     roots_shown = {str(root.resolve()): root for root in tree.roots}  # the notes folders as the user named them
     for row in deleted:
         reopened.setdefault(row.root, set()).add(row.name)
         paths_shown.setdefault(row.name, str(roots_shown.get(row.root, Path(row.root)) / row.name))
         store.delete_file(row.name)
 
-    report.reassociations = _describe(assign.identify(store, reopened), paths_shown)
+    identified = assign.identify(store, reopened)
+    report.warnings.extend(NoteError(paths_shown.get(file, file), line, message) for file, line, message in identified.warnings)
+    report.reassociations = _describe(identified.found, paths_shown)
     stamped = stamp(store, clock, reopened, paths_shown, started if no_previous_state else 0, forget_removed, details)
     report.deck_moves = stamped.deck_moves
+    for category, count in redescribed.items():  # the deck holds descriptions too
+        stamped.changes[category].descriptions += count
 
     categories = store.categories()
     names = decks.assign_file_names(store, categories)
@@ -162,10 +177,16 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
         report.decks.append(deck)
     if dry_run:
         return
-    # The lock first: if it cannot be saved, nothing else is; if a deck then fails, the state
-    # (which records the lock it saw) is not saved and the next build reads the lock again.
-    _save_locks(store, tree, relocked | set(reopened), refused, locks)
-    _write_decks(store, [d for d in report.decks if fresh or d.changes or not d.path.exists()], epoch_ms, progress)
+    # Every deck is written beside its file first: one that cannot be written leaves every deck,
+    # the lock and the state as they were. Then the lock (if it cannot be saved, nothing else
+    # is), the decks put in place, and the state committed.
+    written = _write_decks(store, [d for d in report.decks if fresh or d.changes or not d.path.exists()], epoch_ms, progress)
+    try:
+        _save_locks(store, tree, relocked | set(reopened), refused, locks)
+        _put_in_place(written)
+    finally:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
     _remove_dropped_decks(store, out_dir, set(categories))
     store.set("tool", TOOL_KEY)
     store.set("epoch_ms", epoch_ms)
@@ -201,10 +222,12 @@ def _read_locks(store: Store, tree: Tree, seen: dict, report: BuildReport) -> tu
     return relocked, refused
 
 
-def _files_to_read(store: Store, tree: Tree, reread: bool | set[str], refused: set[str], report: BuildReport) -> list[tuple[Source, bytes, str]]:
-    """The note files to read, with their bytes: an unchanged fingerprint (or content) is enough to skip one.
+def _files_to_read(store: Store, tree: Tree, reread: bool | set[str], refused: set[str]) -> list[tuple[Source, str | None]]:
+    """The note files to read (``pipeline.pack``'s jobs): an unchanged fingerprint is enough to skip one.
 
-    ``reread``: True to read every file, or the notes folders whose files must all be read.
+    With each, the content hash the state has for it when an unchanged content would leave its
+    notes as they are (then it is not parsed again). ``reread``: True to read every file, or
+    the notes folders whose files must all be read.
     """
     to_read = []
     for source in tree.sources:
@@ -212,20 +235,10 @@ def _files_to_read(store: Store, tree: Tree, reread: bool | set[str], refused: s
         if key in refused:
             continue
         row = store.file(source.name)
-        known = row is not None and row.root == key and not (reread is True or key in reread)
-        if known and fingerprint(source.path) == (row.size, row.mtime_ns) and unchanged(row.images):
+        known = row is not None and row.root == key and not (reread is True or key in reread) and unchanged(row.images)
+        if known and fingerprint(source.path) == (row.size, row.mtime_ns):
             continue
-        try:
-            data = source.path.read_bytes()
-        except OSError as error:
-            report.errors.append(NoteError(str(source.path), None, f"cannot read the file: {error.strerror or error}"))
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        if known and row.sha == sha and unchanged(row.images):
-            size, mtime_ns = fingerprint(source.path) or (len(data), 0)
-            store.put_file(replace(row, size=size, mtime_ns=mtime_ns))
-            continue
-        to_read.append((source, data, sha))
+        to_read.append((source, row.sha if known else None))
     return to_read
 
 
@@ -236,14 +249,15 @@ def _deleted_files(store: Store, tree: Tree, refused: set[str]) -> list[FileRow]
 
 
 def _describe(found: list[assign.Found], paths_shown: dict[str, str]) -> list[str]:
-    """The re-associations, as the report says them: a renamed file or a moved section is one line."""
+    """The re-associations, as the report says them: a renamed file or a moved section is one line;
+    a card whose file, section and question are unchanged is not news."""
     lines = []
     grouped: dict[tuple[str, str, str], int] = {}
     for one in found:
         shown = paths_shown.get(one.file, one.file)
         if one.reassociation.why == "reworded":
-            lines.append(one.reassociation.describe(f"{shown}:{one.line}"))
-        else:
+            lines.append(f"{shown}:{one.line}: kept the card of the reworded question {one.reassociation.previous.question!r}")
+        elif one.reassociation.why != "same":
             old = one.reassociation.previous.file
             group = (shown, paths_shown.get(old, old), one.reassociation.why)
             grouped[group] = grouped.get(group, 0) + 1
@@ -253,19 +267,33 @@ def _describe(found: list[assign.Found], paths_shown: dict[str, str]) -> list[st
     return lines
 
 
-def _write_decks(store: Store, writing: list[DeckResult], epoch_ms: int, progress) -> None:
-    """Each deck that changed, written whole from the state; a failure stops the build (nothing is saved)."""
+def _write_decks(store: Store, writing: list[DeckResult], epoch_ms: int, progress) -> list[tuple[Path, DeckResult]]:
+    """Each deck that changed, written whole from the state beside its file; a failure stops the build (nothing is saved)."""
+    written: list[tuple[Path, DeckResult]] = []
     for index, deck in enumerate(writing):
         if progress:
             progress("writing", index, len(writing))
         try:
-            decks.write(store, deck.category, deck.path, epoch_ms)
+            written.append((decks.write_beside(store, deck.category, deck.path, epoch_ms), deck))
         except OSError as error:
+            for temporary, _ in written:
+                temporary.unlink(missing_ok=True)
             deck.error = f"cannot write {deck.path}: {error.strerror or error}"
-            raise _Failed(f"nothing was saved: {deck.path} could not be written; the previous decks and state are kept") from None
-        deck.written = True
+            raise _Failed(f"nothing was saved: {deck.path} could not be written; the previous decks, lock and state are kept") from None
     if progress and writing:
         progress("writing", len(writing), len(writing))
+    return written
+
+
+def _put_in_place(written: list[tuple[Path, DeckResult]]) -> None:
+    """The decks written beside their files replace them, each at once."""
+    for temporary, deck in written:
+        try:
+            os.replace(temporary, deck.path)
+        except OSError as error:
+            deck.error = f"cannot replace {deck.path}: {error.strerror or error}"
+            raise _Failed(f"{deck.path} could not be replaced; the lock and the decks listed as written are new, the state is not saved: the next build finishes the job") from None
+        deck.written = True
 
 
 def _recorded_root(store: Store, path: Path) -> Path | None:
@@ -288,8 +316,13 @@ def _refuse_foreign(root: Path, entries, tree: Tree, store: Store, key: str) -> 
         )
 
 
+def _recorded(packed: PackedFile) -> tuple[int, int]:
+    """The file's fingerprint as the state records it (not there when it was read: one no file has)."""
+    return packed.fingerprint or (0, -1)
+
+
 def _file_row(packed: PackedFile, root: str) -> FileRow:
-    size, mtime_ns = fingerprint(packed.source.path) or (0, 0)
+    size, mtime_ns = _recorded(packed)
     images = {path: list(value) if value else None for path, value in packed.images}
     return FileRow(packed.source.name, root, size, mtime_ns, packed.sha, packed.category, packed.deck, packed.description, dict(packed.media), images)
 

@@ -133,9 +133,9 @@ def _build_once(args: argparse.Namespace):
         print(f"notes2anki: cannot use the output folder {args.out}: {error.strerror or error}", file=sys.stderr)
         return EXIT_ERROR, None
     _print_build(report, args.verbose, args.dry_run)
-    if report.state_error or any(deck.error and deck.error.startswith("cannot write") for deck in report.decks):
+    if report.state_error:  # a deck that could not be written is one too
         return EXIT_ERROR, report
-    return EXIT_FINDINGS if report.errors or any(deck.error for deck in report.decks) else EXIT_OK, report
+    return EXIT_FINDINGS if report.errors else EXIT_OK, report
 
 
 def _print_build(report, verbose: bool, dry_run: bool) -> None:
@@ -168,6 +168,8 @@ def _print_build(report, verbose: bool, dry_run: bool) -> None:
         counts = [f"{len(items)} {label}" for label, _, items in groups if items]
         if changes.forgotten:
             counts.append(f"{changes.forgotten} removed forgotten")
+        if changes.descriptions:
+            counts.append(f"{_count(changes.descriptions, 'description')} changed")
         status = "would write" if dry_run and (changes or not deck.path.exists()) else "written" if deck.written else "unchanged"
         removed = f", {deck.kept_removed} removed kept" if deck.kept_removed else ""
         print(f"{deck.path}: {status}: {_count(deck.basic + deck.cloze, 'card')} ({deck.basic} basic, {deck.cloze} cloze{removed}); {', '.join(counts) or 'no changes'}")

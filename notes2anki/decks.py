@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
 
-from notes2anki.files import atomic_write
+from notes2anki import files
 from notes2anki.model import PackedNote
 from notes2anki.store import Store, StoreDamaged
 
@@ -65,8 +65,9 @@ def deck_input(store: Store, category: str) -> tuple[Iterator[list[PackedNote]],
     return groups, media, descriptions
 
 
-def write(store: Store, category: str, path: Path, epoch_ms: int) -> None:
-    """Write a category's deck to ``path`` (atomically), its notes read from the state as it goes."""
+def write_beside(store: Store, category: str, path: Path, epoch_ms: int) -> Path:
+    """A category's deck, written whole into a temporary file beside ``path`` (``files.write_beside``),
+    its notes read from the state as it goes: the build puts every deck in place once all are written."""
     from notes2anki import package as writer  # genanki: imported only when a deck is written
 
     groups, media, descriptions = deck_input(store, category)
@@ -89,4 +90,4 @@ def write(store: Store, category: str, path: Path, epoch_ms: int) -> None:
         if count != store.category_size(category):
             raise StoreDamaged(f"{store.path}: the deck {category!r} does not get every note the state holds")
 
-    atomic_write(path, content)
+    return files.write_beside(path, content)

@@ -7,6 +7,7 @@ on Linux, macOS and Windows alike) and watching for the parent process of a work
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -28,6 +29,19 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
     ``data`` may be a function that writes into the stream it is given, so that a large file
     (a deck, a lock file) never has to be held in memory whole.
     """
+    temporary = write_beside(path, data)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_beside(path: Path, data: bytes | Callable[[BinaryIO], None]) -> Path:
+    """``data`` in a new temporary file beside ``path``, whole and on disk, with ``path``'s mode:
+    the caller puts it in place with ``os.replace`` (or removes it). Nothing is left on failure."""
+    if path.is_dir():  # nothing could replace it: say so before anything is written
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     handle, temporary = scratch_file(path.parent, path.name)
@@ -40,10 +54,10 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)
 
 
 def scratch_file(folder: Path, name: str) -> tuple[int, str]:

@@ -2,7 +2,7 @@
 
 Every question of identity is answered here and nowhere else: the identity key of a card,
 how its text is normalised, pinned identities, GUIDs, clashes between cards, and (see
-``identify``) how a card that changed is recognised from the lock file. GUIDs are hashes
+``reassociate``) how a card that changed is recognised from the lock file. GUIDs are hashes
 computed here rather than by a library, so that upgrading a dependency can never change every
 GUID at once.
 """
@@ -25,7 +25,7 @@ CLOZE_MODEL_ID = 1795910402
 # newer than what the collection has: bump it with every change to the templates or CSS.
 NOTETYPE_MTIME = 1795939200
 
-_PIN_PREFIX = "pin\x1f"
+PIN_PREFIX = "pin\x1f"
 SIMILAR = 0.75  # difflib ratio above which a question in the same place is "reworded"
 
 
@@ -38,13 +38,34 @@ def card_key(file: str, kind: str, section: tuple[str, ...], question: str, pin:
     fix) keeps the card and its review history.
     """
     if pin:
-        return _PIN_PREFIX + pin
-    return "\x1f".join(normalise(part) for part in (file, kind, *section, question))
+        return PIN_PREFIX + pin
+    return _key(file, kind, section, normalise(question))
+
+
+def _key(file: str, kind: str, section: tuple[str, ...], normalised_question: str) -> str:
+    # Normalised text has no whitespace, so the separator (whitespace) never occurs in a part.
+    return _PART.join((*(normalise(part) for part in (file, kind, *section)), normalised_question))
+
+
+_PART = "\x1f"
+
+
+def keyed_on(key: str, question: str) -> str:
+    """The question an unpinned ``key`` was made of (normalised), when it is not ``question``; else ''.
+
+    A card rule may make a key of other text than the question it shows (a reason card's
+    statement, a part of a long answer): the lock keeps that text, so that the key can be made
+    again from the lock alone.
+    """
+    if pin_of(key) is not None:
+        return ""
+    made_of = key[: len(key) - len(apart_of(key))].rsplit(_PART, 1)[-1]
+    return "" if made_of == normalise(question) else made_of
 
 
 def pin_of(key: str) -> str | None:
     """The pin an identity key was made from, if it was pinned."""
-    return key[len(_PIN_PREFIX) :] if key.startswith(_PIN_PREFIX) else None
+    return key[len(PIN_PREFIX) :] if key.startswith(PIN_PREFIX) else None
 
 
 def normalise(text: str) -> str:
@@ -53,7 +74,8 @@ def normalise(text: str) -> str:
 
 
 def resolve_clashes(cards: list[Card]) -> tuple[list[str], list[NoteError]]:
-    """One distinct key per card of a note, and a warning for each card that needed telling apart.
+    """One distinct key per card of a note, and a warning for each card that needed telling apart
+    (the build's warning and lint's N105 alike).
 
     A clash never costs a card: the later card is told apart by its case (when case is the only
     difference), else by its answer, else by its place among the cards with that identity. The
@@ -91,17 +113,13 @@ def _told_apart(card: Card, first: Card, key: str, taken: dict[str, Card]) -> tu
     cased = "".join(unicodedata.normalize("NFKC", card.question).split())
     if cased != "".join(unicodedata.normalize("NFKC", first.question).split()) and f"{key}{APART}case{APART}{cased}" not in taken:
         return f"{key}{APART}case{APART}{cased}", "its case"
-    answer = normalise(_answer(card))
-    if answer != normalise(_answer(first)) and f"{key}{APART}answer{APART}{answer}" not in taken:
+    answer = normalise(card.answer)
+    if answer != normalise(first.answer) and f"{key}{APART}answer{APART}{answer}" not in taken:
         return f"{key}{APART}answer{APART}{answer}", "its answer"
     occurrence = 2
     while f"{key}{APART}{occurrence}" in taken:
         occurrence += 1
     return f"{key}{APART}{occurrence}", "its order"
-
-
-def _answer(card: Card) -> str:
-    return card.answer
 
 
 # --- the lock file's part: recognising a card that changed -----------------------------------
@@ -120,11 +138,16 @@ class Entry:
     deletions: tuple[tuple[str, int], ...] = ()  # a cloze's deletions (normalised text) → number
     top: int = 0  # the highest cloze number this card ever used
     apart: str = ""  # what told it apart from a card with the same identity (``resolve_clashes``)
+    keyed_on: str = ""  # what its key was made of, when not its question (``keyed_on``)
     known_key: str = field(default="", compare=False)  # the key, when the caller has it already
 
     @property
     def key(self) -> str:
-        return self.known_key or card_key(self.file, self.kind, self.section, self.question, self.pin) + self.apart
+        if self.known_key:
+            return self.known_key
+        if self.pin:
+            return card_key(self.file, self.kind, self.section, self.question, self.pin) + self.apart
+        return _key(self.file, self.kind, self.section, self.keyed_on or normalise(self.question)) + self.apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,22 +166,19 @@ class Candidate:
 class Reassociation:
     ref: int
     previous: Entry
-    why: str  # "reworded", "moved" or "renamed"
-
-    def describe(self, where: str) -> str:
-        """``where`` is the card's place as the user knows it (``notes/x.md:12``)."""
-        if self.why == "reworded":
-            return f"{where}: kept the card of the reworded question {self.previous.question!r}"
-        return f"{where}: kept the card from {self.previous.file} ({self.why})"
+    # "reworded"; "moved" (another section) or "renamed" (another file); "same" when file,
+    # section and question are unchanged and only what the key is made of changed (a pin added
+    # or removed, a card no longer told apart from another)
+    why: str
 
 
 def reassociate(unmatched: list[Candidate], vanished: list[Entry]) -> list[Reassociation]:
     """Cards whose identity changed, recognised among the lock's entries that lost their card.
 
-    The same question (any file, any section) is the same card moved or renamed; a similar one
-    in the same file, section and type is the same card reworded. Best matches first; ties go
-    to the card that comes first in the notes (file, then line), so the result never depends
-    on anything but the notes.
+    The same question (any file, any section, nearest first) is the same card; a similar one in
+    the same file, section and type is the same card reworded. Best matches first; ties go to
+    the card that comes first in the notes (file, then line), so the result never depends on
+    anything but the notes.
     """
     scored = []
     by_question: dict[str, list[Entry]] = {}
@@ -168,8 +188,9 @@ def reassociate(unmatched: list[Candidate], vanished: list[Entry]) -> list[Reass
         question = normalise(candidate.question)
         for entry in by_question.get(question, ()):
             if entry.kind == candidate.kind:
-                same_file = entry.file == candidate.file
-                scored.append((2.0 + same_file, candidate, entry, "moved" if same_file else "renamed"))
+                same_file, same_section = entry.file == candidate.file, entry.section == candidate.section
+                why = "renamed" if not same_file else "same" if same_section else "moved"
+                scored.append((2.0 + same_file + 0.5 * (same_file and same_section), candidate, entry, why))
         for entry in vanished:
             if entry.kind == candidate.kind and entry.file == candidate.file and entry.section == candidate.section:
                 entry_question = normalise(entry.question)

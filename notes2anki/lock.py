@@ -106,10 +106,11 @@ def _entry(line: str) -> Entry | None:
             deletions=tuple((text, number) for text, number in raw.get("cloze", ())),
             top=raw.get("top", 0),
             apart=raw.get("apart", ""),
+            keyed_on=raw.get("keyed_on", ""),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-    texts = [entry.guid, entry.file, entry.kind, entry.question, entry.apart, *entry.section, *(text for text, _ in entry.deletions)]
+    texts = [entry.guid, entry.file, entry.kind, entry.question, entry.apart, entry.keyed_on, *entry.section, *(text for text, _ in entry.deletions)]
     numbers = [entry.top, *(number for _, number in entry.deletions)]
     if not all(isinstance(text, str) for text in texts) or entry.pin is not None and not isinstance(entry.pin, str):
         return None
@@ -125,6 +126,8 @@ def line(entry: Entry) -> str:
         raw["pin"] = entry.pin
     if entry.apart:
         raw["apart"] = entry.apart
+    if entry.keyed_on:
+        raw["keyed_on"] = entry.keyed_on
     if entry.deletions:
         raw["cloze"] = [list(pair) for pair in entry.deletions]
         raw["top"] = entry.top

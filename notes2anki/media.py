@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from notes2anki.model import Note, NoteError
+from notes2anki.source import fingerprint_before_reading
 
 
 def is_remote(url: str) -> bool:
@@ -28,26 +29,28 @@ def repository_root(folder: Path) -> Path:
     return folder
 
 
-def target(note: Note, url: str) -> Path | None:
-    """Where a local image ``url`` points; None for a remote one.
+def candidates(note: Note, url: str) -> list[Path]:
+    """Where a local image ``url`` may be, in the order looked at; none for a remote one.
 
     A relative path is relative to the note. An absolute one (``/images/x.png``, as Zenn, Jekyll
     and Hugo write them) is looked for in the notes folder, then in each folder above it up to
-    the repository root; the first that has it wins (the notes folder's own when none has it).
+    the repository root.
     """
     relative = unquote(urlsplit(url).path)
     if is_remote(url) or not relative:
-        return None
+        return []
     if not relative.startswith("/"):
-        return (note.path.parent / relative).resolve()
+        return [(note.path.parent / relative).resolve()]
     root = note.root.resolve()
     top = repository_root(root)
     folders = [root, *(parent for parent in root.parents if top == parent or top in parent.parents)]
-    for folder in folders:
-        candidate = (folder / relative.lstrip("/")).resolve()
-        if candidate.is_file():
-            return candidate
-    return (root / relative.lstrip("/")).resolve()
+    return [(folder / relative.lstrip("/")).resolve() for folder in folders]
+
+
+def target(note: Note, url: str) -> Path | None:
+    """Where a local image ``url`` points: the first candidate that is a file (else the first); None for a remote one."""
+    found = candidates(note, url)
+    return next((path for path in found if path.is_file()), found[0] if found else None)
 
 
 def resolve(note: Note, url: str, line: int) -> Path:
@@ -72,14 +75,17 @@ class MediaFiles:
     def __init__(self, lines: list[str] | None = None) -> None:
         self.files: dict[str, Path] = {}
         self.problems: list[NoteError] = []
-        self.looked_at: set[Path] = set()  # every local image looked for, found or not
+        # Every place a local image was looked for, with its fingerprint taken before reading it
+        # (None: nothing there): a change in any of them may change the card.
+        self.looked_at: dict[Path, tuple[int, int] | None] = {}
         self._lines = lines or []
 
     def name_for(self, note: Note, url: str, line: int) -> str | None:
         """The media name of a local image, or None (and a problem noted) when it cannot be used."""
-        path = target(note, url)
-        if path is not None:
-            self.looked_at.add(path)
+        for candidate in candidates(note, url):
+            self.looked_at.setdefault(candidate, fingerprint_before_reading(candidate))
+            if candidate.is_file():
+                break
         try:
             path = resolve(note, url, line)
             data = path.read_bytes()

@@ -1,8 +1,9 @@
 """Packed notes to one ``.apkg``: the only module that imports genanki (only ``build`` needs it).
 
-genanki writes the collection into an in-memory SQLite database; this module then gives each
-note its own mtime (see ``state.py``) and zips the result with fixed timestamps, so the same
-notes and state always give the same bytes.
+genanki makes the empty collection and every row's values (fields, tags, cards, deck and
+notetype JSON); this module writes them into a scratch SQLite file, each note with its own
+mtime (see ``store``), and zips it with fixed timestamps, so the same notes and state always
+give the same bytes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -107,22 +107,22 @@ def write_package(
     groups: Iterable[list[PackedNote]],
     media: dict[str, Path],
     epoch_ms: int,
-    descriptions: dict[str, str] | None = None,
-    scratch: Path | None = None,
+    descriptions: dict[str, str],
+    scratch: Path,
 ) -> None:
     """Write the .apkg of the notes into ``stream``, given a group at a time (a note file's notes, in order).
 
     Each group is written and let go before the next is read, and the collection is built in a
-    scratch file in ``scratch`` (default: the system's temporary folder) and zipped from there,
+    scratch file in the folder ``scratch`` and zipped from there,
     so memory stays that of one note file however large the deck. genanki's objects decide
     every row (fields, tags, sort field, which cards a note has, deck and notetype JSON); the
     rows are inserted in batches, each note with its own mtime (see ``store``). The same input
     gives the same bytes.
     """
-    handle, collection = scratch_file(scratch or Path(tempfile.gettempdir()), "collection.anki2")
+    handle, collection = scratch_file(scratch, "collection.anki2")
     os.close(handle)
     try:
-        _write_collection(Path(collection), groups, epoch_ms, descriptions or {})
+        _write_collection(Path(collection), groups, epoch_ms, descriptions)
         with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             with open(collection, "rb") as source:
                 _add(archive, "collection.anki2", source)
@@ -136,6 +136,14 @@ def write_package(
 
 
 def _write_collection(path: Path, groups: Iterable[list[PackedNote]], epoch_ms: int, descriptions: dict[str, str]) -> None:
+    """The collection into a scratch file; SQLite failing to write it (a full disk) is an OSError."""
+    try:
+        _fill_collection(path, groups, epoch_ms, descriptions)
+    except sqlite3.Error as error:
+        raise OSError(str(error)) from None
+
+
+def _fill_collection(path: Path, groups: Iterable[list[PackedNote]], epoch_ms: int, descriptions: dict[str, str]) -> None:
     ids = itertools.count(epoch_ms)
     connection = sqlite3.connect(path)
     try:
@@ -155,6 +163,7 @@ def _write_collection(path: Path, groups: Iterable[list[PackedNote]], epoch_ms: 
                     deck.write_to_db(cursor, identity.NOTETYPE_MTIME, ids)
                 model = CLOZE_MODEL if packed.kind == "cloze" else BASIC_MODEL
                 note = genanki.Note(model=model, fields=list(packed.fields), tags=list(packed.tags), guid=packed.guid)
+                note._check_number_model_fields_matches_num_fields()  # never a deck Anki refuses to import
                 note._check_invalid_html_tags_in_fields()
                 note_id = next(ids)
                 notes.append((note_id, note.guid, model.model_id, packed.mtime, -1, note._format_tags(), note._format_fields(), note.sort_field, 0, 0, ""))

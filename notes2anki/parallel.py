@@ -17,14 +17,12 @@ def map_jobs(
     function: Callable[[Job], Result],
     jobs: Sequence[Job],
     progress: Callable[[int, int], None] | None = None,
-    per_process: int | None = None,
 ) -> Iterator[Result]:
     """``function(job) for job in jobs``, in order, in several processes when it pays.
 
     Results are yielded as they come, so the caller can store each and let it go.
-    ``per_process``: how many jobs make starting one more process worth it (big jobs: 1).
     """
-    workers = min(len(jobs) // (per_process or JOBS_PER_PROCESS), os.cpu_count() or 1)
+    workers = min(len(jobs) // JOBS_PER_PROCESS, os.cpu_count() or 1)
     if workers < 2:
         for index, job in enumerate(jobs):
             _report(progress, index, len(jobs))
@@ -39,7 +37,7 @@ def map_jobs(
         # as the build does, even when the build is killed.
         context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=watch_parent, initargs=(os.getpid(),)) as pool:
-            for index, result in enumerate(pool.map(function, jobs, chunksize=1 if per_process == 1 else 8)):
+            for index, result in enumerate(pool.map(function, jobs, chunksize=8)):
                 _report(progress, index, len(jobs))
                 yield result
     _report(progress, len(jobs), len(jobs))

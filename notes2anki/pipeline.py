@@ -1,14 +1,17 @@
 """Reading a note: bytes → text → front matter and outline → cards, and packing its Anki notes.
 
-``read_note`` is the one way a note is read, for ``build``, ``cards`` and ``lint`` alike.
-``pack`` is the build's per-file stage: pure (no shared state, no output), so it runs on every
-core; what it returns is immutable and carries no GUID or mtime yet (later stages give those).
+``read_note`` reads a note for ``build``, ``cards`` and ``preview``; lint, whose fixes work on
+text, decodes it with ``source.read_text`` and goes on with ``note_from_text``, as ``read_note``
+does. ``pack`` is the build's per-file stage: pure (no shared state, no output), so it runs on
+every core; what it returns is immutable and carries no GUID or mtime yet (later stages give
+those).
 
 Library code: returns results and errors, never prints or exits (``cli.py`` does that).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +22,8 @@ from notes2anki.discover import Source
 from notes2anki.media import MediaFiles
 from notes2anki.model import Card, Note, NoteError, PackedNote, Paragraph, Skipped, plain_text
 from notes2anki.parse import parse_text
-from notes2anki.source import decode, discover, fingerprint
+from notes2anki.source import decode, discover, fingerprint_before_reading, read_bytes, read_text
+from notes2anki.store import FIELD_SEPARATOR
 
 
 @dataclass(frozen=True)
@@ -33,24 +37,22 @@ class ReadNote:
     error: NoteError | None = None
 
 
-def read_note(path: Path, root: Path, data: bytes | None = None, positions: bool = False) -> ReadNote:
+def read_note(path: Path, root: Path, data: bytes | None = None) -> ReadNote:
     """One note read, parsed and turned into cards; an unusable note gives its error, never raises.
 
-    ``data``: the file's bytes when the caller has them already. ``positions``: front matter
-    that knows each key's line (lint needs it; it costs time).
+    ``data``: the file's bytes when the caller has them already.
     """
     display = str(path)
     try:
-        text = decode(path.read_bytes() if data is None else data, display)
-    except OSError as error:
-        return ReadNote(path, root, error=NoteError(display, None, f"cannot read the file: {error.strerror or error}"))
+        text = read_text(path, display) if data is None else decode(data, display)
     except NoteError as error:
         return ReadNote(path, root, error=error)
-    return note_from_text(text, path, root, positions)
+    return note_from_text(text, path, root)
 
 
 def note_from_text(text: str, path: Path, root: Path, positions: bool = False) -> ReadNote:
-    """``read_note`` for text already decoded (lint's fixes work on text)."""
+    """``read_note`` for text already decoded. ``positions``: front matter that knows each key's
+    line (lint's findings point at keys; it costs time)."""
     try:
         note = parse_text(text, path, root, positions)
     except NoteError as error:
@@ -73,7 +75,9 @@ class PackedFile:
     """What one note file gives a build: its Anki notes (no GUIDs yet) and what they depend on."""
 
     source: Source
-    sha: str
+    fingerprint: tuple[int, int] | None  # taken before the file was read (``source.fingerprint_before_reading``)
+    sha: str = ""  # of the bytes read
+    same: bool = False  # the bytes are those the state has: nothing was parsed
     category: str | None = None  # None when the note could not be read
     deck: str = ""
     description: str = ""  # the deck's description in Anki
@@ -84,39 +88,53 @@ class PackedFile:
     error: NoteError | None = None
 
 
-def pack(job: tuple[Source, bytes, str]) -> PackedFile:
-    """Read one note file and pack its Anki notes: runs in any process."""
-    source, data, sha = job
+def pack(job: tuple[Source, str | None]) -> PackedFile:
+    """Read one note file and pack its Anki notes: runs in any process.
+
+    ``job``: the file, and the hash of the content the state has for it (None: none to trust);
+    that same content is not parsed again.
+    """
+    source, known_sha = job
+    recorded = fingerprint_before_reading(source.path)
+    try:
+        data = read_bytes(source.path, str(source.path))
+    except NoteError as error:
+        return PackedFile(source, recorded, error=error)
+    sha = hashlib.sha256(data).hexdigest()
+    if sha == known_sha:
+        return PackedFile(source, recorded, sha, same=True)
     read = read_note(source.path, source.root, data)
     if read.note is None:
-        return PackedFile(source, sha, error=read.error)
+        return PackedFile(source, recorded, sha, error=read.error)
     note = read.note
     media_files = MediaFiles(read.text.split("\n"))
     keys, warnings = identity.resolve_clashes(list(read.cards))
-    notes = [_packed_note(card, key, media_files) for card, key in zip(read.cards, keys)]
+    deck = render.deck_name(note)
+    notes = [_packed_note(card, key, deck, media_files) for card, key in zip(read.cards, keys)]
     warnings.extend(NoteError(note.display, item.line, f"{item.reason}: {item.text}; no note made") for item in read.skipped if item.reason.startswith(UNMADE))
     warnings.extend(media_files.problems)
     return PackedFile(
         source,
+        recorded,
         sha,
-        note.category,
-        f"{note.category}::{note.title}",
-        _description(note),
-        tuple(notes),
-        tuple(sorted((name, str(path)) for name, path in media_files.files.items())),
-        tuple(sorted((str(path), fingerprint(path)) for path in media_files.looked_at)),
-        tuple(sorted(warnings, key=lambda warning: warning.line or 0)),
+        category=note.category,
+        deck=deck,
+        description=_description(note),
+        notes=tuple(notes),
+        media=tuple(sorted((name, str(path)) for name, path in media_files.files.items())),
+        images=tuple(sorted((str(path), found) for path, found in media_files.looked_at.items())),
+        warnings=tuple(sorted(warnings, key=lambda warning: warning.line or 0)),
     )
 
 
-def _packed_note(card: Card, key: str, media_files: MediaFiles) -> PackedNote:
+def _packed_note(card: Card, key: str, deck: str, media_files: MediaFiles) -> PackedNote:
     fields = (render.cloze_fields if card.kind == "cloze" else render.basic_fields)(card, media_files)
     return PackedNote(
         key=key,
         category=card.note.category,
-        deck=render.deck_name(card),
+        deck=deck,
         kind=card.kind,
-        fields=tuple(fields),
+        fields=tuple(field.replace(FIELD_SEPARATOR, "&#x1f;") for field in fields),  # shown the same, and never a separator
         tags=tuple(render.tags_for(card)),
         file=card.note.source_key,
         line=card.line,

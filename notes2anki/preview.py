@@ -226,7 +226,7 @@ def cards_of(card: Card, fields: list[str]) -> list[PreviewCard]:
     """The cards Anki makes of one note's fields, rendered with its notetype's templates."""
     notetype = _notetype(card.kind).name
     return [
-        PreviewCard(render.deck_name(card), notetype, name, card.rule, card.note.display, card.line, question, answer)
+        PreviewCard(render.deck_name(card.note), notetype, name, card.rule, card.note.display, card.line, question, answer)
         for name, question, answer in anki_cards(card.kind, fields)
     ]
 

@@ -36,6 +36,7 @@ from notes2anki.model import (
     ListItem,
     Mark,
     Math,
+    Note,
     Paragraph,
     Quote,
     RawHtml,
@@ -271,8 +272,9 @@ def card_text(card: Card) -> dict[str, str]:
     return {"front": front, "back": back, "extra": "\n".join(text_lines(card.extra))}
 
 
-def deck_name(card: Card) -> str:
-    return f"{card.note.category}::{card.note.title}"
+def deck_name(note: Note) -> str:
+    """A note's deck in Anki: its category's, one subdeck per note."""
+    return f"{note.category}::{note.title}"
 
 
 def tags_for(card: Card) -> list[str]:

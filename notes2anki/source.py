@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import time
 from pathlib import Path
 
 from notes2anki.model import NoteError
@@ -12,16 +13,21 @@ from notes2anki.model import NoteError
 _LIKELY_ENCODINGS = ("shift_jis", "cp932", "euc_jp", "iso2022_jp", "gb18030", "cp1252")
 
 
-def read_text(path: Path, display: str) -> str:
-    """The note's text with LF line ends; a clear NoteError for anything that is not UTF-8 text."""
+def read_bytes(path: Path, display: str) -> bytes:
+    """The file's bytes; a NoteError naming the file when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise NoteError(display, None, f"cannot read the file: {error.strerror or error}") from None
-    return decode(data, display)
+
+
+def read_text(path: Path, display: str) -> str:
+    """The note's text with LF line ends; a clear NoteError for anything that is not UTF-8 text."""
+    return decode(read_bytes(path, display), display)
 
 
 def decode(data: bytes, display: str) -> str:
+    """``read_text`` for bytes already read."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise NoteError(display, 1, "the file is UTF-16; save it as UTF-8")
     if data.startswith(codecs.BOM_UTF8):
@@ -58,6 +64,24 @@ def fingerprint(path: Path | str) -> tuple[int, int] | None:
     except (OSError, ValueError):
         return None
     return (stat.st_size, stat.st_mtime_ns)
+
+
+SECOND_NS = 1_000_000_000
+SETTLING_NS = 2 * SECOND_NS  # the coarsest timestamp step in common use (FAT)
+
+
+def fingerprint_before_reading(path: Path | str) -> tuple[int, int] | None:
+    """The fingerprint to record for a file about to be read; take it before reading.
+
+    A save after this changes the fingerprint, so the next build reads the file again, unless
+    the file system keeps whole seconds (FAT, HFS+, ext3, some network shares: an mtime with no
+    nanoseconds) and the save falls in the step of the file's last change. Such a file, changed
+    that recently, is recorded with an mtime no file has (-1): the next build compares its content.
+    """
+    found = fingerprint(path)
+    if found is not None and found[1] % SECOND_NS == 0 and found[1] > time.time_ns() - SETTLING_NS:
+        return (found[0], -1)
+    return found
 
 
 def unchanged(recorded: dict[str, list[int] | tuple[int, int] | None]) -> bool:

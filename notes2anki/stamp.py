@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from notes2anki.clock import Clock
 from notes2anki.model import PackedNote
 from notes2anki.render import renumber_cloze
-from notes2anki.store import NoteRow, Store
+from notes2anki.store import FIELD_SEPARATOR, NoteRow, Store
 
 REMOVED_TAG = "notes2anki::removed"
 _BATCH = 2000
@@ -41,9 +41,10 @@ class Changes:
     removed: list[Change] = field(default_factory=list)
     left: list[Change] = field(default_factory=list)  # now in another category's deck
     forgotten: int = 0  # removed cards dropped by --forget-removed
+    descriptions: int = 0  # notes whose deck description changed (``build`` counts them: no card changes)
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.changed or self.moved or self.removed or self.left or self.forgotten)
+        return bool(self.added or self.changed or self.moved or self.removed or self.left or self.forgotten or self.descriptions)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Stamped:
 
 def content_hashes(note: PackedNote) -> tuple[str, str]:
     """(everything Anki stores but the Source field, the Source field): a change in the second alone is a move."""
-    body = "\x1e".join((note.kind, "\x1f".join(note.fields[:-1]), "\x1f".join(note.tags), note.deck))
+    body = "\x1e".join((note.kind, FIELD_SEPARATOR.join(note.fields[:-1]), FIELD_SEPARATOR.join(note.tags), note.deck))
     return _digest(body), _digest(note.fields[-1])
 
 

@@ -10,8 +10,8 @@
   fingerprint is kept too: a lock changed by hand or by git is read again).
 - ``decks``: the file each category's deck is written to.
 
-A build is one transaction (``commit`` at the end): a build that dies or fails half-way leaves
-the last committed state. Every row carries a checksum that is verified when it is read back;
+A build is one transaction (``commit`` at the end), the first build's tables included: a build
+that dies or fails half-way leaves the last committed state, or none. Every row carries a checksum that is verified when it is read back;
 a damaged or foreign file raises ``StoreDamaged`` and the build starts afresh. Rows are read
 a file or a deck at a time: memory does not grow with the tree.
 """
@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from notes2anki.identity import Entry
+from notes2anki.identity import PIN_PREFIX, Entry, keyed_on
 from notes2anki.model import PackedNote
 
 STATE_DIR = ".notes2anki"
@@ -70,7 +70,9 @@ def _checksum(values: tuple) -> int:
     return zlib.crc32("\x1e".join(map(str, values)).encode("utf-8", "surrogatepass"))
 
 
-_SEPARATOR = "\x1f"  # as in Anki's own notes table: a field never contains it
+# Anki keeps a note's fields in one text, separated by this character, and so does the state: no
+# packed field contains it (``pipeline`` writes one typed into a note as its character reference).
+FIELD_SEPARATOR = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -105,14 +107,14 @@ class NoteRow:
 
     def values(self) -> tuple:
         n = self.note
-        fields, tags = _SEPARATOR.join(n.fields), _SEPARATOR.join(n.tags)
+        fields, tags = FIELD_SEPARATOR.join(n.fields), FIELD_SEPARATOR.join(n.tags)
         return (n.guid, n.file, n.category, n.deck, n.kind, n.line, fields, tags, n.question, n.key, self.body, self.source, n.mtime, int(self.removed))
 
 
 def _note_row(row: tuple) -> NoteRow:
     guid, file, category, deck, kind, line, fields, tags, question, key, body, source, mtime, removed = row
     note = PackedNote(
-        key=key, category=category, deck=deck, kind=kind, fields=tuple(fields.split(_SEPARATOR)), tags=tuple(tags.split(_SEPARATOR)) if tags else (),
+        key=key, category=category, deck=deck, kind=kind, fields=tuple(fields.split(FIELD_SEPARATOR)), tags=tuple(tags.split(FIELD_SEPARATOR)) if tags else (),
         file=file, line=line, section=(), question=question, guid=guid, mtime=mtime,
     )  # fmt: skip
     return NoteRow(note, body, source, bool(removed))
@@ -125,7 +127,8 @@ def _entry_values(root: str, entry: Entry) -> tuple:
 
 def _entry(row: tuple) -> Entry:
     guid, _root, file, section, kind, question, pin, cloze, top, apart, key = row
-    return Entry(guid, file, tuple(json.loads(section)), kind, question, pin, tuple((t, n) for t, n in json.loads(cloze)), top, apart, key)
+    deletions = tuple((t, n) for t, n in json.loads(cloze))
+    return Entry(guid, file, tuple(json.loads(section)), kind, question, pin, deletions, top, apart, keyed_on(key, question), key)
 
 
 class Store:
@@ -136,8 +139,9 @@ class Store:
         self.path = out_dir / STATE_DIR / STATE_FILE
         self.read_only = read_only
         self._staging = False
-        self.dirty = False  # nothing to commit: a build that changed nothing leaves the file as it was
         existed = self.path.exists() and not (read_only and afresh)
+        if existed and self.path.stat().st_size == 0:  # SQLite never leaves a file it wrote to empty
+            raise StoreDamaged(f"{self.path}: not a notes2anki state (the file is empty)")
         try:
             if read_only:
                 # A dry run creates nothing: the saved state is copied into memory and worked on there.
@@ -157,8 +161,8 @@ class Store:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA temp_store=FILE")
-            self._check_or_create(existed)
             self.db.execute("BEGIN IMMEDIATE" if not read_only else "BEGIN")
+            self._check_or_create()
         except StoreDamaged:
             self.close()
             raise
@@ -168,20 +172,18 @@ class Store:
                 raise OSError(f"cannot open {self.path}: {error}") from None
             raise StoreDamaged(f"{self.path}: not a notes2anki state ({error})") from None
 
-    def _check_or_create(self, existed: bool) -> None:
+    def _check_or_create(self) -> None:
         application = self.db.execute("PRAGMA application_id").fetchone()[0]
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if existed and application == 0 and not self.db.execute("SELECT name FROM sqlite_master").fetchall():
-            raise sqlite3.DatabaseError("the file is empty")
-        if not existed:
-            self.db.execute("BEGIN")
+        if application == 0 and not self.db.execute("SELECT name FROM sqlite_master").fetchall():
+            # No build ever committed here (none has run, or the first one failed): the tables are
+            # made in this build's transaction, so that they are saved with its rows or not at all.
             for table, columns in _TABLES.items():
                 self.db.execute(f"CREATE TABLE {table} ({columns})")
             for index in _INDEXES:
                 self.db.execute(index)
             self.db.execute(f"PRAGMA application_id={_APPLICATION_ID}")
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            self.db.execute("COMMIT")
             return
         if application != _APPLICATION_ID or version != SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"application id {application:#x}, schema {version}")
@@ -193,47 +195,43 @@ class Store:
             raise StoreDamaged(f"{self.path}: its tables do not hold the rows the last build saved")
 
     def _row_counts(self) -> dict[str, int]:
-        return {table: next(self._execute(f"SELECT COUNT(*) FROM {table}"))[0] for table in _TABLES if table != "meta"}
+        return {table: next(self._query(f"SELECT COUNT(*) FROM {table}"))[0] for table in _TABLES if table != "meta"}
 
-    # --- reading, every row verified ---------------------------------------------------------
+    # --- reading and writing: SQLite's errors as damage or as the environment ----------------
+
+    def _failure(self, error: Exception, reading: bool) -> Exception:
+        """What a failed statement means: an OSError (a full disk, permissions) or a damaged file."""
+        if _environmental(error, reading):
+            return OSError(f"cannot read {self.path}: {error}" if reading else str(error))
+        return StoreDamaged(f"{self.path}: {error}")
+
+    def _query(self, query: str, parameters: tuple = ()) -> Iterator[tuple]:
+        """Rows as stored (with their checksum, if the query selects it); counts and keys need no more."""
+        try:
+            for row in self.db.execute(query, parameters):  # not ``yield from``: a generator left unfinished must not close the cursor
+                yield row
+        except (sqlite3.Error, ValueError) as error:
+            raise self._failure(error, reading=True) from None
 
     def _rows(self, query: str, parameters: tuple = ()) -> Iterator[tuple]:
-        try:
-            for row in self.db.execute(query, parameters):
-                *values, checksum = row
-                if _checksum(tuple(values)) != checksum:
-                    raise StoreDamaged(f"{self.path}: a row does not match its checksum")
-                yield tuple(values)
-        except (sqlite3.Error, ValueError) as error:
-            if _environmental(error, reading=True):
-                raise OSError(f"cannot read {self.path}: {error}") from None
-            raise StoreDamaged(f"{self.path}: {error}") from None
+        """Rows whose last column is their checksum, each verified, without it."""
+        return (self._verified(row) for row in self._query(query, parameters))
 
-    def _execute(self, query: str, parameters: tuple = ()) -> Iterator[tuple]:
-        """Rows of a query that carries no checksum (counts, keys); a file that cannot be read is damage."""
-        try:
-            yield from self.db.execute(query, parameters)
-        except (sqlite3.Error, ValueError) as error:
-            if _environmental(error, reading=True):
-                raise OSError(f"cannot read {self.path}: {error}") from None
-            raise StoreDamaged(f"{self.path}: {error}") from None
+    def _verified(self, row: tuple) -> tuple:
+        *values, checksum = row
+        if _checksum(tuple(values)) != checksum:
+            raise StoreDamaged(f"{self.path}: a row does not match its checksum")
+        return tuple(values)
 
-    def _temp(self, query: str, parameters=()) -> None:
-        """A write to this build's own temporary tables (never saved); ``_write`` saves."""
+    def _write(self, query: str, parameters=()) -> None:
+        """Any statement that writes, to the saved tables or this build's temporary ones (``parameters`` a list: once per item)."""
         try:
             if isinstance(parameters, list):
                 self.db.executemany(query, parameters)
             else:
                 self.db.execute(query, parameters)
         except (sqlite3.Error, ValueError) as error:
-            if _environmental(error, reading=False):
-                raise OSError(str(error)) from None
-            raise StoreDamaged(f"{self.path}: {error}") from None
-
-    def _write(self, query: str, parameters) -> None:
-        """A write to the saved tables: the build now has something to commit."""
-        self.dirty = True
-        self._temp(query, parameters)
+            raise self._failure(error, reading=False) from None
 
     def get(self, key: str, default=None):
         for (value,) in self._rows("SELECT value, checksum FROM meta WHERE key = ?", (key,)):
@@ -269,16 +267,16 @@ class Store:
     def removed_notes(self) -> dict[str, list[str]]:
         """Category → GUIDs of its removed notes."""
         found: dict[str, list[str]] = {}
-        for guid, category in self._execute("SELECT guid, category FROM notes WHERE removed ORDER BY guid"):
+        for guid, category in self._query("SELECT guid, category FROM notes WHERE removed ORDER BY guid"):
             found.setdefault(category, []).append(guid)
         return found
 
     def categories(self) -> list[str]:
-        return [category for (category,) in self._execute("SELECT DISTINCT category FROM notes ORDER BY category")]
+        return [category for (category,) in self._query("SELECT DISTINCT category FROM notes ORDER BY category")]
 
     def counts(self, category: str) -> tuple[int, int, int]:
         """Live basic notes, live cloze notes and removed notes of a category."""
-        row = next(self._execute(
+        row = next(self._query(
             "SELECT SUM(kind = 'basic' AND NOT removed), SUM(kind = 'cloze' AND NOT removed), SUM(removed) FROM notes WHERE category = ?",
             (category,),
         ))
@@ -286,24 +284,23 @@ class Store:
 
     def category_size(self, category: str) -> int:
         """The notes of a category, counted from the table itself (not through an index)."""
-        return next(self._execute("SELECT COUNT(*) FROM notes NOT INDEXED WHERE category = ?", (category,)))[0]
+        return next(self._query("SELECT COUNT(*) FROM notes NOT INDEXED WHERE category = ?", (category,)))[0]
 
     def cards_of_file(self, file: str) -> list[Entry]:
         return [_entry(row) for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE file = ?", (file,))]
 
-    def card_with_key(self, key: str) -> Entry | None:
-        for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE key = ?", (key,)):
-            return _entry(row)
-        return None
+    def cards_with_key(self, key: str) -> list[tuple[str, Entry]]:
+        """(root, entry) of the lock entries with this key (a pin's: one a file that has it), by file."""
+        return [(row[1], _entry(row)) for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE key = ? ORDER BY file, guid", (key,))]
 
     def card_guids(self) -> set[str]:
-        return {guid for (guid,) in self._execute("SELECT guid FROM cards")}
+        return {guid for (guid,) in self._query("SELECT guid FROM cards")}
 
     def cards_in_order(self, root: str) -> Iterator[Entry]:
         return (_entry(row) for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE root = ? ORDER BY file, section, kind, question, guid", (root,)))
 
     def has_cards(self, root: str) -> bool:
-        return next(self._execute("SELECT 1 FROM cards WHERE root = ? LIMIT 1", (root,)), None) is not None
+        return next(self._query("SELECT 1 FROM cards WHERE root = ? LIMIT 1", (root,)), None) is not None
 
     def deck_files(self) -> dict[str, str]:
         return {category: file for category, file in self._rows("SELECT category, file, checksum FROM decks")}
@@ -313,15 +310,15 @@ class Store:
     def stage(self, root: str, notes: list[tuple[PackedNote, str | None, tuple[int, ...], int]]) -> None:
         """Notes of a file read this time, with the GUID and cloze numbers found so far (or None)."""
         if not self._staging:
-            self._temp(
+            self._write(
                 "CREATE TEMP TABLE staged (seq INTEGER PRIMARY KEY, root TEXT, file TEXT, line INTEGER, key TEXT, kind TEXT, "
                 "section TEXT, question TEXT, deletions TEXT, guid TEXT, numbers TEXT, top INTEGER, note BLOB)"
             )
-            self._temp("CREATE INDEX temp.staged_guid ON staged (guid)")
-            self._temp("CREATE INDEX temp.staged_key ON staged (key)")
-            self._temp("CREATE TEMP TABLE reopened (root TEXT, file TEXT)")
+            self._write("CREATE INDEX temp.staged_guid ON staged (guid)")
+            self._write("CREATE INDEX temp.staged_key ON staged (key)")
+            self._write("CREATE TEMP TABLE reopened (root TEXT, file TEXT)")
             self._staging = True
-        self._temp(
+        self._write(
             "INSERT INTO staged (root, file, line, key, kind, section, question, deletions, guid, numbers, top, note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -341,7 +338,7 @@ class Store:
         after = 0
         columns = ", ".join(f"n.{column}" for column in _columns("notes").split(", "))
         while True:
-            rows = list(self._execute(
+            rows = list(self._query(
                 f"SELECT s.seq, s.guid, s.numbers, s.note, {columns} FROM staged s LEFT JOIN notes n ON n.guid = s.guid "
                 "WHERE s.seq > ? ORDER BY s.seq LIMIT 2000",
                 (after,),
@@ -349,61 +346,59 @@ class Store:
             if not rows:
                 return
             for seq, guid, numbers, note, *previous in rows:
-                *values, checksum = previous
-                if previous[0] is not None and _checksum(tuple(values)) != checksum:
-                    raise StoreDamaged(f"{self.path}: a row does not match its checksum")
-                yield _packed(note, guid or ""), tuple(json.loads(numbers)), _note_row(tuple(values)) if previous[0] is not None else None
+                yield _packed(note, guid or ""), tuple(json.loads(numbers)), _note_row(self._verified(previous)) if previous[0] is not None else None
             after = rows[-1][0]
 
     def unidentified(self) -> Iterator[tuple[int, str, str, int, str, tuple[str, ...], str, tuple[str, ...]]]:
         """(seq, key, file, line, kind, section, question, deletions) of staged notes with no GUID yet."""
         if not self._staging:
             return iter(())
-        rows = self._execute("SELECT seq, key, file, line, kind, section, question, deletions FROM staged WHERE guid IS NULL ORDER BY file, seq")
+        rows = self._query("SELECT seq, key, file, line, kind, section, question, deletions FROM staged WHERE guid IS NULL ORDER BY file, seq")
         return ((seq, key, file, line, kind, tuple(json.loads(section)), question, tuple(json.loads(deletions))) for seq, key, file, line, kind, section, question, deletions in rows)
 
     def staged_entries(self) -> Iterator[tuple[str, str, str, int, str, tuple[str, ...], str, tuple[str, ...], tuple[int, ...], int]]:
         """(root, guid, key, kind, file, section, question, deletions, numbers, top) of every staged note."""
         if not self._staging:
             return iter(())
-        rows = self._execute("SELECT root, guid, key, kind, file, section, question, deletions, numbers, top FROM staged ORDER BY root, file, seq")
+        rows = self._query("SELECT root, guid, key, kind, file, section, question, deletions, numbers, top FROM staged ORDER BY root, file, seq")
         return (
             (root, guid, key, kind, file, tuple(json.loads(section)), question, tuple(json.loads(deletions)), tuple(json.loads(numbers)), top)
             for root, guid, key, kind, file, section, question, deletions, numbers, top in rows
         )
 
-    def is_staged(self, guid: str) -> bool:
-        return self._staging and next(self._execute("SELECT 1 FROM staged WHERE guid = ?", (guid,)), None) is not None
-
-    def staged_file_with_key(self, key: str) -> str | None:
+    def staged_pins(self) -> Iterator[tuple[int, str, str, int, str | None, tuple[str, ...]]]:
+        """(seq, key, file, line, GUID or None, deletions) of staged pinned notes: those with a GUID first, then by file."""
         if not self._staging:
-            return None
-        row = next(self._execute("SELECT file FROM staged WHERE key = ? LIMIT 1", (key,)), None)
-        return row[0] if row else None
+            return iter(())
+        end = PIN_PREFIX[:-1] + chr(ord(PIN_PREFIX[-1]) + 1)  # every key starting with the prefix sorts below this
+        rows = self._query(
+            "SELECT seq, key, file, line, guid, deletions FROM staged WHERE key >= ? AND key < ? ORDER BY guid IS NULL, file, seq", (PIN_PREFIX, end)
+        )
+        return ((seq, key, file, line, guid, tuple(json.loads(deletions))) for seq, key, file, line, guid, deletions in list(rows))
 
     def staged_guids(self) -> set[str]:
-        return {guid for (guid,) in self._execute("SELECT guid FROM staged WHERE guid IS NOT NULL")} if self._staging else set()
+        return {guid for (guid,) in self._query("SELECT guid FROM staged WHERE guid IS NOT NULL")} if self._staging else set()
 
     def vanished(self, reopened: dict[str, set[str]]) -> list[Entry]:
-        """Lock entries of the ``reopened`` files that no staged note has taken, by key or GUID."""
+        """Lock entries of the ``reopened`` files whose GUID no staged note has taken."""
         self._reopened(reopened)
         query = (
             f"SELECT {_columns('cards')} FROM cards WHERE EXISTS (SELECT 1 FROM reopened r WHERE r.root = cards.root AND r.file = cards.file) "
-            "AND key NOT IN (SELECT key FROM staged) AND guid NOT IN (SELECT guid FROM staged WHERE guid IS NOT NULL) ORDER BY file, guid"
+            "AND guid NOT IN (SELECT guid FROM staged WHERE guid IS NOT NULL) ORDER BY file, guid"
         )
         return [_entry(row) for row in self._rows(query)]
 
     def _reopened(self, reopened: dict[str, set[str]]) -> None:
         if not self._staging:
             self.stage("", [])
-        self._temp("DELETE FROM reopened")
-        self._temp("INSERT INTO reopened VALUES (?, ?)", [(root, file) for root, files in reopened.items() for file in files])
+        self._write("DELETE FROM reopened")
+        self._write("INSERT INTO reopened VALUES (?, ?)", [(root, file) for root, files in reopened.items() for file in files])
 
     def identify_staged(self, updates: list[tuple[str, tuple[int, ...], int, int]]) -> None:
         """(GUID, cloze numbers, top, seq) for staged notes."""
         if not updates:
             return
-        self._temp("UPDATE staged SET guid = ?, numbers = ?, top = ? WHERE seq = ?", [(g, json.dumps(n), t, seq) for g, n, t, seq in updates])
+        self._write("UPDATE staged SET guid = ?, numbers = ?, top = ? WHERE seq = ?", [(g, json.dumps(n), t, seq) for g, n, t, seq in updates])
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -440,13 +435,12 @@ class Store:
         self._write("DELETE FROM decks WHERE category = ?", (category,))
 
     def commit(self) -> None:
-        """The single point where a build's state becomes durable."""
+        """The single point where a build's state becomes durable (a build that changed no row writes nothing)."""
         if self.read_only:
             return
-        if self.dirty:
-            self.set("rows", self._row_counts())
+        self.set("rows", self._row_counts())
         try:
-            self.db.execute("COMMIT" if self.dirty else "ROLLBACK")
+            self.db.execute("COMMIT")
         except sqlite3.Error as error:
             raise OSError(f"{error}") from None
 

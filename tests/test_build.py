@@ -187,6 +187,27 @@ def test_absolute_image_path_is_looked_up_to_the_repository_root(tmp_path: Path,
     assert back.startswith('<img src="arch-') and anki.col.media.have(back.split('"')[1])
 
 
+@pytest.mark.parametrize("added", ["images/arch.png", "docs/notes/images/arch.png"], ids=["at the root", "nearer the note"])
+def test_absolute_image_added_where_it_is_looked_for_reaches_the_next_deck(tmp_path: Path, anki: Anki, capsys, added: str) -> None:
+    """Every place an absolute image path is looked for is watched, not only the one that was used."""
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    notes = repository / "docs" / "notes"
+    write_note(notes, "a.md", "---\ncategory: A\n---\n- 構成 -> ![arch](/images/arch.png)\n")
+    if added != "images/arch.png":  # the image is found at the root first; then one nearer the note takes over
+        (repository / "images").mkdir()
+        (repository / "images" / "arch.png").write_bytes(b"\x89PNG root")
+    assert build(notes, tmp_path / "out") == 0
+    (repository / added).parent.mkdir(parents=True, exist_ok=True)
+    (repository / added).write_bytes(b"\x89PNG added")
+    capsys.readouterr()
+    assert build(notes, tmp_path / "out") == 0
+    assert "1 note, 1 read this time" in capsys.readouterr().out
+    anki.import_package(tmp_path / "out" / "A.apkg")
+    (back,) = [note.fields[1] for note in anki.notes().values()]
+    assert back.startswith('<img src="arch-') and (Path(anki.col.media.dir()) / back.split('"')[1]).read_bytes() == b"\x89PNG added"
+
+
 def test_identity_clash_builds_both_cards_and_warns(notes_dir: Path, tmp_path: Path, capsys, anki: Anki) -> None:
     note = write_note(
         notes_dir,
@@ -250,3 +271,14 @@ def test_tag_edit_updates_cards_in_place(notes_dir: Path, tmp_path: Path, anki: 
     assert (len(log.new), len(log.updated)) == (0, 4)
     assert {tuple(note_.tags) for note_ in anki.notes().values()} == {("AWS", "exam-week", "saa")}
     assert anki.review_counts() == history
+
+
+def test_anki_field_separator_in_a_note_stays_in_its_field(notes_dir: Path, tmp_path: Path, anki: Anki) -> None:
+    """Anki separates a note's fields with \\x1f: one typed into a note must not shift the fields after it."""
+    write_note(notes_dir, "a.md", "---\ntitle: A\ncategory: Cat\n---\n## S\n\n- What is X? -> X is\x1fy\n- What\x1f is Z? -> Z\n")
+    assert build(notes_dir, tmp_path / "build") == 0
+    log = anki.import_package(tmp_path / "build" / "Cat.apkg")
+    assert len(log.new) == 2
+    fields = sorted((len(note.fields), note["Extra"], note["Context"], note["Source"]) for note in anki.notes().values())
+    assert fields == [(5, "", "A › S", "a.md:7"), (5, "", "A › S", "a.md:8")]
+    assert sorted(anki.rendered()) == [("A › S What is X?", "A › S What is X? X is y a.md:7"), ("A › S What is Z?", "A › S What is Z? Z a.md:8")]

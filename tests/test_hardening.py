@@ -157,9 +157,33 @@ def test_disk_full_while_writing_keeps_the_previous_deck(notes_dir: Path, tmp_pa
     command = [sys.executable, "-m", "notes2anki", "build", str(notes_dir), "-o", str(out)]
     result = subprocess.run(command, capture_output=True, text=True, preexec_fn=small_disk, check=False)
     assert result.returncode == 2, result.stderr
-    assert "nothing was saved" in result.stderr and ("File too large" in result.stderr or "disk is full" in result.stderr)
+    # The deck is written first, by SQLite: a file-size limit is its "disk I/O error", a full disk its "disk is full".
+    assert "nothing was saved" in result.stderr and any(cause in result.stderr for cause in ("File too large", "disk is full", "disk I/O error"))
     assert snapshot(out) == before  # previous deck and state untouched, no temporary file left
     assert build(notes_dir, out) == 0  # and the next build, with room, goes through
+
+
+def test_a_deck_that_cannot_be_written_leaves_every_deck_and_the_lock_as_they_were(notes_dir: Path, tmp_path: Path) -> None:
+    write_note(notes_dir, "a.md", GOOD.replace("category: Good", "category: A"))
+    write_note(notes_dir, "b.md", GOOD.replace("category: Good", "category: B"))
+    out = tmp_path / "out"
+    assert build(notes_dir, out) == 0
+    before, lock = snapshot(out), (notes_dir / "notes2anki.lock").read_bytes()
+    for name, answer in (("a.md", "Other answer"), ("b.md", "".join(f"{i:05} " for i in range(20_000)))):  # both decks change
+        (notes_dir / name).write_text((notes_dir / name).read_text("utf-8").replace("-> Answer", f"-> {answer}"), "utf-8")
+    (notes_dir / "notes2anki.lock").write_bytes(lock.replace(b"Question", b"Former question"))  # so that the lock is saved again
+
+    def small_disk() -> None:  # writes past 100 KB fail: deck A fits, deck B does not
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    lock = (notes_dir / "notes2anki.lock").read_bytes()
+    command = [sys.executable, "-m", "notes2anki", "build", str(notes_dir), "-o", str(out)]
+    result = subprocess.run(command, capture_output=True, text=True, preexec_fn=small_disk, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "nothing was saved" in result.stderr and "written" not in result.stdout, result
+    assert snapshot(out) == before
+    assert (notes_dir / "notes2anki.lock").read_bytes() == lock
 
 
 # Runs a build on several processes and kills it (SIGKILL, as `kill -9`) at a chosen point of its progress.
@@ -305,6 +329,28 @@ def test_damaged_state_is_detected_and_rebuilt(notes_dir: Path, tmp_path: Path, 
         name: {guid: note[:3] for guid, note in notes.items()} for name, notes in clean.items()
     }
     assert build(notes_dir, out) == 0  # and the state is whole again
+
+
+def test_first_build_that_fails_leaves_nothing_the_next_build_calls_damage(notes_dir: Path, tmp_path: Path, capsys) -> None:
+    write_note(notes_dir, "good.md", GOOD)
+    out = tmp_path / "out"
+    (out / "Good.apkg").mkdir(parents=True)  # a folder where the deck goes: the first build cannot write it
+    assert build(notes_dir, out) == 2
+    assert "nothing was saved" in capsys.readouterr().err
+    (out / "Good.apkg").rmdir()
+    assert build(notes_dir, out) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and f"{out / 'Good.apkg'}: written: 2 cards (1 basic, 1 cloze); 2 added" in captured.out
+
+
+def test_build_that_changes_nothing_leaves_the_state_file_untouched(notes_dir: Path, tmp_path: Path) -> None:
+    write_note(notes_dir, "good.md", GOOD)
+    out = tmp_path / "out"
+    assert build(notes_dir, out) == 0
+    state = out / ".notes2anki" / "state.sqlite"
+    before = (state.stat().st_mtime_ns, state.read_bytes())
+    assert build(notes_dir, out) == 0
+    assert (state.stat().st_mtime_ns, state.read_bytes()) == before
 
 
 def test_deleted_lock_is_written_again(notes_dir: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from notes2anki.build import REMOVED_TAG, build
 from notes2anki.cli import main
 from notes2anki.lock import LOCK_FILE
 from notes2anki.store import Store
-from tests.conftest import Anki, write_note
+from tests.conftest import FIXTURES, Anki, write_note
 
 NOTE = """
 ---
@@ -162,6 +162,20 @@ def test_pinned_identity_survives_a_complete_rewrite(loop: Loop) -> None:
     loop.edit("Which service is a pull-based queue?", "Name the queue you poll for messages")
     report, log = loop.rebuild()
     assert len(log.new) == 0 and report.reassociations == []
+    loop.assert_history_kept()
+
+
+def test_identity_lines_report_only_what_the_user_changed(loop: Loop) -> None:
+    loop.edit("-> Amazon SQS", "-> Amazon SQS <!-- notes2anki-id: sqs -->")
+    report, log = loop.rebuild()  # a pin added: the same card in the same place, nothing to report
+    assert report.reassociations == [] and len(log.new) == 0
+    loop.edit(" <!-- notes2anki-id: sqs -->", "")
+    report, log = loop.rebuild()  # and removed again
+    assert report.reassociations == [] and len(log.new) == 0
+    loop.edit("- Which service is a pull-based queue? -> Amazon SQS\n", "")
+    loop.edit("## Topics\n\n", "## Topics\n\n- Which service is a pull-based queue? -> Amazon SQS\n")
+    report, log = loop.rebuild()
+    assert report.reassociations == [f"{loop.note}: kept 1 card moved to another section"] and len(log.new) == 0
     loop.assert_history_kept()
 
 
@@ -319,3 +333,110 @@ def test_deck_description_from_front_matter_or_first_paragraph(tmp_path: Path, a
     anki.import_package(tmp_path / "out" / "AWS.apkg")
     assert anki.col.decks.by_name("AWS::Described")["desc"] == "可用性の&lt;まとめ&gt;"
     assert anki.col.decks.by_name("AWS::Paragraph")["desc"] == "What this note is about."
+
+
+@pytest.mark.parametrize("same_mtime", [False, True], ids=["", "same mtime"])
+@pytest.mark.parametrize("saved", ["note", "image"])
+@pytest.mark.parametrize(("stage", "at"), [("reading", 0), ("writing", 0)])
+def test_a_save_during_a_build_reaches_the_next_deck(tmp_path: Path, anki: Anki, stage: str, at: int, saved: str, same_mtime: bool) -> None:
+    """A note or image saved while a build runs is built by the next build, even on a file system
+    that keeps whole seconds (where a second save can leave size and mtime as they were)."""
+    import hashlib
+    import os
+    import time
+
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    note = write_note(notes, "a.md", "---\ntitle: A\ncategory: Cat\n---\n## S\n\n- What is X? -> X is x ![d](d.png)\n")
+    image = notes / "d.png"
+    image.write_bytes(b"\x89PNG old")
+    changed = note if saved == "note" else image
+    if same_mtime:  # a file system with whole seconds, the file just saved
+        second = time.time_ns() // 10**9 * 10**9
+        os.utime(changed, ns=(second, second))
+
+    def save_now(name: str, done: int, total: int) -> None:
+        if (name, done) == (stage, at):
+            before = changed.stat()
+            changed.write_bytes(changed.read_bytes().replace(b"x ![d]", b"y ![d]").replace(b"old", b"new"))  # the same size
+            if same_mtime:
+                os.utime(changed, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    assert build([notes], out, progress=save_now).errors == []
+    assert build([notes], out).errors == []
+    anki.import_package(out / "Cat.apkg")
+    ((_, answer),) = anki.rendered()
+    assert answer.startswith("A › S What is X? X is y" if saved == "note" else "A › S What is X? X is x")
+    (back,) = [note_.fields[1] for note_ in anki.notes().values()]
+    packed = b"\x89PNG new" if saved == "image" else b"\x89PNG old"
+    assert f"d-{hashlib.sha1(packed).hexdigest()[:10]}.png" in back
+
+
+def test_description_edit_reaches_the_deck(tmp_path: Path, anki: Anki, capsys) -> None:
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    note = write_note(notes, "a.md", "---\ntitle: Alpha\ncategory: Cat\ndescription: first description\n---\n- What is X? -> X is x\n")
+    assert build([notes], out).errors == []
+    anki.import_package(out / "Cat.apkg")
+    note.write_text(note.read_text("utf-8").replace("first description", "second description"), "utf-8")
+    assert main(["build", str(notes), "-o", str(out)]) == 0
+    assert f"{out / 'Cat.apkg'}: written: 1 card (1 basic, 0 cloze); 1 description changed" in capsys.readouterr().out
+    anki.import_package(out / "Cat.apkg")
+    assert anki.col.decks.by_name("Cat::Alpha")["desc"] == "second description"
+
+
+def test_every_kind_of_card_keeps_its_identity_from_the_lock_alone(tmp_path: Path, anki: Anki) -> None:
+    """A fresh clone (or CI, or a deleted build folder) has only the notes and their lock: every card
+    the card rules make, whatever text its identity is made of, is the same card, silently."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for fixture in sorted((FIXTURES / "cards").glob("*.md")):
+        shutil.copy(fixture, notes / fixture.name)
+    assert build([notes], tmp_path / "first").errors == []
+    for deck in sorted((tmp_path / "first").glob("*.apkg")):
+        anki.import_package(deck)
+    lock = (notes / LOCK_FILE).read_bytes()
+    report = build([notes], tmp_path / "fresh")
+    assert report.errors == [] and report.reassociations == []
+    assert (notes / LOCK_FILE).read_bytes() == lock
+    new = [len(anki.import_package(deck).new) for deck in sorted((tmp_path / "fresh").glob("*.apkg"))]
+    assert new == [0] * len(new) and len(anki.notes()) > 100
+
+
+@pytest.mark.parametrize("pinned_edited", [False, True], ids=["pinned note unchanged", "pinned note edited"])
+@pytest.mark.parametrize("copy", ["a.md", "z.md"], ids=["copy read first", "copy read last"])
+def test_pin_copied_into_another_note_takes_nothing_from_the_card_that_has_it(tmp_path: Path, anki: Anki, capsys, copy: str, pinned_edited: bool) -> None:
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    pinned = write_note(notes, "f.md", "---\ntitle: F\ncategory: Cat\n---\n## S\n\n- What is F? -> F is f <!-- notes2anki-id: shared -->\n")
+    other = write_note(notes, copy, "---\ntitle: O\ncategory: Cat\n---\n## S\n\n- What is O? -> O is o\n")
+    assert build([notes], out).errors == []
+    anki.import_package(out / "Cat.apkg")
+    anki.answer_all()
+    history = anki.review_counts()
+    other.write_text(other.read_text("utf-8").replace("O is o", "O is o <!-- notes2anki-id: shared -->"), "utf-8")
+    if pinned_edited:
+        pinned.write_text(pinned.read_text("utf-8").replace("F is f", "F is ff"), "utf-8")
+    assert main(["build", str(notes), "-o", str(out)]) == 0
+    assert f"warning: {other}:7: the identity 'shared' is pinned in f.md too; this card gets an identity of its own" in capsys.readouterr().err
+    log = anki.import_package(out / "Cat.apkg")
+    assert len(log.new) == 0 and anki.review_counts() == history
+    expected = ["F › S What is F? F is ff f.md:7" if pinned_edited else "F › S What is F? F is f f.md:7", f"O › S What is O? O is o {copy}:7"]
+    assert sorted(answer for _, answer in anki.rendered()) == expected
+
+
+def test_pinned_card_moved_to_another_note_keeps_its_history(tmp_path: Path, anki: Anki, capsys) -> None:
+    notes, out = tmp_path / "notes", tmp_path / "build"
+    head = "---\ntitle: {}\ncategory: Cat\n---\n## S\n\n"
+    old = write_note(notes, "z.md", head.format("Z") + "- What is F? -> F is f <!-- notes2anki-id: moving -->\n- What is Z? -> Z\n")
+    new = write_note(notes, "a.md", head.format("A") + "- What is A? -> A\n")
+    assert build([notes], out).errors == []
+    anki.import_package(out / "Cat.apkg")
+    anki.answer_all()
+    history = anki.review_counts()
+    old.write_text(head.format("Z") + "- What is Z? -> Z\n", "utf-8")
+    new.write_text(head.format("A") + "- What is A? -> A\n- Which letter is F? -> F <!-- notes2anki-id: moving -->\n", "utf-8")
+    assert main(["build", str(notes), "-o", str(out)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    log = anki.import_package(out / "Cat.apkg")
+    assert len(log.new) == 0 and anki.review_counts() == history
+    assert sorted(answer for _, answer in anki.rendered()) == [
+        "A › S What is A? A a.md:7", "A › S Which letter is F? F a.md:8", "Z › S What is Z? Z z.md:7"
+    ]
