@@ -304,14 +304,8 @@ def _cards(args: argparse.Namespace) -> int:
     from notes2anki import render
     from notes2anki.pipeline import read_tree
 
-    cards, skipped, errors, notes = [], [], [], 0
-    for read in read_tree(args.paths):
-        if read.note is None:
-            errors.append(read.error)
-            continue
-        notes += 1
-        cards.extend(read.cards)
-        skipped.extend(read.skipped)
+    tree = read_tree(args.paths)
+    cards, skipped, errors = tree.cards, tree.skipped, tree.errors
     if args.output_format == "json":
         _print_cards_json(cards, skipped, render)
     else:
@@ -319,7 +313,7 @@ def _cards(args: argparse.Namespace) -> int:
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     if args.output_format == "text":
-        print(f"{_count(len(cards), 'card')}, {_count(len(skipped), 'item')} without a card, {_count(notes, 'note')}")
+        print(f"{_count(len(cards), 'card')}, {_count(len(skipped), 'item')} without a card, {_count(len(tree.notes), 'note')}")
     return EXIT_FINDINGS if errors else EXIT_OK
 
 

@@ -12,8 +12,7 @@ Library code: returns results and errors, never prints or exits (``cli.py`` does
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from notes2anki import identity, render
@@ -61,10 +60,29 @@ def note_from_text(text: str, path: Path, root: Path, positions: bool = False) -
     return ReadNote(path, root, text, note, tuple(extraction.cards), tuple(extraction.skipped))
 
 
-def read_tree(paths: list[Path]) -> Iterator[ReadNote]:
-    """Every note under ``paths``, read, in path order."""
+@dataclass
+class Tree:
+    """Every note under some folders, read: their cards, the items that made none, the notes that
+    could not be read, and how many could."""
+
+    cards: list[Card] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    errors: list[NoteError] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+def read_tree(paths: list[Path]) -> Tree:
+    """Every note under ``paths``, read, in path order (``cards`` and ``preview`` show them)."""
+    tree = Tree()
     for path, root in discover(paths):
-        yield read_note(path, root)
+        read = read_note(path, root)
+        if read.note is None:
+            tree.errors.append(read.error)
+            continue
+        tree.notes.append(read.note)
+        tree.cards.extend(read.cards)
+        tree.skipped.extend(read.skipped)
+    return tree
 
 
 # --- the build's per-file stage ----------------------------------------------------------------

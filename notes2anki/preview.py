@@ -271,8 +271,9 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
     from notes2anki.decks import file_name
     from notes2anki.media import MediaFiles
 
-    cards, skipped, errors, files = _read(paths)
-    report = PreviewReport(out_dir / "index.html", errors=errors, files=files)
+    tree = read_tree(paths)
+    cards, skipped = tree.cards, tree.skipped
+    report = PreviewReport(out_dir / "index.html", errors=tree.errors, files=len(tree.notes))
     categories: dict[str, Category] = {}
     taken: set[str] = set()
 
@@ -294,16 +295,6 @@ def preview(paths: list[Path], out_dir: Path) -> PreviewReport:
     report.categories = [categories[name] for name in sorted(categories)]
     _write(report, out_dir, media_files.files)
     return report
-
-
-def _read(paths: list[Path]) -> tuple[list[Card], list[Skipped], list[NoteError], int]:
-    """The cards and the items without one of every note under ``paths``, the notes that could
-    not be read, and how many could."""
-    read = list(read_tree(paths))
-    notes = [note for note in read if note.note is not None]
-    cards = [card for note in notes for card in note.cards]
-    skipped = [item for note in notes for item in note.skipped]
-    return cards, skipped, [note.error for note in read if note.note is None], len(notes)
 
 
 def _write(report: PreviewReport, out_dir: Path, media: dict[str, Path]) -> None:

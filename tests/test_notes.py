@@ -14,12 +14,12 @@ NOTES = Path(__file__).parent.parent / "notes"
 
 
 def test_project_notes_use_every_card_rule() -> None:
-    read = list(read_tree([NOTES]))
-    assert [note.error for note in read] == [None] * len(read)
-    assert {card.rule for note in read for card in note.cards} == set(RULES)
-    assert {note.note.category for note in read} == {"AWS", "Computer Science"}
+    tree = read_tree([NOTES])
+    assert tree.errors == []
+    assert {card.rule for card in tree.cards} == set(RULES)
+    assert {note.category for note in tree.notes} == {"AWS", "Computer Science"}
     # Every line of our notes is on a card, but for what a note that marks its own cards left out.
-    assert {item.reason for note in read for item in note.skipped} == {EXPLICIT_ONLY}
+    assert {item.reason for item in tree.skipped} == {EXPLICIT_ONLY}
 
 
 def test_project_notes_build_into_decks_anki_imports(tmp_path: Path, anki: Anki) -> None:
