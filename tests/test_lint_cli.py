@@ -307,6 +307,12 @@ def test_cache_follows_images_and_configuration(project: Path, capsys) -> None:
     assert "N305" not in capsys.readouterr().out
     (project / "pyproject.toml").write_text(PROJECT_CONFIG + 'ignore = ["N202"]\n', "utf-8")
     assert lint("notes/c.md") == 0
+    (project / ".git").mkdir()  # an absolute path is looked for up to the repository's root
+    write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- ![y](/img/y.png) -> image\n")
+    assert lint("notes/c.md") == 1
+    (project / "img").mkdir()
+    (project / "img" / "y.png").write_bytes(b"png")  # where it is looked for last
+    assert lint("notes/c.md") == 0
     assert (project / ".notes2anki-cache" / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
 
 

@@ -20,7 +20,7 @@ from notes2anki import __version__
 from notes2anki.lint.config import Config, in_words
 from notes2anki.lint.engine import Edit, Finding
 from notes2anki.lint.terms import Dictionary
-from notes2anki.source import fingerprint, unchanged
+from notes2anki.source import unchanged
 
 CACHE_DIR = ".notes2anki-cache"
 
@@ -84,12 +84,14 @@ class LintCache:
             return None
         return [_finding(raw) for raw in entry["findings"]], entry["collected"]
 
-    def put(self, path: Path, findings: list[Finding], collected: dict, images: list[str]) -> None:
+    def put(self, path: Path, stat, findings: list[Finding], collected: dict, images: dict) -> None:
+        """Keep what a note gave, with the fingerprints of it and of every place one of its
+        images was looked for (a missing one: None), as they were before it was read."""
         self.entries[str(path)] = {
-            "stat": fingerprint(path),
+            "stat": stat,
             "findings": [_raw(finding) for finding in findings],
             "collected": collected,
-            "images": {image: fingerprint(image) for image in images},  # a missing one: None
+            "images": images,
         }
         self.changed = True
 

@@ -17,7 +17,7 @@ from notes2anki.lint.engine import Corpus, Finding, is_corpus_rule, lint, ordere
 from notes2anki.lint.rules import BY_CODE, RULES
 from notes2anki.lint.rules.n305_missing_image import images
 from notes2anki.model import NoteError
-from notes2anki.source import discover, read_text
+from notes2anki.source import discover, fingerprint_before_reading, read_text
 
 
 @dataclass
@@ -84,27 +84,28 @@ class _Linted:
     display: str
     findings: list[Finding] = field(default_factory=list)
     collected: dict[str, object] = field(default_factory=dict)  # corpus rule code → collected part
-    images: list[str] = field(default_factory=list)  # local images the note uses: the cache watches them
+    stat: tuple[int, int] | None = None  # the note's fingerprint, taken before it was read
+    images: dict[str, tuple[int, int] | None] = field(default_factory=dict)  # every place an image was looked for
     error: NoteError | None = None
 
 
 def _lint_file(job: tuple[Path, Path], config: Config, dictionary: terms.Dictionary, codes: list[str]) -> _Linted:
     """Read one note, apply the rules that need only it, collect the rest: runs in any process."""
     path, root = job
-    linted = _Linted(path, root, str(path))
+    linted = _Linted(path, root, str(path), stat=fingerprint_before_reading(path))  # a save while linting: read again next time
     try:
         document = Document.from_text(read_text(path, str(path)), path, root)
     except NoteError as error:
         linted.error = error
         return linted
+    if document.note is not None:  # before N305 looks for them, for the same reason
+        places = {str(place) for _, image in images(document.note.blocks) for place in media.candidates(document.note, image.url)}
+        linted.images = {place: fingerprint_before_reading(place) for place in sorted(places)}
     corpus = Corpus([document], config, dictionary)
     rules = [BY_CODE[code] for code in codes]
     local = [rule for rule in rules if not is_corpus_rule(rule)]
     linted.findings = lint([document], {linted.display}, corpus, local)
     linted.collected = {rule.CODE: rule.collect(document, corpus) for rule in rules if is_corpus_rule(rule)}
-    if document.note is not None:
-        targets = (media.target(document.note, image.url) for _, image in images(document.note.blocks))
-        linted.images = [str(target) for target in targets if target is not None]
     return linted
 
 
@@ -122,7 +123,7 @@ def _check(files, report_on: set[str], config: Config, dictionary, rules, errors
     for item in parallel.map_jobs(work, to_read):
         linted.append(item)
         if cache and item.error is None:
-            cache.put(item.path, item.findings, item.collected, item.images)
+            cache.put(item.path, item.stat, item.findings, item.collected, item.images)
     if cache:
         cache.save({str(path) for path, _ in files})
     findings = [finding for item in linted if item.display in report_on for finding in item.findings]
