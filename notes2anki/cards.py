@@ -414,8 +414,6 @@ def _lines(paragraph: Paragraph) -> list[tuple[int, Inlines]]:
     return [(number, trimmed(nodes)) for number, nodes in numbered if plain_text(nodes).strip()]
 
 
-
-
 def _statements(lines: list[tuple[int, Inlines]]) -> list[tuple[int, Inlines]]:
     """A paragraph's lines joined where a sentence was wrapped: a line that does not end a
     sentence runs on into the next."""
@@ -1153,4 +1151,3 @@ def _defined_terms(blocks: list[Block]) -> frozenset[str]:
 
 def _key(scope: Scope, kind: str, question: str, pin: str | None) -> str:
     return identity.card_key(scope.note.source_key, kind, scope.context[1:], question, pin)
-

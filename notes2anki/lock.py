@@ -116,6 +116,8 @@ def _entry(line: str) -> Entry | None:
         return None
     if not all(type(number) is int and number >= 0 for number in numbers) or not entry.guid or entry.kind not in ("basic", "cloze"):
         return None
+    if (entry.kind == "cloze") != bool(entry.deletions) or any(number > entry.top for _, number in entry.deletions):
+        return None  # a cloze has deletions, numbered up to its top; a basic card has none
     return entry
 
 

@@ -448,4 +448,3 @@ class PackedNote:
     deletions: tuple[str, ...] = ()  # a cloze's deletions (normalised text), numbered 1, 2, … in ``fields``
     guid: str = ""
     mtime: int = 0
-

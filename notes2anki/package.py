@@ -102,6 +102,7 @@ CLOZE_MODEL = genanki.Model(
     model_type=genanki.Model.CLOZE,
 )
 
+
 def write_package(
     stream: BinaryIO,
     groups: Iterable[list[PackedNote]],

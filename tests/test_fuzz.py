@@ -9,7 +9,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from notes2anki.build import build
@@ -242,6 +242,8 @@ def _damage_lock(path: Path, damage: tuple) -> None:
 
 @settings(max_examples=DAMAGE_EXAMPLES)
 @given(st.lists(STATE_DAMAGE, max_size=3), st.lists(LOCK_DAMAGE, max_size=2), st.booleans())
+@example([], [("field", 4, "cloze", "")], False)  # found by the campaign: a cloze entry without its deletions renumbered them
+@example([], [("field", 1, "cloze", [["q1", 1]])], False)  # a basic card's entry given deletions
 def test_damaged_state_and_lock_never_crash_nor_write_a_wrong_deck(tmp_path_factory, state_damage, lock_damage, drop_decks) -> None:
     import shutil
 
