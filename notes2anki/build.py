@@ -347,7 +347,7 @@ def _save_locks(store: Store, tree: Tree, changed: set[str], refused: set[str], 
             if not store.has_cards(key) and fingerprint(path) is None:
                 continue
             try:
-                lock.save(root, store.cards_in_order(key))
+                lock.save(root, store.lock_lines(key))
             except OSError as error:
                 raise _Failed(f"cannot save the lock file {path}: {error.strerror or error}; nothing was saved, the next build tries again") from None
         fingerprints[key] = list(fingerprint(path) or ())

@@ -121,7 +121,6 @@ def _build(args: argparse.Namespace) -> int:
 def _build_once(args: argparse.Namespace):
     """Build, print the report; the exit code, and the report (None when nothing could be built)."""
     from notes2anki.build import build
-
     from notes2anki.files import Busy
 
     try:

@@ -14,8 +14,9 @@ changed appears twice and is repaired on the next build). Nothing is ever writte
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from notes2anki import identity
@@ -136,13 +137,7 @@ def line(entry: Entry) -> str:
     return json.dumps(raw, ensure_ascii=False)
 
 
-def render(entries: Iterable[Entry]) -> Iterator[str]:
-    """The lock file's text, a line at a time; ``entries`` sorted by file, section, type, question and GUID."""
-    yield HEADER
-    for entry in entries:
-        yield line(entry) + "\n"
-
-
-def save(root: Path, entries: Iterable[Entry]) -> None:
-    """Write the lock file a line at a time (it is never held whole in memory)."""
-    atomic_write(root / LOCK_FILE, lambda stream: stream.writelines(text.encode("utf-8") for text in render(entries)))
+def save(root: Path, lines: Iterable[str]) -> None:
+    """Write the lock file from its entries' ``line``s, sorted by file, section, type, question and
+    GUID, one at a time (it is never held whole in memory)."""
+    atomic_write(root / LOCK_FILE, lambda stream: stream.writelines(text.encode("utf-8") for text in chain((HEADER,), (text + "\n" for text in lines))))

@@ -6,8 +6,9 @@
   and the mtime it was given. Anki updates a note on import only when the package's mtime is
   newer, so a note whose content is unchanged keeps its mtime (no churn, no overwriting of edits
   made in Anki) and a changed one gets a newer one. Decks are written from these rows.
-- ``cards``: the lock file's entries, as last read from or written to it (the lock file's
-  fingerprint is kept too: a lock changed by hand or by git is read again).
+- ``cards``: the lock file's entries, as last read from or written to it, each with the line it
+  is written as (so that saving the lock after a one-note edit decodes and encodes nothing); the
+  lock file's fingerprint is kept too: a lock changed by hand or by git is read again.
 - ``decks``: the file each category's deck is written to.
 
 A build is one transaction (``commit`` at the end), the first build's tables included: a build
@@ -27,11 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notes2anki.identity import PIN_PREFIX, Entry, keyed_on
+from notes2anki.lock import line as lock_line
 from notes2anki.model import PackedNote
 
 STATE_DIR = ".notes2anki"
 STATE_FILE = "state.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _APPLICATION_ID = 0x4E324153  # "N2AS": a SQLite file of notes2anki's, not any other
 
 _TABLES = {
@@ -49,7 +51,7 @@ _TABLES = {
     "cards": (
         "guid TEXT PRIMARY KEY, root TEXT NOT NULL, file TEXT NOT NULL, section TEXT NOT NULL, kind TEXT NOT NULL, "
         "question TEXT NOT NULL, pin TEXT, cloze TEXT NOT NULL, top INTEGER NOT NULL, apart TEXT NOT NULL, key TEXT NOT NULL, "
-        "checksum INTEGER NOT NULL"
+        "line TEXT NOT NULL, checksum INTEGER NOT NULL"
     ),
     "decks": "category TEXT PRIMARY KEY, file TEXT NOT NULL, checksum INTEGER NOT NULL",
 }
@@ -122,11 +124,11 @@ def _note_row(row: tuple) -> NoteRow:
 
 def _entry_values(root: str, entry: Entry) -> tuple:
     section, cloze = json.dumps(list(entry.section), ensure_ascii=False), json.dumps([list(p) for p in entry.deletions], ensure_ascii=False)
-    return (entry.guid, root, entry.file, section, entry.kind, entry.question, entry.pin, cloze, entry.top, entry.apart, entry.key)
+    return (entry.guid, root, entry.file, section, entry.kind, entry.question, entry.pin, cloze, entry.top, entry.apart, entry.key, lock_line(entry))
 
 
 def _entry(row: tuple) -> Entry:
-    guid, _root, file, section, kind, question, pin, cloze, top, apart, key = row
+    guid, _root, file, section, kind, question, pin, cloze, top, apart, key, _line = row
     deletions = tuple((t, n) for t, n in json.loads(cloze))
     return Entry(guid, file, tuple(json.loads(section)), kind, question, pin, deletions, top, apart, keyed_on(key, question), key)
 
@@ -185,7 +187,9 @@ class Store:
             self.db.execute(f"PRAGMA application_id={_APPLICATION_ID}")
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             return
-        if application != _APPLICATION_ID or version != SCHEMA_VERSION:
+        if application == _APPLICATION_ID and version != SCHEMA_VERSION:
+            raise StoreDamaged(f"{self.path}: written by another version of notes2anki (state schema {version}, this one keeps {SCHEMA_VERSION})")
+        if application != _APPLICATION_ID:
             raise sqlite3.DatabaseError(f"application id {application:#x}, schema {version}")
         for table, columns in _TABLES.items():
             found = [row[1] for row in self.db.execute(f"PRAGMA table_info({table})")]
@@ -296,8 +300,10 @@ class Store:
     def card_guids(self) -> set[str]:
         return {guid for (guid,) in self._query("SELECT guid FROM cards")}
 
-    def cards_in_order(self, root: str) -> Iterator[Entry]:
-        return (_entry(row) for row in self._rows(f"SELECT {_columns('cards')} FROM cards WHERE root = ? ORDER BY file, section, kind, question, guid", (root,)))
+    def lock_lines(self, root: str) -> Iterator[str]:
+        """The lines of ``root``'s lock file, in its order (file, section, type, question, GUID)."""
+        query = f"SELECT {_columns('cards')} FROM cards WHERE root = ? ORDER BY file, section, kind, question, guid"
+        return (row[-1] for row in self._rows(query, (root,)))
 
     def has_cards(self, root: str) -> bool:
         return next(self._query("SELECT 1 FROM cards WHERE root = ? LIMIT 1", (root,)), None) is not None
@@ -421,7 +427,7 @@ class Store:
         if files:
             self._write("DELETE FROM cards WHERE file = ? AND root = ?", [(file, root) for file in files])
         values = [_entry_values(root, entry) for entry in entries]
-        self._write("INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*v, _checksum(v)) for v in values])
+        self._write("INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*v, _checksum(v)) for v in values])
 
     def load_cards(self, root: str, entries: list[Entry]) -> None:
         """The lock file of ``root`` as read now replaces what the state had of it."""

@@ -299,6 +299,7 @@ DAMAGE = {
     "a file forgotten": lambda path: _sql(path, "DELETE FROM files WHERE rowid = 1"),
     "a mtime made up": lambda path: _sql(path, "UPDATE notes SET mtime = 5"),
     "another schema": lambda path: _sql(path, "DROP TABLE decks"),
+    "an older release's": lambda path: _sql(path, "PRAGMA user_version = 1"),
     "another SQLite file": lambda path: (path.unlink(), _sql(path, "CREATE TABLE t (x)")),
 }
 
@@ -325,6 +326,8 @@ def test_damaged_state_is_detected_and_rebuilt(notes_dir: Path, tmp_path: Path, 
     assert "Traceback" not in err
     if damage != "deleted":
         assert "the build state is rebuilt from the notes" in err
+    if damage == "an older release's":
+        assert "written by another version of notes2anki (state schema 1" in err
     assert {name: {guid: note[:3] for guid, note in notes.items()} for name, notes in all_decks(out).items()} == {
         name: {guid: note[:3] for guid, note in notes.items()} for name, notes in clean.items()
     }

@@ -37,6 +37,7 @@ def test_what_is_saved_is_read_back(tmp_path: Path) -> None:
     assert row.note == replace(NOTE, section=()) and (row.body, row.source, row.removed) == ("body", "source", False)
     assert list(store.notes_of_category("C"))[0].note.fields == NOTE.fields
     assert store.cards_of_file("n.md") == [Entry("g1", "n.md", ("S",), "basic", "Q", deletions=(("x", 2),), top=2)]
+    assert list(store.lock_lines("/notes")) == ['{"file": "n.md", "section": ["S"], "kind": "basic", "question": "Q", "guid": "g1", "cloze": [["x", 2]], "top": 2}']
     assert store.get("tool") == "t" and store.counts("C") == (1, 0, 0)
     store.close()
 
