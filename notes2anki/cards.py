@@ -774,7 +774,7 @@ def _description(inlines: Inlines, heading: str) -> Inlines | None:
         return (Text(rest),) if rest else None
     first = re.split(r"(?<=[。.])\s*", text, maxsplit=1)[0]
     long_enough = len(first) >= 8 if wording.is_japanese(first) else len(first.split()) >= 3
-    if long_enough and wording.is_description(first):
+    if long_enough and (wording.is_description(first) or wording.describes_unnamed(first, heading)):
         return trimmed(inlines)
     return None
 
@@ -878,7 +878,8 @@ def _nested_under_card(card: Card | None, item: ListItem, scope: Scope, result: 
 
 
 def _logseq_card(item: ListItem, scope: Scope, result: Extraction) -> Card | None:
-    """A Logseq block tagged ``#card``: a cloze if it holds deletions, else block → children."""
+    """A Logseq block tagged ``#card``: a cloze if it holds deletions, else block → children, or
+    with nothing under it, the question and answer its own line holds."""
     note, text = scope.note, plain_text(item.inlines).strip()
     flat = not item.body and all(not child.children and not child.body for child in item.children)
     if has_deletions(item.inlines):
@@ -889,6 +890,8 @@ def _logseq_card(item: ListItem, scope: Scope, result: Extraction) -> Card | Non
     elif item.children or item.body:
         back = tuple(item.body) + ((BulletList(item.children[0].line, item.children),) if item.children else ())
         card = _basic(scope, "logseq", item.line, item.inlines, _answer(back), pin=item.pin)
+    elif isinstance(found := card_line(item.inlines), LineCard) and found.back:  # the answer on its own line: 「A slice is …」
+        card = _basic(scope, "logseq", item.line, found.front, (Paragraph(item.line, found.back),), pin=item.pin)
     else:
         result.skipped.append(Skipped(note, item.line, text, EMPTY_BLOCK))
         return None
@@ -965,13 +968,30 @@ def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
     if columns["question"] is not None and columns["answer"] is not None and columns["question"] != columns["answer"]:
         _qa_rows(table, scope, result, columns)
     elif len(names) == 2:
-        _qa_rows(table, scope, result, {"question": 0, "answer": 1, "extra": None, "tags": None}, header=True)
+        question, answer = (1, 0) if _asks_for_first_column(table) else (0, 1)
+        _qa_rows(table, scope, result, {"question": question, "answer": answer, "extra": None, "tags": None}, header=True)
     elif len(names) >= 3 and (not names[0] or wording.is_label(names[0]) or names[0] in _ASPECT_COLUMNS):
         _comparison_rows(table, scope, result)
     elif len(names) >= 3:
         _attribute_cells(table, scope, result)
     else:
         result.skipped.append(Skipped(note, table.line, header, HEADER_ONLY))
+
+
+def _asks_for_first_column(table: Table) -> bool:
+    """A two-column table whose first column cannot be a question: dates (``| 1789 | Storming of
+    the Bastille |``: the event asks for its year) or the same value on several rows."""
+    firsts = [wording.normalised(plain_text(row.cells[0])) for row in table.rows if row.cells]
+    seconds = [wording.normalised(plain_text(row.cells[1])) for row in table.rows if len(row.cells) > 1]
+    if not firsts or len(set(seconds)) != len(seconds) or not all(seconds):
+        return False
+    return all(_DATE.match(first) for first in firsts) or len(set(firsts)) < len(firsts)
+
+
+# A year, a date or a span of them: ``1789``, ``1793–1794``, ``2020年4月``, ``14/7/1789``, ``c. 1450``,
+# ``44 BC`` (not ``404`` or ``5432``: a status code or a port asks the other way).
+_YEAR = r"(?:1\d{3}|20\d{2}|\d{1,4}(?:bc|ad|bce|ce))"
+_DATE = re.compile(rf"^(?:c\.|ca\.)?(?:\d{{1,2}}[./-]){{0,2}}{_YEAR}(?:年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?|s|頃)?(?:[-–—~〜](?:\d{{1,2}}[./-]){{0,2}}(?:{_YEAR}|\d{{2}})年?)?$")
 
 
 def _column_names(table: Table) -> list[str]:

@@ -114,8 +114,10 @@ def card_line(inlines: Inlines) -> LineCard | str | None:
     found = split.double_colon(inlines) if "::" in texts else None
     if found is not None:
         return LineCard("flashcard", found.left, found.right, reversed=found.separator == ":::")
-    if (qa_side(inlines) or ("",))[0] == "q":  # a ``Q:`` and the ``A:`` after it are read as a pair before this
-        return LONE_QUESTION
+    side = qa_side(inlines)
+    if side is not None and side[0] == "q":  # a ``Q:`` and the ``A:`` after it are read as a pair before this
+        answered = card_line(side[1]) if any(mark in texts for mark in split.ARROWS) else None  # ``Q: … -> answer``
+        return answered if isinstance(answered, LineCard) and answered.rule == "arrow" else LONE_QUESTION
     if is_label_line(inlines):
         return LABEL
     colon = split.position(inlines, split.COLON_PATTERN) if ":" in texts or "：" in texts else None
@@ -192,11 +194,43 @@ def _english_definition(inlines: Inlines) -> LineCard | None:
         named = not needs_name or _NAMED.search(plain_text(term)) is not None  # "XSS is injecting …", not "it is running"
         if is_term(term) and len(plain_text(term).split()) <= 5 and named:
             return LineCard("definition", term, _without_final_period(found.right))
+    found = split.used_for(inlines) if " used " in plain_text(inlines) else None
+    if found is not None and is_term(found.left) and len(plain_text(found.left).split()) <= 4:  # what a thing is for
+        purpose = (Text("to "),) if found.separator.rstrip().endswith("to") else ()
+        verb = found.separator.split()[0]  # is, are
+        return LineCard("purpose", (Text(f"What {verb} {plain_text(found.left).strip()} used for?"),), (*purpose, *_without_final_period(found.right)))
+    found = split.is_value(inlines)
+    if found is not None and _attribute(plain_text(found.left)) and _value(plain_text(found.right)):
+        return LineCard("definition", _without_article(found.left), _without_final_period(found.right))
     if inlines and isinstance(inlines[0], Code) and len(inlines) > 1 and isinstance(inlines[1], Text):
         verb = re.match(r"\s+(?:[a-z]+s|is|are|can|cannot|does|returns)\s+\S", inlines[1].text)
         if verb:  # ``Promise.all`` rejects as soon as …: what the code does
             return LineCard("definition", inlines[:1], _without_final_period(trimmed(inlines[1:])))
     return None
+
+
+def _attribute(text: str) -> bool:
+    """``Antidote for anticholinergic toxicity``, ``the default port of PostgreSQL``: what a thing
+    has, named by a noun phrase with ``of``/``for`` in it."""
+    words = text.split()
+    return (
+        3 <= len(words) <= 7
+        and re.search(r"\s(?:of|for)\s", text) is not None
+        and words[0][:1].isalpha()
+        and not wording.reads_as_sentence(text)
+        and not _POINTING.search(text)  # 「Most of this note」 points, it names nothing
+    )
+
+
+def _value(text: str) -> bool:
+    """A value short enough to recall whole (an aside in brackets after it aside), not a phrase
+    that says where or how (``about where the data lives``)."""
+    value = re.sub(r"\s*[（(][^()（）]*[)）]\s*\.?$", "", text.strip()).rstrip(".")
+    return 0 < len(value.split()) <= 5 and not wording.reads_as_sentence(value) and not _PREPOSITION_START.match(value)
+
+
+_POINTING = re.compile(r"\b(?:this|that|these|those|my|our|your|it)\b", re.IGNORECASE)
+_PREPOSITION_START = re.compile(r"^(?:about|in|on|at|for|to|from|with|by|into|over|under|like|not|also|very|still|only)\b", re.IGNORECASE)
 
 
 def _without_article(inlines: Inlines) -> Inlines:

@@ -310,7 +310,9 @@ def _fragment_blocks(numbered: list[tuple[int, str]], length: int) -> tuple[Bloc
     return tuple(parse_blocks("\n".join(lines)))
 
 
-_PROPERTY = re.compile(r"^\s*(?P<key>[^\s:\[\]#]+)::(?:\s+(?P<value>.*)|\s*$)")
+# A property's key is one word, capitalised at most at its start (``tags::``, ``Author::``): a
+# key with capitals inside (``RuBisCO::``, ``DNS::``) is a term with its definition.
+_PROPERTY = re.compile(r"^\s*(?P<key>[^\s:\[\]#][^\s:\[\]#A-Z]*)::(?:\s+(?P<value>.*)|\s*$)")
 
 
 def page_properties(lines: list[str]) -> dict[str, str]:

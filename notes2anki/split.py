@@ -39,6 +39,10 @@ DASH_PATTERN = re.compile(r"(?<=\s)[—–](?=\s)")
 IS_A_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=(?:an?|the|one of)\s)")
 # ``Cross-site scripting (XSS) is injecting script …``: a named term and what doing it means.
 IS_DOING_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=[a-z]+ing\s)")
+# ``The default port of PostgreSQL is 5432``: an attribute of a thing, then its value.
+IS_VALUE_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=\S)")
+# ``Pilocarpine is used for glaucoma``: a name, then what it is for.
+USED_FOR_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+used\s+(?:for|to)\s+(?=\S)")
 # ``etcd, a consistent key-value store``: a name, then what it is.
 APPOSITIVE_PATTERN = re.compile(r",\s+(?=(?:an?|the)\s)")
 
@@ -122,6 +126,14 @@ def dash(inlines: Inlines) -> Split | None:
 
 def is_a(inlines: Inlines) -> Split | None:
     return split_first(inlines, IS_A_PATTERN)
+
+
+def is_value(inlines: Inlines) -> Split | None:
+    return split_first(inlines, IS_VALUE_PATTERN) if count(inlines, IS_VALUE_PATTERN) == 1 else None
+
+
+def used_for(inlines: Inlines) -> Split | None:
+    return split_first(inlines, USED_FOR_PATTERN)
 
 
 def is_doing(inlines: Inlines) -> Split | None:

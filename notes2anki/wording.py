@@ -30,9 +30,10 @@ REFERENCES = frozenset((*JAPANESE_REFERENCES, *"above below this that these thos
 LABEL_HEADINGS = frozenset(
     " ".join(word.split())
     for word in """summary, overview, introduction, intro, references, reference, links, link, resources, reading,
-    further reading, see also, notes, note, misc, miscellaneous, todo, toc, contents, table of contents,
+    further reading, see also, notes, note, notes to self, note to self, reminders, to do, to-do, misc,
+    miscellaneous, todo, toc, contents, table of contents,
     appendix, 参考, 参考リンク, 参考文献, リンク, まとめ, 概要, メモ, 目次, はじめに, おわりに, 付録, その他,
-    雑記, 補足""".split(",")
+    雑記, 補足, 備忘録, 自分用メモ""".split(",")
 )
 
 _TODO = re.compile(r"^(?:TODO|DONE|DOING|NOW|LATER|WAIT|WAITING|CANCELED|CANCELLED|FIXME)\b")
@@ -200,6 +201,53 @@ def is_description(text: str) -> bool:
         return False
     modified = "の" in bare and len(bare) >= 8 and re.search(r"[\u30a0-\u30ff\u4e00-\u9fff]{2}$", bare) is not None
     return _KIND_NOUN.search(bare) is not None or modified or (len(bare) >= 15 and _PARTICLE.search(bare) is not None)
+
+
+def describes_unnamed(text: str, name: str) -> bool:
+    """An English line that says what ``name`` is or does without naming it and without an article,
+    as notes under a product heading are written: a noun phrase (``Regional hub that connects
+    VPCs``) or a verb (``Lets private instances reach the internet``). Only under a name written
+    in capitals (``NAT Gateway``, not ``Exam tips``), and never a line that names it again
+    (``Max 5 CIDR blocks per VPC``) or opens with an instruction (``Read every question twice``)."""
+    text = text.strip().rstrip(".")
+    words = text.split()
+    if is_japanese(text) or len(words) < 3 or not _written_as_name(name) or normalised(name) in normalised(text):
+        return False
+    first = words[0].casefold().strip(",")
+    if first in _DESCRIBING_VERBS:
+        return True
+    head = re.split(r"\s(?:that|which|who|where|for|from|to|in|on|of|with|between|across|used)\s", text, maxsplit=1)[0]
+    return (
+        words[0][:1].isupper()
+        and first not in _INSTRUCTIONS
+        and words[1].casefold() not in _DETERMINERS  # 「Reverse a list …」: an instruction
+        and _PRONOUN_START.match(text) is None
+        and _VERB.search(head) is None
+        and not any(char.isdigit() for char in text)
+    )
+
+
+def _written_as_name(text: str) -> bool:
+    """``NAT Gateway``, ``Direct Connect``, ``Amazon S3``: every word capitalised or a number."""
+    words = [word for word in text.split() if word.casefold() not in _NAME_JOINERS]
+    return bool(words) and text.isascii() and all(word[:1].isupper() or word[:1].isdigit() for word in words)
+
+
+_NAME_JOINERS = frozenset("of for and on in to the a an vs".split())
+# Verbs an article-less description opens with, saying what its subject does.
+_DESCRIBING_VERBS = frozenset(
+    "lets allows enables provides stores runs manages handles routes connects distributes caches delivers "
+    "collects processes monitors records tracks creates sends receives translates resolves protects encrypts "
+    "automates offers moves copies replicates scales balances serves hosts deploys analyzes analyses converts "
+    "transfers detects prevents blocks filters authenticates authorizes grants schedules orchestrates "
+    "streams queues exposes forwards inspects logs captures indexes queries".split()
+)
+_DETERMINERS = frozenset("a an the your my our all every each this that these those its their any some it them".split())
+# Words an instruction opens with: a tip under a heading, not what the heading is.
+_INSTRUCTIONS = frozenset(
+    "use read remember check review avoid note see make keep try do don't always never learn study ask "
+    "prefer pick choose watch know think".split()
+)
 
 
 def announces_items(text: str) -> bool:
