@@ -10,8 +10,8 @@ import pytest
 
 from notes2anki import cards as card_rules
 from notes2anki import lines
-from notes2anki.lines import qa_pair
 from notes2anki.cli import main
+from notes2anki.lines import qa_pair
 from notes2anki.model import BulletList, ListItem
 from notes2anki.parse import parse_text
 from tests.conftest import FIXTURES, write_note

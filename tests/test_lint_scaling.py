@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from notes2anki.lint import fix
 from notes2anki.lint.config import Config
 from notes2anki.lint.document import Document
 from notes2anki.lint.engine import Corpus, lint
-from notes2anki.lint import fix
 from notes2anki.lint.rules import RULES
 from notes2anki.lint.terms import load as load_dictionary
 
