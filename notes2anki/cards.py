@@ -41,10 +41,12 @@ from dataclasses import dataclass, field, replace
 from notes2anki import deletions, identity, split, wording
 from notes2anki.lines import (
     EMPTY_DEFINITION,
+    FLOW,
     LONE_QUESTION,
     REFERENCE_PAIR,
     TASK,
     LineCard,
+    arrow_pairs,
     as_deletions,
     card_line,
     has_deletions,
@@ -129,7 +131,7 @@ EMPTY_ROW = "a table row with an empty question or answer"
 HEADER_ONLY = "a table with no question or answer columns"
 FRAGMENT = "a fragment (it starts with punctuation): it continues a line before it"
 REMARK_CALLOUT = "a tip, quote or example callout: a remark, not a fact to learn"
-INTRODUCTION = "a remark about the note or a summary (prose outside a subject's section), not a fact to learn"
+INTRODUCTION = "prose before the first section or under a summary heading: read as an introduction or a remark, not as facts to learn"
 
 _SEPARATOR_LINE = re.compile(r"^%$")
 _REVEAL = re.compile(r"表示|クリック|展開|開く|見る|答え$|解答$|\b(?:show|hide|expand|click|reveal|toggle|answer|solution)\b", re.IGNORECASE)
@@ -698,6 +700,10 @@ def _line_cards(
         if found.reversed:
             result.cards.append(_basic(scope, found.rule, line, found.back, (Paragraph(line, found.front),)))
         return card
+    if found == FLOW and (pairs := arrow_pairs(inlines)):
+        made = [_basic(scope, "arrow", line, pair.front, (Paragraph(line, pair.back),)) for pair in pairs]
+        result.cards.extend(made)
+        return made[0]
     if found == LONE_QUESTION and children:  # ``- Q: …`` over its answer
         card = _basic(scope, "flashcard", line, qa_side(inlines)[1], _answer((BulletList(children[0].line, list(children)),)), pin=pin)
         result.cards.append(card)

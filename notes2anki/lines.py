@@ -144,7 +144,7 @@ def card_line(inlines: Inlines) -> LineCard | str | None:
     for found in splits:
         if found is not None and found.right and is_term(found.left):
             return LineCard("definition", found.left, found.right)
-    english = _english_definition(inlines) if " is " in texts or " are " in texts or ", " in texts or inlines[:1] and isinstance(inlines[0], Code) else None
+    english = _english_definition(inlines) if " is " in texts or " are " in texts or " means " in texts or ", " in texts or inlines[:1] and isinstance(inlines[0], Code) else None
     if english is not None:
         return english
     purpose = _purpose(inlines) if "には" in texts else None
@@ -156,6 +156,14 @@ def card_line(inlines: Inlines) -> LineCard | str | None:
     if whole is not None:
         return card_line(whole)
     return None
+
+
+def arrow_pairs(inlines: Inlines) -> list[LineCard]:
+    """``Multi-AZ → 可用性、Read Replica → 読み取り性能``: a question → answer pair in each part of
+    a line of several arrows; none when any part is not one (a flow, a menu path)."""
+    parts = split.parts(inlines, split.PAIRS_PATTERN)
+    found = [card_line(part) for part in parts] if len(parts) > 1 else []
+    return found if found and all(isinstance(card, LineCard) and card.rule == "arrow" for card in found) else []
 
 
 def _notation(inlines: Inlines) -> bool:
@@ -183,8 +191,9 @@ def is_label_line(inlines: Inlines) -> bool:
 
 
 def _english_definition(inlines: Inlines) -> LineCard | None:
-    """``A MAC address is a 48-bit hardware address …``, ``etcd, a key-value store …``: the term
-    (without its article), and what it is."""
+    """``A MAC address is a 48-bit hardware address …``, ``etcd, a key-value store …``, ``HA means
+    …``, ``X is used for …``, ``The default port of X is …``: the term (without its article), and
+    what it is."""
     if wording.is_japanese(plain_text(inlines)):
         return None
     for found, needs_name in ((split.is_a(inlines), False), (split.appositive(inlines), False), (split.is_doing(inlines), True)):
@@ -194,6 +203,9 @@ def _english_definition(inlines: Inlines) -> LineCard | None:
         named = not needs_name or _NAMED.search(plain_text(term)) is not None  # "XSS is injecting …", not "it is running"
         if is_term(term) and len(plain_text(term).split()) <= 5 and named:
             return LineCard("definition", term, _without_final_period(found.right))
+    found = split.means(inlines) if " means " in plain_text(inlines) else None
+    if found is not None and is_term(found.left) and len(plain_text(found.right).split()) >= 2:
+        return LineCard("definition", found.left, _without_final_period(found.right))
     found = split.used_for(inlines) if " used " in plain_text(inlines) else None
     if found is not None and is_term(found.left) and len(plain_text(found.left).split()) <= 4:  # what a thing is for
         purpose = (Text("to "),) if found.separator.rstrip().endswith("to") else ()

@@ -310,9 +310,21 @@ def _fragment_blocks(numbered: list[tuple[int, str]], length: int) -> tuple[Bloc
     return tuple(parse_blocks("\n".join(lines)))
 
 
-# A property's key is one word, capitalised at most at its start (``tags::``, ``Author::``): a
-# key with capitals inside (``RuBisCO::``, ``DNS::``) is a term with its definition.
-_PROPERTY = re.compile(r"^\s*(?P<key>[^\s:\[\]#][^\s:\[\]#A-Z]*)::(?:\s+(?P<value>.*)|\s*$)")
+_PROPERTY = re.compile(r"^\s*(?P<key>[^\s:\[\]#]+)::(?:\s+(?P<value>.*)|\s*$)")
+
+
+def _property(line: str) -> re.Match[str] | None:
+    """A ``key:: value`` property (Logseq) or field (Dataview): its key is one word, capitalised at
+    most at its start (``tags::``, ``Status:: draft``). A key with capitals inside (``RuBisCO::``,
+    ``DNS::``), or capitalised over a phrase (``Osmosis:: diffusion of water across …``), is a
+    term with its definition (obsidian-spaced-repetition)."""
+    match = _PROPERTY.match(line)
+    if match is None:
+        return None
+    key, value = match.group("key"), match.group("value") or ""
+    if any(char.isupper() for char in key[1:]) or key[:1].isupper() and len(value.split()) >= 3:
+        return None
+    return match
 
 
 def page_properties(lines: list[str]) -> dict[str, str]:
@@ -321,7 +333,7 @@ def page_properties(lines: list[str]) -> dict[str, str]:
     for line in lines:
         if not line.strip() and not found:
             continue
-        match = _PROPERTY.match(line)
+        match = _property(line)
         if match is None:
             break
         found[match.group("key").casefold()] = (match.group("value") or "").strip()
@@ -547,10 +559,14 @@ def _paragraph(token: Token) -> Paragraph:
     properties: list[tuple[int, str]] = []
     for number, line in enumerate(source_lines(_inlines(token["children"])), start=token["line"]):
         text = plain_text(line, code=False)
-        if line and isinstance(line[0], Text) and _PROPERTY.match(text):
+        if line and isinstance(line[0], Text) and _property(text):
             properties.append((number, text.strip()))
+            if kept:
+                kept.append((number, ()))  # an empty line in its place: the lines after it keep their numbers
         else:
             kept.append((number, line))
+    while kept and not kept[-1][1]:
+        kept.pop()
     first = kept[0][0] if kept else token["line"]
     return Paragraph(first, joined([line for _, line in kept], SoftBreak()), _pin(token), _suppressed(token), tuple(properties))
 

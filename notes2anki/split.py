@@ -41,6 +41,8 @@ IS_A_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=(?:an?|the|one of)\s)")
 IS_DOING_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=[a-z]+ing\s)")
 # ``The default port of PostgreSQL is 5432``: an attribute of a thing, then its value.
 IS_VALUE_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=\S)")
+# ``Elasticity > 1 means demand is elastic``: a term or a condition, then what it means.
+MEANS_PATTERN = re.compile(r"(?<=\s)means\s+(?:that\s+)?(?=\S)")
 # ``Pilocarpine is used for glaucoma``: a name, then what it is for.
 USED_FOR_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+used\s+(?:for|to)\s+(?=\S)")
 # ``etcd, a consistent key-value store``: a name, then what it is.
@@ -54,6 +56,19 @@ class Split:
     left: Inlines
     separator: str
     right: Inlines
+
+
+# Between pairs on one line: ``Multi-AZ → 可用性、Read Replica → 読み取り性能``.
+PAIRS_PATTERN = re.compile(r"\s*[、；;]\s*")
+
+
+def parts(inlines: Inlines, pattern: re.Pattern[str]) -> list[Inlines]:
+    """``inlines`` cut at every match of ``pattern`` in top-level text outside brackets."""
+    found: list[Inlines] = []
+    while (cut := split_first(inlines, pattern)) is not None:
+        found.append(cut.left)
+        inlines = cut.right
+    return [*found, inlines]
 
 
 def split_first(inlines: Inlines, pattern: re.Pattern[str]) -> Split | None:
@@ -130,6 +145,10 @@ def is_a(inlines: Inlines) -> Split | None:
 
 def is_value(inlines: Inlines) -> Split | None:
     return split_first(inlines, IS_VALUE_PATTERN) if count(inlines, IS_VALUE_PATTERN) == 1 else None
+
+
+def means(inlines: Inlines) -> Split | None:
+    return split_first(inlines, MEANS_PATTERN) if count(inlines, MEANS_PATTERN) == 1 else None
 
 
 def used_for(inlines: Inlines) -> Split | None:
