@@ -48,6 +48,7 @@ from notes2anki.lines import (
     LineCard,
     arrow_pairs,
     as_deletions,
+    compared_pair,
     card_line,
     has_deletions,
     invalid_deletion,
@@ -700,6 +701,10 @@ def _line_cards(
         if found.reversed:
             result.cards.append(_basic(scope, found.rule, line, found.back, (Paragraph(line, found.front),)))
         return card
+    if found is None and (pairs := compared_pair(inlines)):
+        made = [_basic(scope, "reference", line, pair.front, (Paragraph(line, pair.back),)) for pair in pairs]
+        result.cards.extend(made)
+        return made[0]
     if found == FLOW and (pairs := arrow_pairs(inlines)):
         made = [_basic(scope, "arrow", line, pair.front, (Paragraph(line, pair.back),)) for pair in pairs]
         result.cards.extend(made)

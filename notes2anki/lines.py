@@ -158,6 +158,25 @@ def card_line(inlines: Inlines) -> LineCard | str | None:
     return None
 
 
+def compared_pair(inlines: Inlines) -> list[LineCard]:
+    """``TCPとUDPの違い：前者は…、後者は…`` (or ``TCPとUDPを比べると、前者は…``): the two things a
+    line names, each with what it says of it; none when the line does not name them before its
+    前者/後者."""
+    text = plain_text(inlines).strip()
+    named = _COMPARED.match(text)
+    pair = REFERENCE_PAIR.match(text[named.end() :]) if named else None
+    if pair is None:
+        return []
+    first, second = named.group("first").strip(), named.group("second").strip()
+    return [
+        LineCard("reference", (Text(f"{first}（{second}との違い）"),), (Text(pair.group("first")),)),
+        LineCard("reference", (Text(f"{second}（{first}との違い）"),), (Text(pair.group("second")),)),
+    ]
+
+
+_COMPARED = re.compile(r"^(?P<first>[^、。：:とは]{1,30}?)\s*と\s*(?P<second>[^、。：:の]{1,30}?)\s*(?:の(?:違い|比較|差)(?:は)?|を比べると|を比較すると)\s*[：:。、]\s*")
+
+
 def arrow_pairs(inlines: Inlines) -> list[LineCard]:
     """``Multi-AZ → 可用性、Read Replica → 読み取り性能``: a question → answer pair in each part of
     a line of several arrows; none when any part is not one (a flow, a menu path)."""

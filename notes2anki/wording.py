@@ -31,9 +31,10 @@ LABEL_HEADINGS = frozenset(
     " ".join(word.split())
     for word in """summary, overview, introduction, intro, references, reference, links, link, resources, reading,
     further reading, see also, notes, note, notes to self, note to self, reminders, to do, to-do, misc,
-    miscellaneous, todo, toc, contents, table of contents,
+    miscellaneous, todo, toc, contents, table of contents, themes, key themes, key points, key ideas, main ideas,
+    takeaways, key takeaways, mnemonic, mnemonics, tips, exam tips,
     appendix, 参考, 参考リンク, 参考文献, リンク, まとめ, 概要, メモ, 目次, はじめに, おわりに, 付録, その他,
-    雑記, 補足, 備忘録, 自分用メモ""".split(",")
+    雑記, 補足, 備忘録, 自分用メモ, 覚え方, 語呂合わせ, ポイント, 重要ポイント""".split(",")
 )
 
 _TODO = re.compile(r"^(?:TODO|DONE|DOING|NOW|LATER|WAIT|WAITING|CANCELED|CANCELLED|FIXME)\b")
