@@ -35,6 +35,8 @@ PIECES = [
     "->", "→", "=>", "：", ": ", "とは", "（", "）", "(", ")", "「", "」", "【", "】", "[", "](", "![", "<b>", "<!--",
     "-->", "{{c1::", "}}", "\u3000", " ", "  ", "\n", "\n\n", "RTO", "Recovery Time Objective", "Elasticache",
     "ElastiCache", "前者", "説明", "AWS", "x", "。", "、", "---\n", "title: t\n", "category: c\n", "\\", "&", "<", "\r\n",
+    "::", "Status:: ", " means ", " is used for ", " is ", "後者は", "と", "の違い：", "Q: ", "A: ", " #card", "| 1789 | ",
+    "；", "?", "## NAT Gateway\n", "Lets ",
 ]  # fmt: skip
 MARKDOWN = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=60).map("".join)
 READ_MARKDOWN = MARKDOWN.map(lambda text: text.replace("\r", ""))  # lint sees text as the reader returns it: every line end \n
