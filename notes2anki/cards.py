@@ -46,7 +46,6 @@ from notes2anki.lines import (
     REFERENCE_PAIR,
     TASK,
     LineCard,
-    arrow_pairs,
     as_deletions,
     card_line,
     compared_pair,
@@ -54,6 +53,7 @@ from notes2anki.lines import (
     invalid_deletion,
     is_label_line,
     is_reference_line,
+    line_pairs,
     no_card_reason,
     qa_pair,
     qa_side,
@@ -705,8 +705,8 @@ def _line_cards(
         made = [_basic(scope, "reference", line, pair.front, (Paragraph(line, pair.back),)) for pair in pairs]
         result.cards.extend(made)
         return made[0]
-    if found == FLOW and (pairs := arrow_pairs(inlines)):
-        made = [_basic(scope, "arrow", line, pair.front, (Paragraph(line, pair.back),)) for pair in pairs]
+    if (found is None or found == FLOW) and (pairs := line_pairs(inlines)):
+        made = [_basic(scope, pair.rule, line, pair.front, (Paragraph(line, pair.back),)) for pair in pairs]
         result.cards.extend(made)
         return made[0]
     if found == LONE_QUESTION and children:  # ``- Q: …`` over its answer

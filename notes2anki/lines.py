@@ -138,13 +138,13 @@ def card_line(inlines: Inlines) -> LineCard | str | None:
         return LineCard("arrow", found.left, found.right)
     splits = (
         split.towa(inlines) if "とは" in texts else None,
-        split.equals(inlines) if " = " in texts else None,
+        split.equals(inlines) if " = " in texts or "＝" in texts else None,
         split.dash(inlines) if "—" in texts or "–" in texts else None,
     )
     for found in splits:
         if found is not None and found.right and is_term(found.left):
             return LineCard("definition", found.left, found.right)
-    english = _english_definition(inlines) if " is " in texts or " are " in texts or " means " in texts or ", " in texts or inlines[:1] and isinstance(inlines[0], Code) else None
+    english = _english_definition(inlines) if " is " in texts or " are " in texts or " means " in texts or ", " in texts or _ONE_WORD_SUBJECT.match(texts) or inlines[:1] and isinstance(inlines[0], Code) else None
     if english is not None:
         return english
     purpose = _purpose(inlines) if "には" in texts else None
@@ -177,12 +177,15 @@ def compared_pair(inlines: Inlines) -> list[LineCard]:
 _COMPARED = re.compile(r"^(?P<first>[^、。：:とは]{1,30}?)\s*と\s*(?P<second>[^、。：:の]{1,30}?)\s*(?:の(?:違い|比較|差)(?:は)?|を比べると|を比較すると)\s*[：:。、]\s*")
 
 
-def arrow_pairs(inlines: Inlines) -> list[LineCard]:
-    """``Multi-AZ → 可用性、Read Replica → 読み取り性能``: a question → answer pair in each part of
-    a line of several arrows; none when any part is not one (a flow, a menu path)."""
+def line_pairs(inlines: Inlines) -> list[LineCard]:
+    """``Multi-AZ → 可用性、Read Replica → 読み取り性能``, ``Phagocytosis = "cell eating";
+    pinocytosis = "cell drinking"``: a card in each part of a line that is none as a whole, all of
+    one rule (arrows or definitions); none when any part is not one (a flow, a menu path)."""
     parts = split.parts(inlines, split.PAIRS_PATTERN)
     found = [card_line(part) for part in parts] if len(parts) > 1 else []
-    return found if found and all(isinstance(card, LineCard) and card.rule == "arrow" for card in found) else []
+    if not found or not all(isinstance(card, LineCard) for card in found):
+        return []
+    return found if len({card.rule for card in found}) == 1 and found[0].rule in ("arrow", "definition") else []
 
 
 def _notation(inlines: Inlines) -> bool:
@@ -233,11 +236,33 @@ def _english_definition(inlines: Inlines) -> LineCard | None:
     found = split.is_value(inlines)
     if found is not None and _attribute(plain_text(found.left)) and _value(plain_text(found.right)):
         return LineCard("definition", _without_article(found.left), _without_final_period(found.right))
+    found = _does(inlines)
+    if found is not None:
+        return found
     if inlines and isinstance(inlines[0], Code) and len(inlines) > 1 and isinstance(inlines[1], Text):
         verb = re.match(r"\s+(?:[a-z]+s|is|are|can|cannot|does|returns)\s+\S", inlines[1].text)
         if verb:  # ``Promise.all`` rejects as soon as …: what the code does
             return LineCard("definition", inlines[:1], _without_final_period(trimmed(inlines[1:])))
     return None
+
+
+def _does(inlines: Inlines) -> LineCard | None:
+    """``Salting defends against rainbow tables``, ``Endocytosis brings large particles in``: a
+    one-word subject and what it does, told by a verb that says so (named terms such as ``BFS
+    finds …`` are left to the fact rule's cloze, and a line with a bold part to its cloze)."""
+    first = inlines[0] if inlines else None
+    match = _ONE_WORD_SUBJECT.match(first.text) if isinstance(first, Text) else None
+    verb = match.group("verb") if match else ""
+    if verb not in wording.DESCRIBING_VERBS or verb in wording.NOUN_LIKE_VERBS or _NAMED.search(match.group("subject")) or bold_inside(inlines):
+        return None
+    rest = (Text(first.text[match.end("subject") :].lstrip()), *inlines[1:])
+    words = plain_text(rest).split()
+    if len(words) < 3 or wording.reads_as_sentence(words[1]):  # 「Bloom filters are …」: the "verb" was a noun
+        return None
+    return LineCard("definition", (Text(match.group("subject")),), _without_final_period(trimmed(rest)))
+
+
+_ONE_WORD_SUBJECT = re.compile(r"^(?P<subject>[A-Z][a-z][a-z\-]+)\s+(?P<verb>[a-z]+s)\s")
 
 
 def _attribute(text: str) -> bool:

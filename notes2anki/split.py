@@ -29,7 +29,7 @@ COLON_PATTERN = re.compile(r"：|(?<!:):(?=\s|$)")
 TOWA_PATTERN = re.compile(r"(?<![\u3040-\u309f])とは(?!異な|違|別|関係|無関係|限ら|言え|いえ|思)")
 # obsidian-spaced-repetition: ``front::back``, and ``front:::back`` for a card each way.
 DOUBLE_COLON_PATTERN = re.compile(r"(?<!:):{2,3}(?!:)")
-EQUALS_PATTERN = re.compile(r"(?<=\s)=(?=\s)")
+EQUALS_PATTERN = re.compile(r"(?<=\s)=(?=\s)|\s*＝\s*")
 # ``fe80::1``: an address, not a card's two sides (code names such as ``std::sort`` belong in
 # backticks, where no separator is looked for).
 _ADDRESS = re.compile(r"(?=.*\d)[0-9A-Fa-f:]+")

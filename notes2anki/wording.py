@@ -215,7 +215,7 @@ def describes_unnamed(text: str, name: str) -> bool:
     if is_japanese(text) or len(words) < 3 or not _written_as_name(name) or normalised(name) in normalised(text):
         return False
     first = words[0].casefold().strip(",")
-    if first in _DESCRIBING_VERBS:
+    if first in DESCRIBING_VERBS:
         return True
     head = re.split(r"\s(?:that|which|who|where|for|from|to|in|on|of|with|between|across|used)\s", text, maxsplit=1)[0]
     return (
@@ -235,15 +235,25 @@ def _written_as_name(text: str) -> bool:
 
 
 _NAME_JOINERS = frozenset("of for and on in to the a an vs".split())
-# Verbs an article-less description opens with, saying what its subject does.
-_DESCRIBING_VERBS = frozenset(
+# Verbs that say what a thing does, opening a description without its subject (``Lets …``) or
+# following a one-word subject (``Salting defends against …``).
+DESCRIBING_VERBS = frozenset(
     "lets allows enables provides stores runs manages handles routes connects distributes caches delivers "
+    "brings releases defends guards limits reduces increases removes adds returns splits merges combines "
+    "verifies signs hides measures maps controls determines carries produces transports breaks binds "
     "collects processes monitors records tracks creates sends receives translates resolves protects encrypts "
     "automates offers moves copies replicates scales balances serves hosts deploys analyzes analyses converts "
     "transfers detects prevents blocks filters authenticates authorizes grants schedules orchestrates "
     "streams queues exposes forwards inspects logs captures indexes queries".split()
 )
 _DETERMINERS = frozenset("a an the your my our all every each this that these those its their any some it them".split())
+# Describing verbs that are as often plural nouns (``Data records carry …``): not a verb after a
+# one-word subject.
+NOUN_LIKE_VERBS = frozenset(
+    "records logs streams queues filters routes hosts maps signs measures controls caches blocks indexes queries "
+    "copies returns adds breaks scales balances handles grants processes transfers moves limits guards splits "
+    "merges runs stores offers keeps lets".split()
+)
 # Words an instruction opens with: a tip under a heading, not what the heading is.
 _INSTRUCTIONS = frozenset(
     "use read remember check review avoid note see make keep try do don't always never learn study ask "
