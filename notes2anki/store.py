@@ -187,6 +187,9 @@ class Store:
             self.db.execute(f"PRAGMA application_id={_APPLICATION_ID}")
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             return
+        if application == _APPLICATION_ID and version == 1:
+            self._add_lock_lines()
+            version = SCHEMA_VERSION
         if application == _APPLICATION_ID and version != SCHEMA_VERSION:
             raise StoreDamaged(f"{self.path}: written by another version of notes2anki (state schema {version}, this one keeps {SCHEMA_VERSION})")
         if application != _APPLICATION_ID:
@@ -197,6 +200,25 @@ class Store:
                 raise sqlite3.DatabaseError(f"table {table} has columns {found}")
         if self.get("rows", {}) != self._row_counts():  # a row lost or added behind the build's back
             raise StoreDamaged(f"{self.path}: its tables do not hold the rows the last build saved")
+
+    def _add_lock_lines(self) -> None:
+        """Schema 1 (the release before) kept no lock lines: each is added in this build's
+        transaction, so that the notes keep their mtimes (a state rebuilt from the notes would give
+        every note a newer one, and Anki would overwrite any edit made to it in Anki)."""
+        before = "guid, root, file, section, kind, question, pin, cloze, top, apart, key, checksum"
+        for index in ("cards_by_file", "cards_by_key", "cards_in_order"):
+            self.db.execute(f"DROP INDEX IF EXISTS {index}")
+        self.db.execute("ALTER TABLE cards RENAME TO cards_before")
+        self.db.execute(f"CREATE TABLE cards ({_TABLES['cards']})")
+        for index in _INDEXES:
+            if " ON cards " in index:
+                self.db.execute(index)
+        rows = self.db.execute(f"SELECT {before} FROM cards_before")
+        while batch := rows.fetchmany(1000):
+            values = [_entry_values(row[1], _entry((*self._verified(row), ""))) for row in batch]
+            self.db.executemany("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*v, _checksum(v)) for v in values])
+        self.db.execute("DROP TABLE cards_before")
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _row_counts(self) -> dict[str, int]:
         return {table: next(self._query(f"SELECT COUNT(*) FROM {table}"))[0] for table in _TABLES if table != "meta"}

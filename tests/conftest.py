@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import textwrap
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from anki.scheduler_pb2 import CardAnswer
 
 from notes2anki import clock
 from notes2anki.clock import ManualClock
+from notes2anki.store import _checksum
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -21,6 +23,25 @@ def write_note(folder: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+def as_release_before(state: Path) -> None:
+    """Make a state file what the release before wrote (schema 1): no lock line per card, each
+    card row's checksum over the rest."""
+    columns = "guid, root, file, section, kind, question, pin, cloze, top, apart, key"
+    database = sqlite3.connect(state)
+    rows = database.execute(f"SELECT {columns} FROM cards").fetchall()
+    database.execute("DROP TABLE cards")
+    database.execute(
+        "CREATE TABLE cards (guid TEXT PRIMARY KEY, root TEXT NOT NULL, file TEXT NOT NULL, section TEXT NOT NULL, kind TEXT NOT NULL, "
+        "question TEXT NOT NULL, pin TEXT, cloze TEXT NOT NULL, top INTEGER NOT NULL, apart TEXT NOT NULL, key TEXT NOT NULL, checksum INTEGER NOT NULL)"
+    )
+    for index in ("cards_by_file ON cards (file)", "cards_by_key ON cards (key)", "cards_in_order ON cards (root, file, section, kind, question, guid)"):
+        database.execute(f"CREATE INDEX {index}")
+    database.executemany("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*row, _checksum(row)) for row in rows])
+    database.execute("PRAGMA user_version = 1")
+    database.commit()
+    database.close()
 
 
 class Anki:

@@ -20,7 +20,7 @@ import pytest
 
 from notes2anki.cli import main
 from notes2anki.files import exclusive
-from tests.conftest import write_note
+from tests.conftest import as_release_before, write_note
 
 GOOD = "---\ntitle: Good\ncategory: Good\n---\n## S\n\n- Question -> Answer\n- **Bold** phrase\n"
 
@@ -299,9 +299,26 @@ DAMAGE = {
     "a file forgotten": lambda path: _sql(path, "DELETE FROM files WHERE rowid = 1"),
     "a mtime made up": lambda path: _sql(path, "UPDATE notes SET mtime = 5"),
     "another schema": lambda path: _sql(path, "DROP TABLE decks"),
-    "an older release's": lambda path: _sql(path, "PRAGMA user_version = 1"),
+    "a later release's": lambda path: _sql(path, "PRAGMA user_version = 7"),
     "another SQLite file": lambda path: (path.unlink(), _sql(path, "CREATE TABLE t (x)")),
 }
+
+
+def test_the_state_of_the_release_before_keeps_every_deck_as_it_was(notes_dir: Path, tmp_path: Path, capsys) -> None:
+    """An upgrade is not damage: a state rebuilt from the notes would give every note a newer
+    mtime, and Anki would overwrite what the user edited in Anki on every one."""
+    for number in range(3):
+        write_note(notes_dir, f"n{number}.md", GOOD + f"- Note {number} -> answer\n")
+    out = tmp_path / "out"
+    assert build(notes_dir, out) == 0
+    decks, lock = snapshot(out), (notes_dir / "notes2anki.lock").read_bytes()
+    as_release_before(out / ".notes2anki" / "state.sqlite")
+    capsys.readouterr()
+    assert build(notes_dir, out) == 0
+    captured = capsys.readouterr()
+    assert "no changes" in captured.out and "rebuilt" not in captured.err
+    assert {name: data for name, data in snapshot(out).items() if name.endswith(".apkg")} == {name: data for name, data in decks.items() if name.endswith(".apkg")}
+    assert (notes_dir / "notes2anki.lock").read_bytes() == lock
 
 
 def _sql(path: Path, statement: str) -> None:
@@ -326,8 +343,8 @@ def test_damaged_state_is_detected_and_rebuilt(notes_dir: Path, tmp_path: Path, 
     assert "Traceback" not in err
     if damage != "deleted":
         assert "the build state is rebuilt from the notes" in err
-    if damage == "an older release's":
-        assert "written by another version of notes2anki (state schema 1" in err
+    if damage == "a later release's":
+        assert "written by another version of notes2anki (state schema 7" in err
     assert {name: {guid: note[:3] for guid, note in notes.items()} for name, notes in all_decks(out).items()} == {
         name: {guid: note[:3] for guid, note in notes.items()} for name, notes in clean.items()
     }

@@ -11,6 +11,7 @@ import pytest
 from notes2anki.identity import Entry
 from notes2anki.model import PackedNote
 from notes2anki.store import STATE_DIR, STATE_FILE, FileRow, NoteRow, Store, StoreDamaged
+from tests.conftest import as_release_before
 
 NOTE = PackedNote(
     key="k", category="C", deck="C::T", kind="basic", fields=("Q", "A", "", "T", "n.md:3"), tags=("C",),
@@ -40,6 +41,20 @@ def test_what_is_saved_is_read_back(tmp_path: Path) -> None:
     assert list(store.lock_lines("/notes")) == ['{"file": "n.md", "section": ["S"], "kind": "basic", "question": "Q", "guid": "g1", "cloze": [["x", 2]], "top": 2}']
     assert store.get("tool") == "t" and store.counts("C") == (1, 0, 0)
     store.close()
+
+
+def test_the_state_of_the_release_before_is_read_and_given_its_lock_lines(tmp_path: Path) -> None:
+    _saved(tmp_path)
+    store = Store(tmp_path)
+    lines, cards = list(store.lock_lines("/notes")), store.cards_of_file("n.md")
+    store.close()
+    as_release_before(tmp_path / STATE_DIR / STATE_FILE)
+    store = Store(tmp_path)
+    assert list(store.lock_lines("/notes")) == lines and store.cards_of_file("n.md") == cards
+    assert [row.note for row in store.notes_of_category("C")] == [replace(NOTE, section=())]
+    store.commit()
+    store.close()
+    assert sqlite3.connect(tmp_path / STATE_DIR / STATE_FILE).execute("PRAGMA user_version").fetchone()[0] == 2
 
 
 def test_a_build_that_does_not_commit_leaves_the_last_state(tmp_path: Path) -> None:
