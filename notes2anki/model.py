@@ -186,8 +186,14 @@ def _is_cjk(char: str) -> bool:
 
 def soft_break(inlines: Inlines, index: int) -> str:
     """What the end of a source line inside a paragraph becomes: a space, or nothing between two
-    Japanese or Chinese characters (a line wrapped in the middle of a sentence)."""
-    before = _edge(inlines[index - 1], last=True) if index > 0 else ""
+    Japanese or Chinese characters (a line wrapped in the middle of a sentence). Several in a row
+    (where a property line was taken out) are one."""
+    if index + 1 < len(inlines) and isinstance(inlines[index + 1], SoftBreak):
+        return ""
+    start = index
+    while start > 0 and isinstance(inlines[start - 1], SoftBreak):
+        start -= 1
+    before = _edge(inlines[start - 1], last=True) if start > 0 else ""
     after = _edge(inlines[index + 1], last=False) if index + 1 < len(inlines) else ""
     return "" if before and after and _is_cjk(before) and _is_cjk(after) else " "
 

@@ -314,17 +314,29 @@ _PROPERTY = re.compile(r"^\s*(?P<key>[^\s:\[\]#]+)::(?:\s+(?P<value>.*)|\s*$)")
 
 
 def _property(line: str) -> re.Match[str] | None:
-    """A ``key:: value`` property (Logseq) or field (Dataview): its key is one word, capitalised at
-    most at its start (``tags::``, ``Status:: draft``). A key with capitals inside (``RuBisCO::``,
-    ``DNS::``), or capitalised over a phrase (``Osmosis:: diffusion of water across …``), is a
-    term with its definition (obsidian-spaced-repetition)."""
+    """A ``key:: value`` property (Logseq) or field (Dataview). A key that starts with a capital
+    and is no common field name, over a value that is not data (a date, a number, a link, tags),
+    is a term with its definition instead (obsidian-spaced-repetition): ``RuBisCO:: the enzyme
+    …``, ``Mitochondria:: powerhouse``; but ``Status:: draft``, ``dueDate:: 2024-05-01``."""
     match = _PROPERTY.match(line)
     if match is None:
         return None
-    key, value = match.group("key"), match.group("value") or ""
-    if any(char.isupper() for char in key[1:]) or key[:1].isupper() and len(value.split()) >= 3:
+    key, value = match.group("key"), (match.group("value") or "").strip()
+    if key[:1].isupper() and key.casefold() not in _FIELD_NAMES and not _DATA.fullmatch(value):
         return None
     return match
+
+
+# Field names notes use for data about themselves, written capitalised too (``Tags::``, ``Author::``).
+_FIELD_NAMES = frozenset(
+    "title tags tag alias aliases author authors status type category categories date created updated modified "
+    "source sources url link links topic topics course class subject description summary rating priority due "
+    "deadline progress project area related parent up lecture week chapter page pages book instructor teacher "
+    "professor location time duration score grade difficulty reviewed publish draft id cssclass cssclasses "
+    "template banner language lang level year semester".split()
+)
+# A value that is data, not a definition: empty, a date, a number, links, tags, a URL, yes or no.
+_DATA = re.compile(r"|[\d\-/.: ]+|(?:\[\[[^\]]*\]\]\s*,?\s*)+|(?:#\S+\s*)+|https?://\S+|true|false|yes|no", re.IGNORECASE)
 
 
 def page_properties(lines: list[str]) -> dict[str, str]:

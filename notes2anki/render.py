@@ -247,11 +247,13 @@ def cloze_text(inlines: Inlines, numbers: list[int] | None = None) -> str:
     """A cloze as plain text with its deletions marked ``{{c1::…}}``."""
     numbers = [] if numbers is None else numbers
     parts = []
-    for node in inlines:
+    for index, node in enumerate(inlines):
         if isinstance(node, Deletion):
             parts.append(f"{{{{c{_numbered(node, numbers)}::{plain_text(node.children)}}}}}")
         elif isinstance(node, (Strong, Emphasis, Mark, Link)):
             parts.append(cloze_text(node.children, numbers))
+        elif isinstance(node, SoftBreak):
+            parts.append(soft_break(inlines, index))  # joined as on the card: no space inside Japanese
         else:
             parts.append(plain_text((node,)))
     return "".join(parts)

@@ -138,6 +138,20 @@ def test_note_without_front_matter_goes_to_the_default_category(notes_dir: Path)
     assert (note.title, note.category, note.source_key) == ("plain-note", DEFAULT_CATEGORY, "sub/plain-note.md")
 
 
+@pytest.mark.parametrize(
+    "properties",
+    [
+        "title:: Cells\ntags:: biology, exam\ncategory:: Bio\n",
+        "Title:: Cells\nTags:: biology, exam\nCategory:: Bio\ndueDate:: 2024-05-01\nAuthor:: Kim from the lab group\n",
+    ],
+)
+def test_page_properties_in_any_case_are_the_note_s_data(notes_dir: Path, properties: str) -> None:
+    path = write_note(notes_dir, "cells.md", properties + "\n## Organelles\n\n- Ribosome: makes proteins\n")
+    note = parse_note(path, notes_dir)
+    assert (note.title, note.tags, note.category) == ("Cells", ("biology", "exam"), "Bio")
+    assert not any(isinstance(block, Paragraph) for block in note.blocks)  # no property became text
+
+
 def test_title_falls_back_to_the_first_level_one_heading(notes_dir: Path) -> None:
     path = write_note(notes_dir, "h1.md", "---\ncategory: X\n---\n# Real title\n\n- a\n")
     assert parse_note(path, notes_dir).title == "Real title"
