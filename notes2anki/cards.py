@@ -336,7 +336,7 @@ def _question_section(section: _Section, result: Extraction) -> bool:
             result.cards.append(_basic(_above(scope), "question", heading.line, heading.inlines, tuple(after)))
         return True
     text = plain_text(heading.inlines).strip()
-    if not blocks or not wording.is_question(text) or wording.is_label_heading(text):
+    if not blocks or not wording.is_question(text) or wording.names_nothing(text):
         return False
     result.cards.extend(_chunked(_above(scope), "question", heading.line, heading.inlines, _revealed(blocks)))
     return True
@@ -397,7 +397,7 @@ def _paragraph_cards(
         _paragraph_lines(lines[:start], scope, result, previous)
         _lead_in_cards(lines[start][0], without_trailing_colon(front), following, scope, result, paragraph.pin)
         return "lead-in"
-    if first and scope.heading and not wording.is_label_heading(scope.heading):
+    if first and scope.heading and not wording.names_nothing(scope.heading):
         described = _description(paragraph.inlines, scope.heading)
         if described is not None:
             result.cards.append(_basic(_above(scope), "description", paragraph.line, (Text(scope.heading),), (Paragraph(paragraph.line, described),), pin=paragraph.pin))
@@ -503,7 +503,7 @@ def _list_cards(block: BulletList, scope: Scope, first: bool, described: bool, r
     """A list's items; the first list under a heading may also give the heading's description
     (unless a paragraph gave it) or its list of properties."""
     items = list(block.items)
-    if first and scope.heading and not scope.explicit and not wording.is_label_heading(scope.heading):
+    if first and scope.heading and not scope.explicit and not wording.names_nothing(scope.heading):
         plain = [item for item in items if _is_property(item)]
         describes = bool(items) and not block.ordered and not scope.compared and not described and _describes(items[0], scope.heading)
         flat = not any(_heads_a_list(item) for item in items)
@@ -561,7 +561,7 @@ def _prose_only(blocks: list[Block]) -> bool:
 def _describes_by_prose(section: _Section) -> bool:
     """A term heading over a few paragraphs of prose and nothing else: the prose explains it."""
     heading, blocks = section.scope.heading, section.blocks
-    if not isinstance(section.heading, Heading) or wording.is_label_heading(heading) or wording.is_question(heading):
+    if not isinstance(section.heading, Heading) or wording.names_nothing(heading) or wording.is_question(heading):
         return False
     if not wording.is_term(heading, longest=40) or wording.is_comparison(heading) or _is_lead_in(blocks[-1].inlines):
         return False
@@ -687,7 +687,17 @@ def _line_cards(
     if is_reference_line(inlines):
         card = _reference_cards(line, inlines, scope, result, previous)
         return card
-    found = card_line(inlines)
+    alone = not children and not body and pin is None  # a line of several cards has nothing to hang under one
+    several = compared_pair(inlines) if alone else []
+    found = card_line(inlines) if not several else None
+    if alone and found == LONE_QUESTION and isinstance(answered := card_line(qa_side(inlines)[1]), LineCard) and answered.rule == "arrow":
+        found = answered  # ``Q: … -> answer`` on one line
+    if alone and not several and (found is None or found == FLOW):
+        several = line_pairs(inlines)
+    if several:
+        made = [_basic(scope, card.rule, line, card.front, (Paragraph(line, card.back),)) for card in several]
+        result.cards.extend(made)
+        return made[0]
     extra = _extra_of(children, body)
     if isinstance(found, LineCard):
         if found.rule == "cloze" or found.cloze:
@@ -701,14 +711,6 @@ def _line_cards(
         if found.reversed:
             result.cards.append(_basic(scope, found.rule, line, found.back, (Paragraph(line, found.front),)))
         return card
-    if found is None and (pairs := compared_pair(inlines)):
-        made = [_basic(scope, "reference", line, pair.front, (Paragraph(line, pair.back),)) for pair in pairs]
-        result.cards.extend(made)
-        return made[0]
-    if (found is None or found == FLOW) and (pairs := line_pairs(inlines)):
-        made = [_basic(scope, pair.rule, line, pair.front, (Paragraph(line, pair.back),)) for pair in pairs]
-        result.cards.extend(made)
-        return made[0]
     if found == LONE_QUESTION and children:  # ``- Q: …`` over its answer
         card = _basic(scope, "flashcard", line, qa_side(inlines)[1], _answer((BulletList(children[0].line, list(children)),)), pin=pin)
         result.cards.append(card)
@@ -990,15 +992,22 @@ def _table_cards(table: Table, scope: Scope, result: Extraction) -> None:
 
 
 def _asks_for_first_column(table: Table) -> bool:
-    """A two-column table whose first column cannot be a question: dates (``| 1789 | Storming of
-    the Bastille |``: the event asks for its year) or the same value on several rows."""
-    firsts = [wording.normalised(plain_text(row.cells[0])) for row in table.rows if row.cells]
-    seconds = [wording.normalised(plain_text(row.cells[1])) for row in table.rows if len(row.cells) > 1]
-    if not firsts or len(set(seconds)) != len(seconds) or not all(seconds):
+    """A two-column table whose first column cannot be a question: dates (``| Year | Event |``,
+    or years without a header that says so: the event asks for its year) or the same value on
+    several rows. Rows with an empty cell are left out of the judgement (they make no card)."""
+    name = _column_names(table)[0]
+    rows = [row for row in table.rows if len(row.cells) > 1 and all(plain_text(cell).strip() for cell in row.cells[:2])]
+    firsts = [wording.normalised(plain_text(row.cells[0])) for row in rows]
+    seconds = [wording.normalised(plain_text(row.cells[1])) for row in rows]
+    if not rows or name in _NUMBER_COLUMNS:
         return False
-    return all(_DATE.match(first) for first in firsts) or len(set(firsts)) < len(firsts)
+    if name in _DATE_COLUMNS:
+        return True
+    return len(set(seconds)) == len(seconds) and (all(_DATE.match(first) for first in firsts) or len(set(firsts)) < len(firsts))
 
 
+_DATE_COLUMNS = frozenset("year years date dates when period era century 年 年代 日付 時期 西暦 年月日 いつ".split())
+_NUMBER_COLUMNS = frozenset("port ports code codes status number no id ポート ポート番号 番号 コード".split())
 # A year, a date or a span of them: ``1789``, ``1793–1794``, ``2020年4月``, ``14/7/1789``, ``c. 1450``,
 # ``44 BC`` (not ``404`` or ``5432``: a status code or a port asks the other way).
 _YEAR = r"(?:1\d{3}|20\d{2}|\d{1,4}(?:bc|ad|bce|ce))"
@@ -1172,7 +1181,7 @@ def _defined_terms(blocks: list[Block]) -> frozenset[str]:
     for block in blocks:
         if isinstance(block, Heading) or isinstance(block, Paragraph) and whole_bold(block.inlines) is not None:
             text = plain_text(block.inlines).strip()
-            if wording.is_term(text, longest=30) and not wording.is_label_heading(text):
+            if wording.is_term(text, longest=30) and not wording.names_nothing(text):
                 terms.add(wording.folded(re.sub(r"[（(][^（()）]*[）)]$", "", text)))
     return frozenset(term for term in terms if len(term) >= 2)
 

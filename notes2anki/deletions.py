@@ -42,6 +42,7 @@ _BARE_NUMBER = re.compile(r"(?<![A-Za-z0-9_.,:])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9:
 _JAPANESE_SUBJECT = re.compile(r"^(?P<subject>[^、。はがのをにで（(]{0,19}[^、。はがのをにでとも（(])(?:は(?!ない)|が|に|を|で)")
 _ENGLISH_SUBJECT = re.compile(r"^(?:(?:An?|The)\s+)?(?P<subject>[A-Za-z][\w\-.]*)\s+(?!is\b|are\b)[a-z]+s\b")
 _MIN_LEFT = 6  # characters a statement must keep around its deletions to still ask something
+_ASIDES = re.compile(r"[（(][^（）()]*[）)]|[「」『』“”\"]")
 
 
 def cloze_of(inlines: Inlines, terms: frozenset[str], context: tuple[str, ...] = ()) -> Inlines | None:
@@ -78,7 +79,8 @@ def _usable(text: str, span: str, listing: bool = True) -> bool:
     """Hiding ``span`` leaves a question, does not show the answer elsewhere in the line, and is
     not an aside in brackets or (``listing``) one of several things listed together (「AやB」)."""
     key, whole = wording.normalised(span), wording.normalised(text)
-    if not key or _occurrences(key, whole) != 1 or len(whole) - len(key) < _MIN_LEFT:
+    left = _ASIDES.sub("", text.replace(span, "", 1))  # 「[…]」（署名は逆）: an aside asks nothing
+    if not key or _occurrences(key, whole) != 1 or len(wording.normalised(left)) < _MIN_LEFT:
         return False
     start = text.find(span)
     if start < 0:

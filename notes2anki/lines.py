@@ -114,10 +114,8 @@ def card_line(inlines: Inlines) -> LineCard | str | None:
     found = split.double_colon(inlines) if "::" in texts else None
     if found is not None:
         return LineCard("flashcard", found.left, found.right, reversed=found.separator == ":::")
-    side = qa_side(inlines)
-    if side is not None and side[0] == "q":  # a ``Q:`` and the ``A:`` after it are read as a pair before this
-        answered = card_line(side[1]) if any(mark in texts for mark in split.ARROWS) else None  # ``Q: … -> answer``
-        return answered if isinstance(answered, LineCard) and answered.rule == "arrow" else LONE_QUESTION
+    if (qa_side(inlines) or ("",))[0] == "q":  # a ``Q:`` and the ``A:`` after it are read as a pair before this
+        return LONE_QUESTION
     if is_label_line(inlines):
         return LABEL
     colon = split.position(inlines, split.COLON_PATTERN) if ":" in texts or "：" in texts else None
@@ -165,7 +163,7 @@ def compared_pair(inlines: Inlines) -> list[LineCard]:
     text = plain_text(inlines).strip()
     named = _COMPARED.match(text)
     pair = REFERENCE_PAIR.match(text[named.end() :]) if named else None
-    if pair is None:
+    if pair is None or re.search(r"[。．]\s*\S", pair.group("second")):  # a sentence after them may be about both
         return []
     first, second = named.group("first").strip(), named.group("second").strip()
     return [
@@ -184,6 +182,10 @@ def line_pairs(inlines: Inlines) -> list[LineCard]:
     parts = split.parts(inlines, split.PAIRS_PATTERN)
     found = [card_line(part) for part in parts] if len(parts) > 1 else []
     if not found or not all(isinstance(card, LineCard) for card in found):
+        return []
+    fronts = [wording.normalised(plain_text(card.front)) for card in found]
+    backs = {wording.normalised(plain_text(card.back)) for card in found}
+    if any(len(front) < 2 for front in fronts) or backs & set(fronts):  # 「x＝3のとき、y＝5」; a chain 「東京 → 大阪、大阪 → 福岡」
         return []
     return found if len({card.rule for card in found}) == 1 and found[0].rule in ("arrow", "definition") else []
 
@@ -226,10 +228,11 @@ def _english_definition(inlines: Inlines) -> LineCard | None:
         if is_term(term) and len(plain_text(term).split()) <= 5 and named:
             return LineCard("definition", term, _without_final_period(found.right))
     found = split.means(inlines) if " means " in plain_text(inlines) else None
-    if found is not None and is_term(found.left) and len(plain_text(found.right).split()) >= 2:
-        return LineCard("definition", found.left, _without_final_period(found.right))
+    if found is not None and _named_thing(found.left) and len(plain_text(found.right).split()) >= 2:
+        return LineCard("definition", _without_article(found.left), _without_final_period(found.right))
     found = split.used_for(inlines) if " used " in plain_text(inlines) else None
-    if found is not None and is_term(found.left) and len(plain_text(found.left).split()) <= 4:  # what a thing is for
+    left = plain_text(found.left) if found is not None else ""
+    if found is not None and _named_thing(found.left) and len(left.split()) <= 4 and left == wording.without_article(left):  # what a thing is for
         purpose = (Text("to "),) if found.separator.rstrip().endswith("to") else ()
         verb = found.separator.split()[0]  # is, are
         return LineCard("purpose", (Text(f"What {verb} {plain_text(found.left).strip()} used for?"),), (*purpose, *_without_final_period(found.right)))
@@ -262,7 +265,16 @@ def _does(inlines: Inlines) -> LineCard | None:
     return LineCard("definition", (Text(match.group("subject")),), _without_final_period(trimmed(rest)))
 
 
-_ONE_WORD_SUBJECT = re.compile(r"^(?P<subject>[A-Z][a-z][a-z\-]+)\s+(?P<verb>[a-z]+s)\s")
+# A one-word subject that names a process or a concept (``Salting``, ``Endocytosis``,
+# ``Replication``), not a person, a day or a step (``Client``, ``Tomorrow``, ``First``).
+_ONE_WORD_SUBJECT = re.compile(r"^(?P<subject>(?!(?:Some|No|Every|Any)thing\b)[A-Z][a-z\-]+(?:ing|sis|tion|sion|ism|ment|ance|ence|ity|ogy|age))\s+(?P<verb>[a-z]+s)\s")
+
+
+def _named_thing(inlines: Inlines) -> bool:
+    """A term that opens with a word of its own (not ``By``, ``Which``, ``My``, ``Half``) and is
+    not about the course (``The deadline``)."""
+    text = wording.without_article(plain_text(inlines))
+    return is_term(inlines) and not wording.opens_with_function_word(text) and not wording.is_admin(text)
 
 
 def _attribute(text: str) -> bool:
@@ -275,6 +287,8 @@ def _attribute(text: str) -> bool:
         and words[0][:1].isalpha()
         and not wording.reads_as_sentence(text)
         and not _POINTING.search(text)  # 「Most of this note」 points, it names nothing
+        and not wording.opens_with_function_word(wording.without_article(text))  # 「Half of the class」
+        and not wording.is_admin(text)  # 「The deadline for the essay」
     )
 
 

@@ -138,6 +138,6 @@ def line(entry: Entry) -> str:
 
 
 def save(root: Path, lines: Iterable[str]) -> None:
-    """Write the lock file from its entries' ``line``s, sorted by file, section, type, question and
-    GUID, one at a time (it is never held whole in memory)."""
+    """Write the lock file from its entries' ``line``s, in the order given (the state gives them by
+    file, section, type, question and GUID), one at a time: it is never held whole in memory."""
     atomic_write(root / LOCK_FILE, lambda stream: stream.writelines(text.encode("utf-8") for text in chain((HEADER,), (text + "\n" for text in lines))))

@@ -152,7 +152,7 @@ def means(inlines: Inlines) -> Split | None:
 
 
 def used_for(inlines: Inlines) -> Split | None:
-    return split_first(inlines, USED_FOR_PATTERN)
+    return split_first(inlines, USED_FOR_PATTERN) if count(inlines, USED_FOR_PATTERN) == 1 else None
 
 
 def is_doing(inlines: Inlines) -> Split | None:

@@ -31,10 +31,15 @@ LABEL_HEADINGS = frozenset(
     " ".join(word.split())
     for word in """summary, overview, introduction, intro, references, reference, links, link, resources, reading,
     further reading, see also, notes, note, notes to self, note to self, reminders, to do, to-do, misc,
-    miscellaneous, todo, toc, contents, table of contents, themes, key themes, key points, key ideas, main ideas,
-    takeaways, key takeaways, mnemonic, mnemonics, tips, exam tips,
+    miscellaneous, todo, toc, contents, table of contents,
     appendix, 参考, 参考リンク, 参考文献, リンク, まとめ, 概要, メモ, 目次, はじめに, おわりに, 付録, その他,
-    雑記, 補足, 備忘録, 自分用メモ, 覚え方, 語呂合わせ, ポイント, 重要ポイント""".split(",")
+    雑記, 補足, 備忘録, 自分用メモ""".split(",")
+)
+# Headings that group a subject's facts under a label: the facts make cards, the label none.
+ORGANISING_HEADINGS = frozenset(
+    " ".join(word.split())
+    for word in """themes, key themes, key points, key ideas, main ideas, takeaways, key takeaways, mnemonic,
+    mnemonics, tips, exam tips, 覚え方, 語呂合わせ, ポイント, 重要ポイント""".split(",")
 )
 
 _TODO = re.compile(r"^(?:TODO|DONE|DOING|NOW|LATER|WAIT|WAITING|CANCELED|CANCELLED|FIXME)\b")
@@ -88,6 +93,32 @@ def is_label(text: str) -> bool:
     return key in LABELS or key.rstrip("s") in LABELS or _TODO.match(text.strip()) is not None
 
 
+# Words that cannot open a term: what follows them is a clause or a remark about it (``By means
+# of …``, ``Which means …``, ``My plan …``, ``Half of the class …``, ``Also removes …``).
+_FUNCTION_WORDS = frozenset(
+    "what which who whom whose when where why how by of for in on at to from with into about as if so and or but "
+    "my our your his her their its this that these those it they we you he she i me us them there here "
+    "half most rest lots lot all some any none many few each every both part majority end beginning "
+    "also often always never sometimes usually then first second third finally next last today tomorrow "
+    "yesterday nobody somebody someone something nothing everything anything everyone anyone".split()
+)
+# Words of a remark about studying rather than of a subject: ``The deadline for the essay is …``.
+_ADMIN_WORDS = frozenset(
+    "deadline due homework assignment exam exams midterm final quiz lecture lectures class classes "
+    "semester week plan prep office hours reading list questions todo slide slides chapter".split()
+)
+
+
+def opens_with_function_word(text: str) -> bool:
+    words = text.split()
+    return bool(words) and words[0].casefold().strip(",.") in _FUNCTION_WORDS
+
+
+def is_admin(text: str) -> bool:
+    """A phrase about the course rather than its subject (``deadline for the assignment``)."""
+    return any(word.casefold().strip(",.:") in _ADMIN_WORDS for word in text.split())
+
+
 def is_reference(text: str) -> bool:
     """A word that points elsewhere (``前者``, ``上記``, ``the latter``): it names nothing itself."""
     key = _key(text)
@@ -113,7 +144,13 @@ def is_url(text: str) -> bool:
 
 
 def is_label_heading(text: str) -> bool:
+    """A heading over remarks about the note (``Summary``, ``References``): no card under it."""
     return _key(text) in LABEL_HEADINGS
+
+
+def names_nothing(heading: str) -> bool:
+    """A heading that is a label, not a subject: it is never a card's front, nor described."""
+    return is_label_heading(heading) or _key(heading) in ORGANISING_HEADINGS
 
 
 def is_question(text: str) -> bool:
@@ -208,11 +245,12 @@ def describes_unnamed(text: str, name: str) -> bool:
     """An English line that says what ``name`` is or does without naming it and without an article,
     as notes under a product heading are written: a noun phrase (``Regional hub that connects
     VPCs``) or a verb (``Lets private instances reach the internet``). Only under a name written
-    in capitals (``NAT Gateway``, not ``Exam tips``), and never a line that names it again
-    (``Max 5 CIDR blocks per VPC``) or opens with an instruction (``Read every question twice``)."""
+    in capitals (``NAT Gateway``, not ``Exam tips``) that is not about the course (``Office
+    Hours``), and never a line that names it again, a noun phrase with a number (``Max 5 CIDR
+    blocks per VPC``) or one that opens with an instruction (``Read every question twice``)."""
     text = text.strip().rstrip(".")
     words = text.split()
-    if is_japanese(text) or len(words) < 3 or not _written_as_name(name) or normalised(name) in normalised(text):
+    if is_japanese(text) or len(words) < 3 or not _written_as_name(name) or is_admin(name) or normalised(name) in normalised(text):
         return False
     first = words[0].casefold().strip(",")
     if first in DESCRIBING_VERBS:
@@ -252,12 +290,13 @@ _DETERMINERS = frozenset("a an the your my our all every each this that these th
 NOUN_LIKE_VERBS = frozenset(
     "records logs streams queues filters routes hosts maps signs measures controls caches blocks indexes queries "
     "copies returns adds breaks scales balances handles grants processes transfers moves limits guards splits "
-    "merges runs stores offers keeps lets".split()
+    "merges runs stores offers lets".split()
 )
 # Words an instruction opens with: a tip under a heading, not what the heading is.
 _INSTRUCTIONS = frozenset(
     "use read remember check review avoid note see make keep try do don't always never learn study ask "
-    "prefer pick choose watch know think".split()
+    "prefer pick choose watch know think bring practice finish need revisit redo submit print buy call prepare "
+    "start stop skip email unclear maybe".split()
 )
 
 
