@@ -26,15 +26,11 @@ from notes2anki.discover import Source, Tree, discover_tree
 from notes2anki.files import exclusive, remove_leftovers
 from notes2anki.model import NoteError
 from notes2anki.pipeline import PackedFile, pack
-from notes2anki.source import fingerprint, unchanged
+from notes2anki.source import code_stamp, fingerprint, unchanged
 from notes2anki.stamp import REMOVED_TAG, Changes, DeckMove, stamp
 from notes2anki.store import STATE_DIR, FileRow, Store, StoreDamaged, discard
 
 __all__ = ["REMOVED_TAG", "BuildReport", "DeckResult", "build"]
-
-# Built notes depend on the code that built them: another version (or changed templates)
-# reads every note again once. Unchanged notes still keep their mtimes.
-TOOL_KEY = f"{__version__}/{identity.NOTETYPE_MTIME}/store1"
 
 Progress = Callable[[str, int, int], None]  # (stage: "reading" or "writing", done, total)
 
@@ -113,10 +109,17 @@ def _build(
     return report
 
 
+def _tool_key() -> str:
+    """What made the saved state besides the notes: when it changes (a new release, an edited
+    card rule, new templates), every note is read again once; unchanged cards keep their mtimes."""
+    return f"{__version__}/{identity.NOTETYPE_MTIME}/{code_stamp()}"
+
+
 def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool, progress, clock: Clock, report: BuildReport, details: bool) -> None:
     started = clock.now()
     no_previous_state = store.get("tool") is None
-    fresh = store.get("tool") != TOOL_KEY
+    tool_key = _tool_key()
+    fresh = store.get("tool") != tool_key
     epoch_ms = store.get("epoch_ms") or int(time.time() * 1000)
 
     tree = discover_tree(paths, lambda path: _recorded_root(store, path))
@@ -188,7 +191,7 @@ def _run(store: Store, paths, out_dir: Path, dry_run: bool, forget_removed: bool
         for temporary, _ in written:
             temporary.unlink(missing_ok=True)
     _remove_dropped_decks(store, out_dir, set(categories))
-    store.set("tool", TOOL_KEY)
+    store.set("tool", tool_key)
     store.set("epoch_ms", epoch_ms)
     try:
         store.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -64,6 +65,17 @@ def fingerprint(path: Path | str) -> tuple[int, int] | None:
     except (OSError, ValueError):
         return None
     return (stat.st_size, stat.st_mtime_ns)
+
+
+def code_stamp() -> str:
+    """A hash of notes2anki's own modules: besides a note itself, what decides its cards and its
+    findings. A new release or an edited rule (an editable install) reads every note again;
+    reinstalling the same code does not."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 SECOND_NS = 1_000_000_000

@@ -282,3 +282,22 @@ def test_anki_field_separator_in_a_note_stays_in_its_field(notes_dir: Path, tmp_
     fields = sorted((len(note.fields), note["Extra"], note["Context"], note["Source"]) for note in anki.notes().values())
     assert fields == [(5, "", "A › S", "a.md:7"), (5, "", "A › S", "a.md:8")]
     assert sorted(anki.rendered()) == [("A › S What is X?", "A › S What is X? X is y a.md:7"), ("A › S What is Z?", "A › S What is Z? Z a.md:8")]
+
+
+def test_new_card_rules_read_every_note_again_and_keep_what_did_not_change(tmp_path: Path, monkeypatch, capsys) -> None:
+    """An upgrade (or an edited rule) must reach the decks of notes nobody touched since."""
+    from notes2anki import build as build_stage
+
+    notes = tmp_path / "notes"
+    write_note(notes, "a.md", "---\ncategory: A\n---\n- SSH -> 22\n")
+    write_note(notes, "b.md", "---\ncategory: A\n---\n- HTTPS -> 443\n")
+    assert build(notes, tmp_path / "out") == 0
+    deck = (tmp_path / "out" / "A.apkg").read_bytes()
+    capsys.readouterr()
+    assert build(notes, tmp_path / "out") == 0
+    assert "2 notes, 0 read this time" in capsys.readouterr().out
+    monkeypatch.setattr(build_stage, "code_stamp", lambda: "rules of another release")
+    assert build(notes, tmp_path / "out") == 0
+    out = capsys.readouterr().out
+    assert "2 notes, 2 read this time" in out and "no changes" in out
+    assert (tmp_path / "out" / "A.apkg").read_bytes() == deck  # the same cards: the same deck, the same mtimes

@@ -20,7 +20,7 @@ from notes2anki import __version__
 from notes2anki.lint.config import Config, in_words
 from notes2anki.lint.engine import Edit, Finding
 from notes2anki.lint.terms import Dictionary
-from notes2anki.source import unchanged
+from notes2anki.source import code_stamp, unchanged
 
 CACHE_DIR = ".notes2anki-cache"
 
@@ -29,15 +29,8 @@ def cache_key(config: Config, dictionary: Dictionary) -> str:
     """Everything besides a note itself that decides what linting it gives."""
     rules = [(rule.expected, rule.source, rule.flags) for rule in dictionary.rules]
     settings = {name: value for name, value in vars(config).items() if name not in ("root", "source")}
-    text = json.dumps([__version__, _code_stamp(), repr(sorted(settings.items())), rules], ensure_ascii=False)
+    text = json.dumps([__version__, code_stamp(), repr(sorted(settings.items())), rules], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
-
-
-def _code_stamp() -> list:
-    """Size and time of notes2anki's own modules: an edited rule (an editable install, a
-    development copy) is a new version too, even before the version number says so."""
-    package = Path(__file__).parent.parent
-    return [[str(path.relative_to(package)), path.stat().st_size, path.stat().st_mtime_ns] for path in sorted(package.rglob("*.py"))]
 
 
 class LintCache:
