@@ -293,7 +293,7 @@ def _attribute(text: str) -> bool:
 
 
 def _value(text: str) -> bool:
-    """A value short enough to recall whole (an aside in brackets after it aside), not a phrase
+    """A value short enough to recall whole (an aside in brackets after it not counted), not a phrase
     that says where or how (``about where the data lives``)."""
     value = re.sub(r"\s*[（(][^()（）]*[)）]\s*\.?$", "", text.strip()).rstrip(".")
     return 0 < len(value.split()) <= 5 and not wording.reads_as_sentence(value) and not _PREPOSITION_START.match(value)
