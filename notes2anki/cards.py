@@ -131,6 +131,7 @@ UNMADE = (UNKNOWN_TYPE, EMPTY_CLOZE, EMPTY_SIDE, EMPTY_BLOCK)
 EMPTY_ROW = "a table row with an empty question or answer"
 HEADER_ONLY = "a table with no question or answer columns"
 FRAGMENT = "a fragment (it starts with punctuation): it continues a line before it"
+GROUP_LABEL = "a label over the items nested under it (説明, 用語, Terms): they make cards of their own"
 REMARK_CALLOUT = "a tip, quote or example callout: a remark, not a fact to learn"
 INTRODUCTION = "prose before the first section or under a summary heading: read as an introduction or a remark, not as facts to learn"
 
@@ -483,12 +484,14 @@ def _lead_in_cards(line: int, front: Inlines, following: Block, scope: Scope, re
     if not isinstance(following, BulletList):
         result.cards.append(_basic(scope, "definition", line, front, (following,), pin=pin))
         return
-    result.cards.extend(_children_cards(scope, line, front, following, pin))
+    cards = _children_cards(scope, line, front, following, pin)
+    result.cards.extend(cards)
     inner = scope.nested(front, shown=True)
     before = len(result.skipped)
     for position, item in enumerate(following.items):
         _item_cards(item, inner, result, previous=_before(following.items, position, ()))
-    del result.skipped[before:]
+    shown = set().union(*(_shown_in_list(item) for item in following.items)) if cards else set()
+    result.skipped[before:] = [skipped for skipped in result.skipped[before:] if skipped.line not in shown]
 
 
 def _is_lead_in(inlines: Inlines) -> bool:
@@ -651,7 +654,8 @@ def _nested_cards(item: ListItem, scope: Scope, result: Extraction, on_card: boo
         before = len(result.skipped)
         _item_cards(child, scope.nested(item.inlines, shown=visible), result, previous=_before(item.children, position, ()))
         if visible:
-            del result.skipped[before:]
+            on_parent = _shown_in_list(child)
+            result.skipped[before:] = [skipped for skipped in result.skipped[before:] if skipped.line not in on_parent]
 
 
 def _skip_reason(item: ListItem) -> str | None:
@@ -749,6 +753,9 @@ def _statement_cards(
         card = _basic(scope, "children", line, without_trailing_colon(inlines), body, pin=pin)  # a line over its code
         result.cards.append(card)
         return card
+    if children and wording.is_group_label(text):
+        result.skipped.append(Skipped(note, line, text, GROUP_LABEL))  # its items make cards of their own
+        return None
     if children and _announces(text, children):
         cards = _children_cards(scope, line, without_trailing_colon(inlines), BulletList(line, list(children)), pin)
         result.cards.extend(cards)
@@ -806,6 +813,22 @@ def _children_cards(scope: Scope, line: int, front: Inlines, block: BulletList, 
     if terms_only and not (wording.announces_items(text) or wording.is_term(text, longest=30)):
         return []  # 「For node i:」 over 「left child: 2i+1」: the items carry the facts, a list of their names none
     return _chunked(scope, "children", line, front, (*body, BulletList(block.line, items, block.ordered)), pin=pin)
+
+
+def _shown_in_list(item: ListItem) -> set[int]:
+    """The source lines a card that lists ``item`` shows of it: only its first when it defines
+    itself (listed by its term; its own card holds the rest), else all of it."""
+    return {item.line} if _defines_itself(item) else _lines_of(item)
+
+
+def _lines_of(item: ListItem) -> set[int]:
+    """Every source line of an item: its wrapped lines, its further blocks, the items under it."""
+    lines = {item.line + offset for offset in range(1 + sum(isinstance(node, SoftBreak) for node in item.inlines))}
+    for block in item.body:
+        lines.add(block.line)
+    for child in item.children:
+        lines |= _lines_of(child)
+    return lines
 
 
 def _defines_itself(item: ListItem) -> bool:

@@ -119,6 +119,19 @@ def is_admin(text: str) -> bool:
     return any(word.casefold().strip(",.:") in _ADMIN_WORDS for word in text.split())
 
 
+# Words that only group the items nested under them (``- 用語`` over definitions): the items are
+# the facts; the word asks nothing.
+_GROUP_LABELS = frozenset(
+    "説明 用語 用語集 詳細 定義 キーワード 重要語句 単語 terms terminology vocabulary glossary keywords "
+    "definitions details description descriptions".split()
+)
+
+
+def is_group_label(text: str) -> bool:
+    """A bare label over nested items (``説明``, ``Terms``, ``メモ``): it makes no card of its own."""
+    return _key(text) in _GROUP_LABELS or is_label(text)
+
+
 def is_reference(text: str) -> bool:
     """A word that points elsewhere (``前者``, ``上記``, ``the latter``): it names nothing itself."""
     key = _key(text)
