@@ -226,6 +226,8 @@ def _english_definition(inlines: Inlines) -> LineCard | None:
         term = _without_article(found.left)
         named = not needs_name or _NAMED.search(plain_text(term)) is not None  # "XSS is injecting …", not "it is running"
         if is_term(term) and len(plain_text(term).split()) <= 5 and named:
+            if _identifies(plain_text(found.right)):  # 「Penicillin G is the drug of choice for syphilis」: ask for the drug
+                return LineCard("definition", _without_article(_without_final_period(found.right)), term)
             return LineCard("definition", term, _without_final_period(found.right))
     found = split.means(inlines) if " means " in plain_text(inlines) else None
     if found is not None and _named_thing(found.left) and len(plain_text(found.right).split()) >= 2:
@@ -247,6 +249,22 @@ def _english_definition(inlines: Inlines) -> LineCard | None:
         if verb:  # ``Promise.all`` rejects as soon as …: what the code does
             return LineCard("definition", inlines[:1], _without_final_period(trimmed(inlines[1:])))
     return None
+
+
+def _identifies(text: str) -> bool:
+    """``the drug of choice for syphilis``, ``the capital of France``: a role only one thing has,
+    so the card asks for that thing; one sentence, short enough to be a question."""
+    text = text.strip().rstrip(".")
+    return (
+        re.match(r"the\s", text, re.IGNORECASE) is not None
+        and re.search(r"\s(?:of|for)\s", text) is not None
+        and len(text.split()) <= 10
+        and not wording.reads_as_sentence(text)
+        and _SENTENCE_END.search(text) is None
+    )
+
+
+_SENTENCE_END = re.compile(r"[.。!?]\s")
 
 
 def _does(inlines: Inlines) -> LineCard | None:
