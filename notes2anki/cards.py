@@ -137,6 +137,12 @@ INTRODUCTION = "prose before the first section or under a summary heading: read 
 
 _SEPARATOR_LINE = re.compile(r"^%$")
 _REVEAL = re.compile(r"表示|クリック|展開|開く|見る|答え$|解答$|\b(?:show|hide|expand|click|reveal|toggle|answer|solution)\b", re.IGNORECASE)
+
+
+def _reveals(summary: str) -> bool:
+    """A summary that only hides its answer (``Show answer``, ``答えを表示``), not a question that
+    happens to use such a word (``Why does the curve show a primacy effect?``)."""
+    return _REVEAL.search(summary) is not None and len(summary.split()) <= 4 and len(summary) <= 30
 # A first column headed like this holds what is compared, not the things: 「| 観点 | A | B |」.
 _ASPECT_COLUMNS = ("観点", "比較項目", "項目", "比較", "aspect", "feature", "property", "criterion", "criteria", "item", "")
 _EXAMPLE_COLUMNS = ("example", "examples", "例", "例文", "beispiel", "exemple", "ejemplo")
@@ -360,7 +366,7 @@ def _revealed(blocks: list[Block]) -> tuple[Block, ...]:
     """An answer's blocks, with a ``<details>`` that only hides it ("Answer", "Show") opened."""
     opened: list[Block] = []
     for block in blocks:
-        if isinstance(block, Details) and _REVEAL.search(plain_text(block.summary)):
+        if isinstance(block, Details) and _reveals(plain_text(block.summary)):
             opened.extend(block.body)
         else:
             opened.append(block)
@@ -948,7 +954,7 @@ def _details_card(block: Details, scope: Scope, result: Extraction) -> None:
     if not block.body:
         result.skipped.append(Skipped(scope.note, block.line, text, "a <details> with nothing inside"))
         return
-    if not (wording.is_question(text) or wording.is_term(text)) or _REVEAL.search(text):
+    if not (wording.is_question(text) or wording.is_term(text)) or _reveals(text):
         result.skipped.append(Skipped(scope.note, block.line, text, LABEL_SUMMARY))
         return
     result.cards.extend(_chunked(scope, "details", block.line, block.summary, _answer(block.body)))

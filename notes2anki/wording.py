@@ -149,7 +149,11 @@ def starts_with_reference(text: str) -> bool:
 
 
 def is_todo(text: str) -> bool:
-    return _TODO.match(text.strip()) is not None
+    """``TODO …`` (Logseq's markers too), or a to-do tag: ``#todo …``, ``#later …``."""
+    return _TODO.match(text.strip()) is not None or _TODO_TAG.match(text.strip()) is not None
+
+
+_TODO_TAG = re.compile(r"^#(?:todo|task|later|next|review|followup)\b", re.IGNORECASE)
 
 
 def is_url(text: str) -> bool:
