@@ -142,7 +142,7 @@ def card_line(inlines: Inlines) -> LineCard | str | None:
     for found in splits:
         if found is not None and found.right and is_term(found.left):
             return LineCard("definition", found.left, found.right)
-    english = _english_definition(inlines) if " is " in texts or " are " in texts or " means " in texts or ", " in texts or _ONE_WORD_SUBJECT.match(texts) or inlines[:1] and isinstance(inlines[0], Code) else None
+    english = _english_definition(inlines) if " is " in texts or " are " in texts or " means " in texts or ", " in texts or _DEFINING.search(texts) or _DOER.match(texts) or inlines[:1] and isinstance(inlines[0], Code) else None
     if english is not None:
         return english
     purpose = _purpose(inlines) if "には" in texts else None
@@ -229,6 +229,9 @@ def _english_definition(inlines: Inlines) -> LineCard | None:
             if _identifies(plain_text(found.right)):  # 「Penicillin G is the drug of choice for syphilis」: ask for the drug
                 return LineCard("definition", _without_article(_without_final_period(found.right)), term)
             return LineCard("definition", term, _without_final_period(found.right))
+    found = split.defined_as(inlines) if _DEFINING.search(plain_text(inlines)) else None
+    if found is not None and _named_thing(found.left) and found.right:
+        return LineCard("definition", _without_article(found.left), _without_final_period(found.right))
     found = split.means(inlines) if " means " in plain_text(inlines) else None
     if found is not None and _named_thing(found.left) and len(plain_text(found.right).split()) >= 2:
         return LineCard("definition", _without_article(found.left), _without_final_period(found.right))
@@ -239,13 +242,15 @@ def _english_definition(inlines: Inlines) -> LineCard | None:
         verb = found.separator.split()[0]  # is, are
         return LineCard("purpose", (Text(f"What {verb} {plain_text(found.left).strip()} used for?"),), (*purpose, *_without_final_period(found.right)))
     found = split.is_value(inlines)
+    if found is not None and _ABBREVIATED.search(plain_text(found.left)) and _named_thing(found.left) and len(plain_text(found.right).split()) >= 2:
+        return LineCard("definition", _without_article(found.left), _without_final_period(found.right))  # 「Capital expenditure (CapEx) is …」
     if found is not None and _attribute(plain_text(found.left)) and _value(plain_text(found.right)):
         return LineCard("definition", _without_article(found.left), _without_final_period(found.right))
     found = _does(inlines)
     if found is not None:
         return found
     if inlines and isinstance(inlines[0], Code) and len(inlines) > 1 and isinstance(inlines[1], Text):
-        verb = re.match(r"\s+(?:[a-z]+s|is|are|can|cannot|does|returns)\s+\S", inlines[1].text)
+        verb = re.match(r"\s+(?:[a-z]+s|is|are|can|cannot|does|returns)(?:\s+\S|\s*$)", inlines[1].text)
         if verb:  # ``Promise.all`` rejects as soon as …: what the code does
             return LineCard("definition", inlines[:1], _without_final_period(trimmed(inlines[1:])))
     return None
@@ -268,11 +273,12 @@ _SENTENCE_END = re.compile(r"[.。!?]\s")
 
 
 def _does(inlines: Inlines) -> LineCard | None:
-    """``Salting defends against rainbow tables``, ``Endocytosis brings large particles in``: a
-    one-word subject and what it does, told by a verb that says so (named terms such as ``BFS
-    finds …`` are left to the fact rule's cloze, and a line with a bold part to its cloze)."""
+    """``Salting defends against rainbow tables``, ``Azure Policy enforces rules …``: a subject
+    that names a process, a concept or a product, and what it does, told by a verb that says so
+    (named terms such as ``BFS finds …`` are left to the fact rule's cloze, and a line with a
+    bold part to its cloze)."""
     first = inlines[0] if inlines else None
-    match = _ONE_WORD_SUBJECT.match(first.text) if isinstance(first, Text) else None
+    match = _DOER.match(first.text) if isinstance(first, Text) else None
     verb = match.group("verb") if match else ""
     if verb not in wording.DESCRIBING_VERBS or verb in wording.NOUN_LIKE_VERBS or _NAMED.search(match.group("subject")) or bold_inside(inlines):
         return None
@@ -285,7 +291,11 @@ def _does(inlines: Inlines) -> LineCard | None:
 
 # A one-word subject that names a process or a concept (``Salting``, ``Endocytosis``,
 # ``Replication``), not a person, a day or a step (``Client``, ``Tomorrow``, ``First``).
-_ONE_WORD_SUBJECT = re.compile(r"^(?P<subject>(?!(?:Some|No|Every|Any)thing\b)[A-Z][a-z\-]+(?:ing|sis|tion|sion|ism|ment|ance|ence|ity|ogy|age))\s+(?P<verb>[a-z]+s)\s")
+# A name of two or three capitalised words (``Azure Policy``, ``Transit Gateway``) is one too.
+_DOER = re.compile(
+    r"^(?P<subject>(?!(?:Some|No|Every|Any)thing\b)[A-Z][a-z\-]+(?:ing|sis|tion|sion|ism|ment|ance|ence|ity|ogy|age)"
+    r"|[A-Z][a-z\-]+(?:\s[A-Z][A-Za-z\-]+){1,2})\s+(?P<verb>[a-z]+s)\s"
+)
 
 
 def _named_thing(inlines: Inlines) -> bool:
@@ -317,6 +327,8 @@ def _value(text: str) -> bool:
     return 0 < len(value.split()) <= 5 and not wording.reads_as_sentence(value) and not _PREPOSITION_START.match(value)
 
 
+_DEFINING = re.compile(r"\s(?:defined as|refers? to|stands? for|short for)\s")
+_ABBREVIATED = re.compile(r"\w\s*[（(][A-Z][A-Za-z0-9&/\-]{1,9}[)）]$")  # a term with its short form: 「Capital expenditure (CapEx)」
 _POINTING = re.compile(r"\b(?:this|that|these|those|my|our|your|it)\b", re.IGNORECASE)
 _PREPOSITION_START = re.compile(r"^(?:about|in|on|at|for|to|from|with|by|into|over|under|like|not|also|very|still|only)\b", re.IGNORECASE)
 

@@ -43,6 +43,8 @@ IS_DOING_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=[a-z]+ing\s)")
 IS_VALUE_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=\S)")
 # ``Elasticity > 1 means demand is elastic``: a term or a condition, then what it means.
 MEANS_PATTERN = re.compile(r"(?<=\s)means\s+(?:that\s+)?(?=\S)")
+# ``pH is defined as …``, ``SQL stands for …``, ``Latency refers to …``: a term, then what it means.
+DEFINED_PATTERN = re.compile(r"(?<=\s)(?:(?:is|are)\s+defined\s+as|refers?\s+to|stands?\s+for|(?:is|are)\s+short\s+for)\s+(?=\S)")
 # ``Pilocarpine is used for glaucoma``: a name, then what it is for.
 USED_FOR_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+used\s+(?:for|to)\s+(?=\S)")
 # ``etcd, a consistent key-value store``: a name, then what it is.
@@ -149,6 +151,10 @@ def is_value(inlines: Inlines) -> Split | None:
 
 def means(inlines: Inlines) -> Split | None:
     return split_first(inlines, MEANS_PATTERN) if count(inlines, MEANS_PATTERN) == 1 else None
+
+
+def defined_as(inlines: Inlines) -> Split | None:
+    return split_first(inlines, DEFINED_PATTERN) if count(inlines, DEFINED_PATTERN) == 1 else None
 
 
 def used_for(inlines: Inlines) -> Split | None:
