@@ -131,6 +131,7 @@ UNMADE = (UNKNOWN_TYPE, EMPTY_CLOZE, EMPTY_SIDE, EMPTY_BLOCK)
 EMPTY_ROW = "a table row with an empty question or answer"
 HEADER_ONLY = "a table with no question or answer columns"
 FRAGMENT = "a fragment (it starts with punctuation): it continues a line before it"
+ITEMS_CARRY_IT = "a line over items that make cards of their own: a list of their names would ask nothing"
 GROUP_LABEL = "a label over the items nested under it (説明, 用語, Terms): they make cards of their own"
 REMARK_CALLOUT = "a tip, quote or example callout: a remark, not a fact to learn"
 INTRODUCTION = "prose before the first section or under a summary heading: read as an introduction or a remark, not as facts to learn"
@@ -492,6 +493,8 @@ def _lead_in_cards(line: int, front: Inlines, following: Block, scope: Scope, re
         return
     cards = _children_cards(scope, line, front, following, pin)
     result.cards.extend(cards)
+    if not cards:
+        result.skipped.append(Skipped(scope.note, line, plain_text(front).strip(), ITEMS_CARRY_IT))
     inner = scope.nested(front, shown=True)
     before = len(result.skipped)
     for position, item in enumerate(following.items):
@@ -765,6 +768,8 @@ def _statement_cards(
     if children and _announces(text, children):
         cards = _children_cards(scope, line, without_trailing_colon(inlines), BulletList(line, list(children)), pin)
         result.cards.extend(cards)
+        if not cards:
+            result.skipped.append(Skipped(note, line, text, ITEMS_CARRY_IT))
         return cards[0] if cards else None
     reasons = [child for child in children if wording.is_reason(plain_text(child.inlines))]
     if reasons and len(reasons) == len(children):
@@ -838,8 +843,10 @@ def _lines_of(item: ListItem) -> set[int]:
 
 
 def _defines_itself(item: ListItem) -> bool:
+    """An item whose own card says what its first part is (``term: meaning``, ``gehen → ist
+    gegangen``): a list of such items is listed by those parts."""
     found = card_line(item.inlines)
-    return isinstance(found, LineCard) and found.rule in ("definition", "flashcard") and bool(found.back)
+    return isinstance(found, LineCard) and found.rule in ("definition", "flashcard", "arrow") and bool(found.back)
 
 
 def _as_answer_item(item: ListItem) -> ListItem:

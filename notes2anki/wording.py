@@ -294,7 +294,7 @@ _NAME_JOINERS = frozenset("of for and on in to the a an vs".split())
 # following a one-word subject (``Salting defends against …``).
 DESCRIBING_VERBS = frozenset(
     "lets allows enables provides stores runs manages handles routes connects distributes caches delivers "
-    "brings releases defends guards limits reduces increases removes adds returns splits merges combines "
+    "brings releases defends guards limits reduces removes adds returns splits merges combines "
     "verifies signs hides measures maps controls determines carries produces transports breaks binds enforces "
     "collects processes monitors records tracks creates sends receives translates resolves protects encrypts "
     "automates offers moves copies replicates scales balances serves hosts deploys analyzes analyses converts "
