@@ -123,8 +123,9 @@ def test_one_item_more_or_less_keeps_every_other_card(note: Path) -> None:
 
 
 def _lines_of(blocks):
-    """(line, text) of every list item and paragraph a reader would take for a fact."""
-    from notes2anki.model import Details, Paragraph, Quote, plain_text
+    """(line, text) of every list item and paragraph a reader would take for a fact, and of each
+    further line an item is wrapped over (``-> so firms raise prices`` under its item)."""
+    from notes2anki.model import Details, Paragraph, Quote, plain_text, source_lines
 
     for block in blocks:
         if isinstance(block, Paragraph) and plain_text(block.inlines).strip():
@@ -133,6 +134,9 @@ def _lines_of(blocks):
             for item in block.items:
                 if plain_text(item.inlines).strip():
                     yield item.line, plain_text(item.inlines)
+                for offset, line in enumerate(source_lines(item.inlines)[1:], start=1):
+                    if plain_text(line).strip():
+                        yield item.line + offset, plain_text(line)
                 yield from _lines_of(item.body)
                 yield from _lines_of([BulletList(item.line, item.children)])
         elif isinstance(block, Details):
