@@ -131,6 +131,7 @@ UNMADE = (UNKNOWN_TYPE, EMPTY_CLOZE, EMPTY_SIDE, EMPTY_BLOCK)
 EMPTY_ROW = "a table row with an empty question or answer"
 HEADER_ONLY = "a table with no question or answer columns"
 FRAGMENT = "a fragment (it starts with punctuation): it continues a line before it"
+BOLD_LINE = "a line in bold from end to end, with nothing under it: emphasis, not a part to hide"
 ITEMS_CARRY_IT = "a line over items that make cards of their own: a list of their names would ask nothing"
 GROUP_LABEL = "a label over the items nested under it (説明, 用語, Terms): they make cards of their own"
 REMARK_CALLOUT = "a tip, quote or example callout: a remark, not a fact to learn"
@@ -275,6 +276,8 @@ def _is_subheading(paragraph: Paragraph, following: Block | None, section: _Sect
 
 def _section_cards(section: _Section, result: Extraction) -> None:
     scope, blocks = section.scope, section.blocks
+    if isinstance(section.heading, Paragraph) and not blocks:  # a bold line over nothing: emphasis
+        result.skipped.append(Skipped(scope.note, section.heading.line, scope.heading or "", BOLD_LINE))
     if isinstance(section.heading, Paragraph) and scope.explicit:
         result.skipped.append(Skipped(scope.note, section.heading.line, scope.heading or "", EXPLICIT_ONLY))
     if not scope.explicit and isinstance(section.heading, Heading) and _question_section(section, result):
