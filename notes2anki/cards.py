@@ -175,7 +175,9 @@ class Scope:
     shown: bool = False  # the items here already show on their parent's card
 
     def nested(self, parent: Inlines, shown: bool) -> Scope:
-        return replace(self, context=(*self.context, _shortened(plain_text(parent).strip().rstrip(":："))), heading=None, shown=shown)
+        part = _shortened(plain_text(parent).strip().rstrip(":："))
+        context = self.context if self.context[-1:] == (part,) else (*self.context, part)  # a lead-in that repeats its heading
+        return replace(self, context=context, heading=None, shown=shown)
 
 
 @dataclass
@@ -406,7 +408,7 @@ def _paragraph_cards(
         if question is not None and question[0] == "q":  # 「Q: …」 then a bare 「A:」 over the answer
             start, front = start - 1, question[1]
         _paragraph_lines(lines[:start], scope, result, previous)
-        _lead_in_cards(lines[start][0], without_trailing_colon(front), following, scope, result, paragraph.pin)
+        _lead_in_cards(lines[start][0], _lead_in_front(front), following, scope, result, paragraph.pin)
         return "lead-in"
     if first and scope.heading and not wording.names_nothing(scope.heading):
         described = _description(paragraph.inlines, scope.heading)
@@ -507,8 +509,23 @@ def _lead_in_cards(line: int, front: Inlines, following: Block, scope: Scope, re
 
 
 def _is_lead_in(inlines: Inlines) -> bool:
+    """A line that introduces what follows it: it ends with a colon, or says so (「…とは、次の3つ
+    のことである。」, ``… the following.``)."""
     text = plain_text(inlines).strip()
+    if _POINTS_AHEAD.search(text):
+        return True
     return text.endswith((":", "：")) and not is_label_line(inlines) and split.colon(without_trailing_colon(inlines)) is None
+
+
+_POINTS_AHEAD = re.compile(r"(?:次の|以下の|下記の)[^。、]{0,12}(?:のこと)?(?:である|です|がある|あります)?[。．]?$|\bthe following\b[^.:]{0,30}[.:]?$", re.IGNORECASE)
+
+
+def _lead_in_front(front: Inlines) -> Inlines:
+    """What a lead-in asks: 「XとはYの次の3つ」 asks X; otherwise the line without its colon."""
+    found = split.towa(front)
+    if found is not None and found.left and _POINTS_AHEAD.search(plain_text(found.right).strip()):
+        return found.left
+    return without_trailing_colon(front)
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -715,6 +732,13 @@ def _line_cards(
         result.cards.extend(made)
         return made[0]
     extra = _extra_of(children, body)
+    if isinstance(found, LineCard) and found.rule in ("definition", "arrow") and (subject := _subject(scope)):
+        aspect = wording.aspect_of(plain_text(found.front), subject)  # 「原因：…」 under 「## 過学習」
+        if aspect is not None and aspect == scope.heading:  # 「説明：…」 under 「## S3」: what the heading is
+            card = _basic(_above(scope), "description", line, (Text(aspect),), (Paragraph(line, found.back),), extra, pin)
+            result.cards.append(card)
+            return card
+        found = replace(found, front=(Text(aspect),)) if aspect else found
     if isinstance(found, LineCard):
         if found.rule == "cloze" or found.cloze:
             if not valid_deletions(found.cloze):
@@ -744,6 +768,14 @@ def _line_cards(
         result.skipped.append(Skipped(note, line, text, found))
         return None
     return _statement_cards(line, inlines, children, body, scope, result, pin, paragraph=item is None)
+
+
+def _subject(scope: Scope) -> str | None:
+    """What the lines here are about: the heading over them, or the item they are nested under."""
+    if scope.heading:
+        return scope.heading
+    parent = scope.context[-1] if len(scope.context) > 1 else ""
+    return parent if parent and not parent.endswith("…") else None
 
 
 def _statement_cards(

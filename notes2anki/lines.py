@@ -141,7 +141,7 @@ def card_line(inlines: Inlines) -> LineCard | str | None:
     )
     for found in splits:
         if found is not None and found.right and is_term(found.left):
-            return LineCard("definition", found.left, found.right)
+            return LineCard("definition", found.left, _without_copula(found.right))
     english = _english_definition(inlines) if " is " in texts or " are " in texts or " means " in texts or ", " in texts or _DEFINING.search(texts) or _DOER.match(texts) or inlines[:1] and isinstance(inlines[0], Code) else None
     if english is not None:
         return english
@@ -331,6 +331,19 @@ _DEFINING = re.compile(r"\s(?:defined as|refers? to|stands? for|short for)\s")
 _ABBREVIATED = re.compile(r"\w\s*[（(][A-Z][A-Za-z0-9&/\-]{1,9}[)）]$")  # a term with its short form: 「Capital expenditure (CapEx)」
 _POINTING = re.compile(r"\b(?:this|that|these|those|my|our|your|it)\b", re.IGNORECASE)
 _PREPOSITION_START = re.compile(r"^(?:about|in|on|at|for|to|from|with|by|into|over|under|like|not|also|very|still|only)\b", re.IGNORECASE)
+
+
+def _without_copula(inlines: Inlines) -> Inlines:
+    """「…手法のことである。」 → 「…手法」: what a definition says, without the words that only
+    end its sentence."""
+    if inlines and isinstance(inlines[-1], Text):
+        text = _COPULA.sub("", inlines[-1].text)
+        if text.strip():
+            return trimmed((*inlines[:-1], Text(text)))
+    return inlines
+
+
+_COPULA = re.compile(r"(?:のこと(?:である|です|だ)?|である|です)[。．]?$")
 
 
 def _without_article(inlines: Inlines) -> Inlines:

@@ -21,7 +21,7 @@ LABELS = frozenset(
     未確認, タグ, 出典, リンク, 目次, related, see also, cf, 関連, 覚え方, 語呂合わせ, 語呂, 覚えかた, mnemonic, beispiel, hinweis, achtung, merke,
     exemple, remarque, ejemplo, nota, reading, readings, homework, hw, assignment, next week, next time,
     next class, office hours, deadline, due, announcement, random, misc, aside, prof, professor, lecturer,
-    teacher, 宿題, 次回, 連絡, 雑記""".split(",")
+    teacher, note to self, notes to self, 宿題, 次回, 連絡, 雑記""".split(",")
 )
 # Words that point at nearby text instead of naming something: a card that needs one cannot be answered alone.
 JAPANESE_REFERENCES = ("前者", "後者", "上記", "以下", "下記", "前述", "同上", "同様", "これら", "それら", "これ", "それ", "あれ", "こちら")
@@ -125,6 +125,28 @@ _GROUP_LABELS = frozenset(
     "説明 用語 用語集 詳細 定義 キーワード 重要語句 単語 terms terminology vocabulary glossary keywords "
     "definitions details description descriptions".split()
 )
+
+
+# Words that name an aspect of a subject, not a subject: 「原因：…」 under 「## 過学習」 is the cause
+# of 過学習. The first group says what the subject is: a card that asks for the subject itself.
+_SELF_ASPECTS = frozenset("説明 概要 定義 description overview definition".split())
+_ASPECTS = frozenset(
+    "原因 対策 対処 理由 目的 特徴 メリット デメリット 利点 欠点 長所 短所 注意点 用途 役割 仕組み 効果 影響 "
+    "cause causes fix fixes solution remedy reason purpose use uses pros cons advantage advantages "
+    "disadvantage disadvantages drawback drawbacks role effect effects".split()
+)
+
+
+def aspect_of(term: str, subject: str) -> str | None:
+    """The question a definition's term asks when it is an aspect of the subject above it:
+    ``原因`` under ``過学習`` → ``過学習の原因``; ``説明`` under ``S3`` → ``S3``. None when the term
+    names a subject of its own."""
+    key = _key(term)
+    if key in _SELF_ASPECTS:
+        return subject
+    if key not in _ASPECTS:
+        return None
+    return f"{subject}の{term.strip()}" if is_japanese(term + subject) else f"{subject}: {term.strip()}"
 
 
 def is_group_label(text: str) -> bool:
