@@ -900,11 +900,16 @@ def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extracti
         found = split.colon(inlines) or split.arrow(inlines)
         statements = [(plain_text(found.left).strip(), found.right)]
     candidates = _previous_pair(previous)
-    if candidates is None or any(word not in ("前者", "後者") for word, _ in statements):
+    named = _named_pair(scope.heading) if candidates is None else None
+    if candidates is None and named is None or any(word not in ("前者", "後者") for word, _ in statements):
         result.skipped.append(Skipped(scope.note, line, text, REFERENCE))
         return None
     made = None
     for word, statement in statements:
+        if named is not None:  # 「## EBS と EFS」 over 「前者は…、後者は…」
+            made = _basic(scope, "reference", line, (Text(named[0 if word == "前者" else 1]),), (Paragraph(line, statement),))
+            result.cards.append(made)
+            continue
         referent = candidates[0 if word == "前者" else 1]
         made = _attach(referent, statement, line, scope, result) or made
     return made
@@ -912,9 +917,24 @@ def _reference_cards(line: int, inlines: Inlines, scope: Scope, result: Extracti
 
 def _previous_pair(previous: list[ListItem] | tuple) -> tuple[ListItem, ListItem] | None:
     """The two items a 前者/後者 line refers to: the two items right before it, when there are
-    exactly two (a two-item list just above, or its first two siblings)."""
-    items = [item for item in previous if plain_text(item.inlines).strip()]
+    exactly two (a two-item list just above, or its first two siblings), not counting an item
+    about the heading itself (``- 説明：…``)."""
+    items = [item for item in previous if plain_text(item.inlines).strip() and not _about_the_heading(item)]
     return tuple(items) if len(items) == 2 else None
+
+
+def _about_the_heading(item: ListItem) -> bool:
+    found = card_line(item.inlines)
+    return isinstance(found, LineCard) and wording.aspect_of(plain_text(found.front), "") is not None
+
+
+def _named_pair(heading: str | None) -> tuple[str, str] | None:
+    """The two things a heading names: 「EBS と EFS」, 「EBSとEFSの違い」, ``ALB vs NLB``."""
+    match = _TWO_NAMES.match(heading or "")
+    return (match.group("first").strip(), match.group("second").strip()) if match else None
+
+
+_TWO_NAMES = re.compile(r"^(?P<first>[^、。：:とは]{1,30}?)\s*(?:と|\bvs\.?|\band\b|/)\s*(?P<second>[^、。：:の]{1,30}?)\s*(?:の(?:違い|比較|差))?$")
 
 
 def _attach(referent: ListItem, statement: Inlines, line: int, scope: Scope, result: Extraction) -> Card | None:

@@ -137,7 +137,7 @@ def card_line(inlines: Inlines) -> LineCard | str | None:
     splits = (
         split.towa(inlines) if "とは" in texts else None,
         split.equals(inlines) if " = " in texts or "＝" in texts else None,
-        split.dash(inlines) if "—" in texts or "–" in texts else None,
+        split.dash(inlines) if "—" in texts or "–" in texts or " - " in texts else None,
     )
     for found in splits:
         if found is not None and found.right and is_term(found.left):

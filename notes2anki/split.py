@@ -35,6 +35,7 @@ EQUALS_PATTERN = re.compile(r"(?<=\s)=(?=\s)|\s*＝\s*")
 _ADDRESS = re.compile(r"(?=.*\d)[0-9A-Fa-f:]+")
 # ``Term — explanation``: a dash between spaces.
 DASH_PATTERN = re.compile(r"(?<=\s)[—–](?=\s)")
+HYPHEN_PATTERN = re.compile(r"(?<=[^\W\d_)）])\s-\s(?=[^\W\d_])")  # between words only: not 「5 - 3」
 # ``A MAC address is a 48-bit hardware address``: "is a", "are the".
 IS_A_PATTERN = re.compile(r"(?<=\s)(?:is|are)\s+(?=(?:an?|the|one of)\s)")
 # ``Cross-site scripting (XSS) is injecting script …``: a named term and what doing it means.
@@ -138,7 +139,12 @@ def towa(inlines: Inlines) -> Split | None:
 
 
 def dash(inlines: Inlines) -> Split | None:
-    return split_first(inlines, DASH_PATTERN)
+    """``Liveness probe — restarts …``; also ``Glomerulus - filtration``, a hyphen between spaces,
+    when it is the line's only one and no formula is around it (``a - b = c``)."""
+    found = split_first(inlines, DASH_PATTERN)
+    if found is None and count(inlines, HYPHEN_PATTERN) == 1 and "=" not in plain_text(inlines):
+        found = split_first(inlines, HYPHEN_PATTERN)
+    return found
 
 
 def is_a(inlines: Inlines) -> Split | None:
