@@ -720,10 +720,13 @@ def _line_cards(
     if is_reference_line(inlines):
         card = _reference_cards(line, inlines, scope, result, previous)
         return card
+    bold = whole_bold(inlines)
+    if bold is not None and card_line(bold) is not None:
+        inlines = bold  # 「**方法：**」, 「**Q: …**」: the words the rules read, not their bold
     alone = not children and not body and pin is None  # a line of several cards has nothing to hang under one
     several = compared_pair(inlines) if alone else []
     found = card_line(inlines) if not several else None
-    if alone and found == LONE_QUESTION and isinstance(answered := card_line(_question_of(inlines)), LineCard) and answered.rule == "arrow":
+    if alone and found == LONE_QUESTION and isinstance(answered := card_line(qa_side(inlines)[1]), LineCard) and answered.rule == "arrow":
         found = answered  # ``Q: … -> answer`` on one line
     if alone and not several and (found is None or found == FLOW):
         several = line_pairs(inlines)
@@ -752,7 +755,7 @@ def _line_cards(
             result.cards.append(_basic(scope, found.rule, line, found.back, (Paragraph(line, found.front),)))
         return card
     if found == LONE_QUESTION and children:  # ``- Q: …`` over its answer
-        card = _basic(scope, "flashcard", line, _question_of(inlines), _answer((BulletList(children[0].line, list(children)),)), pin=pin)
+        card = _basic(scope, "flashcard", line, qa_side(inlines)[1], _answer((BulletList(children[0].line, list(children)),)), pin=pin)
         result.cards.append(card)
         return card
     if found == EMPTY_DEFINITION and children:
@@ -768,12 +771,6 @@ def _line_cards(
         result.skipped.append(Skipped(note, line, text, found))
         return None
     return _statement_cards(line, inlines, children, body, scope, result, pin, paragraph=item is None)
-
-
-def _question_of(inlines: Inlines) -> Inlines:
-    """The question of a ``Q: …`` line, bold from end to end (``**Q: …**``) or not."""
-    side = qa_side(inlines) or qa_side(whole_bold(inlines) or ())
-    return side[1] if side else inlines
 
 
 def _subject(scope: Scope) -> str | None:

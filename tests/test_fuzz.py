@@ -50,6 +50,7 @@ def _document(text: str, folder: Path) -> Document:
 @given(MARKDOWN)
 @example("**Q: `**")  # found by the campaign: a bold Q: line, whose question was looked for unbolded
 @example("- **Q: Which port?**\n  - 443\n")  # the same, with its answer under it (a traceback in the last landing)
+@example("- **方法：**\n  - 再起動する\n")  # any line bold from end to end over items: the rules read its words
 def test_parse_cards_and_render_never_crash(text: str) -> None:
     folder = Path("/nonexistent-notes")
     try:
