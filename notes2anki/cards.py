@@ -432,14 +432,21 @@ def _lines(paragraph: Paragraph) -> list[tuple[int, Inlines]]:
 
 def _statements(lines: list[tuple[int, Inlines]]) -> list[tuple[int, Inlines]]:
     """A paragraph's lines joined where a sentence was wrapped: a line that does not end a
-    sentence runs on into the next."""
+    sentence runs on into the next, unless the next is a card by itself (``patience = …``)."""
     statements: list[tuple[int, list[Inline]]] = []
     for number, inlines in lines:
-        if statements and not _ends_sentence(tuple(statements[-1][1])):
+        if statements and not _ends_sentence(tuple(statements[-1][1])) and not _stands_alone(inlines):
             statements[-1][1].extend((SoftBreak(), *inlines))
         else:
             statements.append((number, list(inlines)))
     return [(number, tuple(nodes)) for number, nodes in statements]
+
+
+def _stands_alone(inlines: Inlines) -> bool:
+    """A line with a question and an answer of its own (``patience = …``, ``X → Y``), which no
+    wrapped sentence runs on into; a bold part alone does not make one (「…へ出る**出口**になる」)."""
+    found = card_line(inlines)
+    return isinstance(found, LineCard) and found.rule != "cloze"
 
 
 def _structured(inlines: Inlines) -> bool:
