@@ -803,7 +803,11 @@ def _statement_cards(
     note, text = scope.note, plain_text(inlines).strip()
     if scope.shown:
         return None  # already on its parent's card, with what is nested under it
-    if any(isinstance(block, CodeBlock) and block.fenced for block in body) and not children:
+    code = [block for block in body if isinstance(block, CodeBlock)]
+    if not text and code and not children:  # 「- ```」: an item that is only code
+        result.skipped.extend(Skipped(note, block.line, block.text.strip().split("\n")[0], CODE_ALONE if block.fenced else INDENTED_CODE) for block in code)
+        return None
+    if any(block.fenced for block in code) and not children:
         card = _basic(scope, "children", line, without_trailing_colon(inlines), body, pin=pin)  # a line over its code
         result.cards.append(card)
         return card

@@ -128,7 +128,7 @@ class _LineFinder:
             start = self.find(marker)
             token["line"] = start + 1
             closing = start + raw.count("\n") + 1  # the line after the code: its fence, if it has one
-            closed = closing < len(self.lines) and marker in self.lines[closing]
+            closed = closing < len(self.lines) and re.fullmatch(rf"[ \t>]*{re.escape(marker[0])}{{{len(marker)},}}\s*", self.lines[closing]) is not None  # not 「- ```」, a new item's fence
             self.cursor = closing + 1 if closed else closing  # an unclosed fence ends with its item or quote
             self.code.append(CodeLines(start + 1, self.cursor if closed else min(closing, len(self.lines)), "fenced", closed))
         else:

@@ -138,6 +138,12 @@ def test_note_without_front_matter_goes_to_the_default_category(notes_dir: Path)
     assert (note.title, note.category, note.source_key) == ("plain-note", DEFAULT_CATEGORY, "sub/plain-note.md")
 
 
+def test_a_fence_that_opens_the_next_item_does_not_close_the_code_above(notes_dir: Path) -> None:
+    path = write_note(notes_dir, "fences.md", "- ```sh\n- ```\n- last\n")
+    (block,) = parse_note(path, notes_dir).blocks
+    assert [item.line for item in block.items] == [1, 2, 3]
+
+
 @pytest.mark.parametrize(
     "properties",
     [
