@@ -74,11 +74,12 @@ def test_watch_rebuilds_on_image_and_note_edits_only(notes_dir: Path, tmp_path: 
         watcher.wait_for("watching")
         assert _media(deck) == [b"\x89PNG first version"]
 
-        # "watching" is printed just before the watch starts: an edit made at once may come too early
+        # "watching" is printed just before the watch starts: an edit made at once may come too early.
+        # Each try waits long enough for a rebuild on a busy machine, so that no try starts a second one.
         for _ in range(10):
             image.write_bytes(b"\x89PNG second version")
             try:
-                lines = watcher.wait_for("read this time", timeout=1)
+                lines = watcher.wait_for("read this time", timeout=5)
                 break
             except AssertionError:
                 continue
