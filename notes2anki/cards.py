@@ -939,7 +939,7 @@ def _previous_pair(previous: list[ListItem] | tuple) -> tuple[ListItem, ListItem
 
 def _about_the_heading(item: ListItem) -> bool:
     found = card_line(item.inlines)
-    return isinstance(found, LineCard) and wording.aspect_of(plain_text(found.front), "") is not None
+    return isinstance(found, LineCard) and wording.is_aspect(plain_text(found.front))
 
 
 def _named_pair(heading: str | None) -> tuple[str, str] | None:

@@ -218,7 +218,8 @@ def _english_definition(inlines: Inlines) -> LineCard | None:
     """``A MAC address is a 48-bit hardware address …``, ``etcd, a key-value store …``, ``HA means
     …``, ``X is used for …``, ``The default port of X is …``: the term (without its article), and
     what it is."""
-    if wording.is_japanese(plain_text(inlines)):
+    text = plain_text(inlines)
+    if wording.is_japanese(text):
         return None
     for found, needs_name in ((split.is_a(inlines), False), (split.appositive(inlines), False), (split.is_doing(inlines), True)):
         if found is None or not found.right:
@@ -229,23 +230,23 @@ def _english_definition(inlines: Inlines) -> LineCard | None:
             if _identifies(plain_text(found.right)):  # 「Penicillin G is the drug of choice for syphilis」: ask for the drug
                 return LineCard("definition", _without_article(_without_final_period(found.right)), term)
             return LineCard("definition", term, _without_final_period(found.right))
-    found = split.defined_as(inlines) if _DEFINING.search(plain_text(inlines)) else None
+    found = split.defined_as(inlines) if _DEFINING.search(text) else None
     if found is not None and _named_thing(found.left) and found.right:
-        return LineCard("definition", _without_article(found.left), _without_final_period(found.right))
-    found = split.means(inlines) if " means " in plain_text(inlines) else None
+        return _definition(found)
+    found = split.means(inlines) if " means " in text else None
     if found is not None and _named_thing(found.left) and len(plain_text(found.right).split()) >= 2:
-        return LineCard("definition", _without_article(found.left), _without_final_period(found.right))
-    found = split.used_for(inlines) if " used " in plain_text(inlines) else None
+        return _definition(found)
+    found = split.used_for(inlines) if " used " in text else None
     left = plain_text(found.left) if found is not None else ""
     if found is not None and _named_thing(found.left) and len(left.split()) <= 4 and left == wording.without_article(left):  # what a thing is for
         purpose = (Text("to "),) if found.separator.rstrip().endswith("to") else ()
         verb = found.separator.split()[0]  # is, are
-        return LineCard("purpose", (Text(f"What {verb} {plain_text(found.left).strip()} used for?"),), (*purpose, *_without_final_period(found.right)))
+        return LineCard("purpose", (Text(f"What {verb} {left.strip()} used for?"),), (*purpose, *_without_final_period(found.right)))
     found = split.is_value(inlines)
     if found is not None and _ABBREVIATED.search(plain_text(found.left)) and _named_thing(found.left) and len(plain_text(found.right).split()) >= 2:
-        return LineCard("definition", _without_article(found.left), _without_final_period(found.right))  # 「Capital expenditure (CapEx) is …」
+        return _definition(found)  # 「Capital expenditure (CapEx) is …」
     if found is not None and _attribute(plain_text(found.left)) and _value(plain_text(found.right)):
-        return LineCard("definition", _without_article(found.left), _without_final_period(found.right))
+        return _definition(found)
     found = _does(inlines)
     if found is not None:
         return found
@@ -254,6 +255,11 @@ def _english_definition(inlines: Inlines) -> LineCard | None:
         if verb:  # ``Promise.all`` rejects as soon as …: what the code does
             return LineCard("definition", inlines[:1], _without_final_period(trimmed(inlines[1:])))
     return None
+
+
+def _definition(found: split.Split) -> LineCard:
+    """The term (without its article) and what the line says it is."""
+    return LineCard("definition", _without_article(found.left), _without_final_period(found.right))
 
 
 def _identifies(text: str) -> bool:

@@ -85,6 +85,11 @@ def split_first(inlines: Inlines, pattern: re.Pattern[str]) -> Split | None:
     return None
 
 
+def _split_once(inlines: Inlines, pattern: re.Pattern[str]) -> Split | None:
+    """Split where ``pattern`` occurs, when it occurs exactly once: twice, which half is which is a guess."""
+    return split_first(inlines, pattern) if count(inlines, pattern) == 1 else None
+
+
 def count(inlines: Inlines, pattern: re.Pattern[str]) -> int:
     """How many times ``pattern`` separates: in top-level text, outside brackets."""
     return sum(1 for _ in _matches(inlines, pattern))
@@ -152,19 +157,19 @@ def is_a(inlines: Inlines) -> Split | None:
 
 
 def is_value(inlines: Inlines) -> Split | None:
-    return split_first(inlines, IS_VALUE_PATTERN) if count(inlines, IS_VALUE_PATTERN) == 1 else None
+    return _split_once(inlines, IS_VALUE_PATTERN)
 
 
 def means(inlines: Inlines) -> Split | None:
-    return split_first(inlines, MEANS_PATTERN) if count(inlines, MEANS_PATTERN) == 1 else None
+    return _split_once(inlines, MEANS_PATTERN)
 
 
 def defined_as(inlines: Inlines) -> Split | None:
-    return split_first(inlines, DEFINED_PATTERN) if count(inlines, DEFINED_PATTERN) == 1 else None
+    return _split_once(inlines, DEFINED_PATTERN)
 
 
 def used_for(inlines: Inlines) -> Split | None:
-    return split_first(inlines, USED_FOR_PATTERN) if count(inlines, USED_FOR_PATTERN) == 1 else None
+    return _split_once(inlines, USED_FOR_PATTERN)
 
 
 def is_doing(inlines: Inlines) -> Split | None:
@@ -176,7 +181,7 @@ def appositive(inlines: Inlines) -> Split | None:
 
 
 def equals(inlines: Inlines) -> Split | None:
-    return split_first(inlines, EQUALS_PATTERN) if count(inlines, EQUALS_PATTERN) == 1 else None
+    return _split_once(inlines, EQUALS_PATTERN)
 
 
 def double_colon(inlines: Inlines) -> Split | None:

@@ -137,15 +137,19 @@ _ASPECTS = frozenset(
 )
 
 
+def is_aspect(term: str) -> bool:
+    """``原因``, ``説明``, ``Cause``: a word for an aspect of whatever is above it."""
+    return _key(term) in _SELF_ASPECTS or _key(term) in _ASPECTS
+
+
 def aspect_of(term: str, subject: str) -> str | None:
     """The question a definition's term asks when it is an aspect of the subject above it:
     ``原因`` under ``過学習`` → ``過学習の原因``; ``説明`` under ``S3`` → ``S3``. None when the term
     names a subject of its own."""
-    key = _key(term)
-    if key in _SELF_ASPECTS:
-        return subject
-    if key not in _ASPECTS:
+    if not is_aspect(term):
         return None
+    if _key(term) in _SELF_ASPECTS:
+        return subject
     return f"{subject}の{term.strip()}" if is_japanese(term + subject) else f"{subject}: {term.strip()}"
 
 

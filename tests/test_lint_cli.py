@@ -219,9 +219,8 @@ repos:
 """
 
 
-def test_the_readme_pre_commit_snippet_runs_under_pre_commit(project: Path, tmp_path_factory) -> None:
-    """The real pre-commit, with the configuration the README gives, on a subset of files."""
-    (project / ".pre-commit-config.yaml").write_text(PRE_COMMIT_CONFIG, "utf-8")
+def _runner(project: Path, tmp_path_factory):
+    """Commands run in ``project`` as a user's shell would, with pre-commit's cache of its own."""
     environment = {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
@@ -231,6 +230,13 @@ def test_the_readme_pre_commit_snippet_runs_under_pre_commit(project: Path, tmp_
     def run(*command: str) -> subprocess.CompletedProcess:
         return subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, check=False)
 
+    return run
+
+
+def test_the_readme_pre_commit_snippet_runs_under_pre_commit(project: Path, tmp_path_factory) -> None:
+    """The real pre-commit, with the configuration the README gives, on a subset of files."""
+    (project / ".pre-commit-config.yaml").write_text(PRE_COMMIT_CONFIG, "utf-8")
+    run = _runner(project, tmp_path_factory)
     run("git", "init", "-q")
     run("git", "add", ".")
     failing = run(sys.executable, "-m", "pre_commit", "run", "--files", "notes/b.md")
@@ -252,15 +258,7 @@ def test_the_shipped_hooks_run_serially_and_the_fix_hook_fixes(project: Path, tm
     local = [{**hook, "language": "system"} for hook in hooks]  # installed here already: no venv to build
     (project / ".pre-commit-config.yaml").write_text(json.dumps({"repos": [{"repo": "local", "hooks": local}]}), "utf-8")
     note = write_note(project / "notes", "c.md", "---\ntitle: C\ncategory: AWS\n---\n- RedShift はウェアハウス \n")
-    environment = {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
-        "HOME": str(project),
-    }
-
-    def run(*command: str) -> subprocess.CompletedProcess:
-        return subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, check=False)
-
+    run = _runner(project, tmp_path_factory)
     run("git", "init", "-q")
     run("git", "add", ".")
     fixing = run(sys.executable, "-m", "pre_commit", "run", "notes2anki-lint-fix", "--files", "notes/c.md")
